@@ -1,0 +1,29 @@
+package org.tubemail.mail;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the SMTP or LMTP conversation said about a message, as opposed to what its headers say.
+ *
+ * @param peer       the client's address (e.g. {@code 127.0.0.1:53122}), or {@code ""} when unknown
+ * @param mailFrom   the {@code MAIL FROM} address without angle brackets; {@code ""} for the null sender
+ * @param recipients every {@code RCPT TO} address, in the order given
+ */
+public record Envelope(String peer, String mailFrom, List<String> recipients) {
+
+    /** Copies the recipients and rejects missing parts. */
+    public Envelope {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(mailFrom, "mailFrom");
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("an envelope needs at least one recipient");
+        }
+    }
+
+    /** An envelope with no known peer. */
+    public static Envelope of(String mailFrom, String... recipients) {
+        return new Envelope("", mailFrom, List.of(recipients));
+    }
+}

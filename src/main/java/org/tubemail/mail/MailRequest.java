@@ -1,0 +1,272 @@
+package org.tubemail.mail;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.SharedByteArrayInputStream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One received message as a handler sees it: the envelope, the recipient being routed, the parsed
+ * {@link MimeMessage}, and the original bytes, which are kept untouched so that nothing is lost by
+ * re-encoding.
+ *
+ * <p>Header and body accessors never throw on malformed input: a part that cannot be decoded is
+ * skipped and the problem is reported by {@link MimeParts}.
+ */
+public final class MailRequest {
+
+    private static final Session SESSION = parsingSession();
+
+    private final Envelope envelope;
+    private final String recipient;
+    private final byte[] raw;
+    private final MimeMessage message;
+    private volatile MimeParts parts;
+
+    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message) {
+        this.envelope = envelope;
+        this.recipient = recipient;
+        this.raw = raw;
+        this.message = message;
+    }
+
+    /**
+     * Parses {@code raw} (an RFC 5322 message) received with {@code envelope}. Only the headers are
+     * read now; bodies are decoded when first asked for.
+     *
+     * @throws MailParseException when not even the header block can be read
+     */
+    public static MailRequest parse(Envelope envelope, byte[] raw) {
+        Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(raw, "raw");
+        try {
+            MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
+            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m);
+        } catch (MessagingException e) {
+            throw new MailParseException("cannot parse message from <" + envelope.mailFrom() + ">: " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds a request from a message made in code, e.g. in tests. */
+    public static MailRequest of(Envelope envelope, MimeMessage message) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            message.writeTo(out);
+            return parse(envelope, out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (MessagingException e) {
+            throw new MailParseException("cannot serialise message: " + e.getMessage(), e);
+        }
+    }
+
+    /** The same message as seen by another of its envelope recipients. */
+    public MailRequest forRecipient(String address) {
+        return new MailRequest(envelope, Addresses.strip(address), raw, message);
+    }
+
+    /** A jakarta.mail session for parsing only: lenient, with no transport configured. */
+    public static Session session() {
+        return SESSION;
+    }
+
+    private static Session parsingSession() {
+        Properties p = new Properties();
+        p.setProperty("mail.mime.address.strict", "false");
+        p.setProperty("mail.mime.decodetext.strict", "false");
+        p.setProperty("mail.mime.base64.ignoreerrors", "true");
+        p.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
+        p.setProperty("mail.mime.multipart.allowempty", "true");
+        p.setProperty("mail.mime.parameters.strict", "false");
+        p.setProperty("mail.mime.allowutf8", "true");
+        return Session.getInstance(p);
+    }
+
+    /** The envelope: peer, {@code MAIL FROM} and every {@code RCPT TO}. */
+    public Envelope envelope() {
+        return envelope;
+    }
+
+    /** The envelope sender ({@code MAIL FROM}) without angle brackets; {@code ""} for a bounce's null sender. */
+    public String from() {
+        return Addresses.strip(envelope.mailFrom());
+    }
+
+    /** The envelope recipient being routed now. */
+    public String to() {
+        return recipient;
+    }
+
+    /** Every envelope recipient. */
+    public List<String> recipients() {
+        return envelope.recipients();
+    }
+
+    /** The client's address, or {@code ""} when unknown. */
+    public String peer() {
+        return envelope.peer();
+    }
+
+    /** The message exactly as received. The array is a copy. */
+    public byte[] raw() {
+        return raw.clone();
+    }
+
+    /** The size of the message as received, in bytes. */
+    public int size() {
+        return raw.length;
+    }
+
+    /** The parsed message. Treat it as read-only: handlers share it. */
+    public MimeMessage message() {
+        return message;
+    }
+
+    /** The first value of header {@code name}, decoded from RFC 2047 and unfolded, if present. */
+    public Optional<String> header(String name) {
+        List<String> all = headers(name);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /** Every value of header {@code name}, decoded and unfolded, in message order. */
+    public List<String> headers(String name) {
+        String[] values;
+        try {
+            values = message.getHeader(name);
+        } catch (MessagingException e) {
+            return List.of();
+        }
+        if (values == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(values.length);
+        for (String v : values) {
+            out.add(decodeHeader(v));
+        }
+        return out;
+    }
+
+    static String decodeHeader(String value) {
+        String unfolded = MimeUtility.unfold(value).trim();
+        try {
+            return MimeUtility.decodeText(unfolded);
+        } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
+            return unfolded;
+        }
+    }
+
+    /** The decoded {@code Subject}, or {@code ""}. */
+    public String subject() {
+        return header("Subject").orElse("");
+    }
+
+    /** The {@code Message-ID} header, or {@code ""} when the message has none. */
+    public String messageId() {
+        return header("Message-ID").orElse("");
+    }
+
+    /** The addresses of the {@code From} header (not the envelope sender); empty when absent or unreadable. */
+    public List<InternetAddress> fromHeader() {
+        return addressHeader("From");
+    }
+
+    /** The addresses in header {@code name} (e.g. {@code To}, {@code Cc}, {@code Reply-To}), leniently parsed. */
+    public List<InternetAddress> addressHeader(String name) {
+        List<InternetAddress> out = new ArrayList<>();
+        for (String v : headersRaw(name)) {
+            try {
+                for (Address a : InternetAddress.parseHeader(v, false)) {
+                    if (a instanceof InternetAddress ia) {
+                        out.add(ia);
+                    }
+                }
+            } catch (MessagingException e) {
+                // an unreadable address header counts as absent
+            }
+        }
+        return out;
+    }
+
+    private List<String> headersRaw(String name) {
+        try {
+            String[] v = message.getHeader(name);
+            return v == null ? List.of() : Arrays.asList(v);
+        } catch (MessagingException e) {
+            return List.of();
+        }
+    }
+
+    private MimeParts parts() {
+        MimeParts p = parts;
+        if (p == null) {
+            p = MimeParts.of(message);
+            parts = p;
+        }
+        return p;
+    }
+
+    /** The first plain-text body that is not an attachment, decoded; {@code ""} when there is none. */
+    public String text() {
+        return parts().text();
+    }
+
+    /** The first HTML body that is not an attachment, decoded; {@code ""} when there is none. */
+    public String html() {
+        return parts().html();
+    }
+
+    /** The attachments: parts with a file name or an {@code attachment} disposition. */
+    public List<Attachment> attachments() {
+        return parts().attachments();
+    }
+
+    /** Problems met while decoding the body (bad encodings, limits reached); empty when clean. */
+    public List<String> defects() {
+        return parts().defects();
+    }
+
+    /**
+     * Whether this message is a bounce (a delivery status notification): a null envelope sender, a
+     * {@code multipart/report} with {@code report-type=delivery-status}, or a mailer daemon's
+     * failure notice.
+     */
+    public boolean isBounce() {
+        if (from().isEmpty()) {
+            return true;
+        }
+        String type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/report") && type.contains("delivery-status")) {
+            return true;
+        }
+        String sender = from().toLowerCase(Locale.ROOT);
+        boolean daemon = sender.startsWith("mailer-daemon@")
+                || (sender.startsWith("postmaster@") && subject().toLowerCase(Locale.ROOT).contains("deliver"));
+        return daemon;
+    }
+
+    /** A one-line summary for logs: sender, recipient, message id and size. */
+    @Override
+    public String toString() {
+        return "MailRequest[from=<" + from() + "> to=<" + recipient + "> id=" + messageId() + " size=" + raw.length + "]";
+    }
+
+    /** The message as received, read as UTF-8 text (for logs and tests). */
+    public String rawText() {
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+}

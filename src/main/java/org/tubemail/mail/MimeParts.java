@@ -1,0 +1,170 @@
+package org.tubemail.mail;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The decoded bodies and attachments of a message, found by walking its MIME tree once, with limits
+ * on depth and part count so that a hostile message cannot exhaust the stack or the heap.
+ */
+final class MimeParts {
+
+    /** Deeper nesting than this is not walked. */
+    static final int MAX_DEPTH = 32;
+    /** More parts than this are not walked. */
+    static final int MAX_PARTS = 1_000;
+
+    private String text = "";
+    private String html = "";
+    private final List<Attachment> attachments = new ArrayList<>();
+    private final List<String> defects = new ArrayList<>();
+
+    private MimeParts() {
+    }
+
+    static MimeParts of(MimeMessage message) {
+        MimeParts p = new MimeParts();
+        p.walk(message);
+        return p;
+    }
+
+    private record Node(Part part, int depth) {
+    }
+
+    private void walk(MimeMessage message) {
+        Deque<Node> todo = new ArrayDeque<>();
+        todo.push(new Node(message, 0));
+        int seen = 0;
+        boolean textFound = false;
+        boolean htmlFound = false;
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (++seen > MAX_PARTS) {
+                defects.add("more than " + MAX_PARTS + " MIME parts; the rest were not read");
+                return;
+            }
+            try {
+                Part part = n.part();
+                if (part.isMimeType("multipart/*")) {
+                    if (n.depth() >= MAX_DEPTH) {
+                        defects.add("multipart nested deeper than " + MAX_DEPTH + "; inner parts were not read");
+                        continue;
+                    }
+                    Object content = part.getContent();
+                    if (content instanceof Multipart mp) {
+                        int count = Math.min(mp.getCount(), MAX_PARTS);
+                        for (int i = count - 1; i >= 0; i--) {
+                            BodyPart child = mp.getBodyPart(i);
+                            todo.push(new Node(child, n.depth() + 1));
+                        }
+                    }
+                    continue;
+                }
+                if (isAttachment(part)) {
+                    attachments.add(new Attachment(fileName(part), baseType(part), readBytes(part)));
+                } else if (!textFound && part.isMimeType("text/plain")) {
+                    text = decodeText(part);
+                    textFound = true;
+                } else if (!htmlFound && part.isMimeType("text/html")) {
+                    html = decodeText(part);
+                    htmlFound = true;
+                }
+            } catch (MessagingException | IOException | RuntimeException e) {
+                defects.add("unreadable part: " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isAttachment(Part part) throws MessagingException {
+        String disposition = part.getDisposition();
+        if (Part.ATTACHMENT.equalsIgnoreCase(disposition)) {
+            return true;
+        }
+        return !fileName(part).isEmpty() || !(part.isMimeType("text/*") || part.isMimeType("message/*"));
+    }
+
+    private static String fileName(Part part) throws MessagingException {
+        String name;
+        try {
+            name = part.getFileName();
+        } catch (MessagingException e) {
+            return "";
+        }
+        if (name == null) {
+            return "";
+        }
+        try {
+            return MimeUtility.decodeText(name);
+        } catch (UnsupportedEncodingException e) {
+            return name;
+        }
+    }
+
+    private static String baseType(Part part) throws MessagingException {
+        try {
+            return new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+        } catch (MessagingException | RuntimeException e) {
+            return "application/octet-stream";
+        }
+    }
+
+    private static byte[] readBytes(Part part) throws MessagingException, IOException {
+        try (InputStream in = part.getInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+
+    private String decodeText(Part part) throws MessagingException, IOException {
+        byte[] bytes = readBytes(part);
+        return new String(bytes, charsetOf(part));
+    }
+
+    private Charset charsetOf(Part part) {
+        String name = null;
+        try {
+            name = new ContentType(part.getContentType()).getParameter("charset");
+            if (name == null) {
+                return StandardCharsets.UTF_8; // a superset of the US-ASCII default, and kind to unlabelled 8-bit text
+            }
+            return Charset.forName(MimeUtility.javaCharset(name.trim()));
+        } catch (MessagingException | RuntimeException e) {
+            defects.add("unknown charset '" + name + "', read as UTF-8");
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    String text() {
+        return text;
+    }
+
+    String html() {
+        return html;
+    }
+
+    List<Attachment> attachments() {
+        return List.copyOf(attachments);
+    }
+
+    List<String> defects() {
+        return List.copyOf(defects);
+    }
+}

@@ -1,0 +1,115 @@
+package org.tubemail.queue;
+
+import org.tubemail.mail.Envelope;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps a message's envelope with it while it sits in a queue, as {@code X-Tubemail-*} header lines
+ * put in front of the original bytes, which stay untouched after them.
+ */
+public final class EnvelopeHeaders {
+
+    static final String PEER = "X-Tubemail-Peer: ";
+    static final String FROM = "X-Tubemail-Mail-From: ";
+    static final String RCPT = "X-Tubemail-Rcpt-To: ";
+    static final String REASON = "X-Tubemail-Reason: ";
+
+    private EnvelopeHeaders() {
+    }
+
+    /**
+     * A message read back from a queue.
+     *
+     * @param envelope its envelope, if the queued bytes carried one
+     * @param reason   why it was queued, or {@code ""}
+     * @param message  the original message bytes
+     */
+    public record Unwrapped(Optional<Envelope> envelope, String reason, byte[] message) {
+    }
+
+    /** Puts {@code envelope} and, unless empty, {@code reason} in front of {@code message}. */
+    public static byte[] wrap(Envelope envelope, String reason, byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 256);
+        line(out, PEER, envelope.peer());
+        line(out, FROM, "<" + envelope.mailFrom() + ">");
+        for (String r : envelope.recipients()) {
+            line(out, RCPT, "<" + r + ">");
+        }
+        if (!reason.isEmpty()) {
+            line(out, REASON, reason);
+        }
+        out.writeBytes(message);
+        return out.toByteArray();
+    }
+
+    private static void line(ByteArrayOutputStream out, String name, String value) {
+        out.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(oneLine(value).getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+
+    /** Replaces line breaks and other control characters with spaces and caps the length at 900. */
+    static String oneLine(String value) {
+        StringBuilder b = new StringBuilder(Math.min(value.length(), 900));
+        for (int i = 0; i < value.length() && b.length() < 900; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return b.toString();
+    }
+
+    /** Splits queued bytes back into envelope, reason and original message. */
+    public static Unwrapped unwrap(byte[] queued) {
+        String peer = "";
+        String from = null;
+        String reason = "";
+        List<String> rcpts = new ArrayList<>();
+        int pos = 0;
+        while (pos < queued.length) {
+            int eol = indexOf(queued, pos);
+            if (eol < 0) {
+                break;
+            }
+            String line = new String(queued, pos, eol - pos, StandardCharsets.UTF_8);
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.startsWith(PEER)) {
+                peer = line.substring(PEER.length());
+            } else if (line.startsWith(FROM)) {
+                from = unbracket(line.substring(FROM.length()));
+            } else if (line.startsWith(RCPT)) {
+                rcpts.add(unbracket(line.substring(RCPT.length())));
+            } else if (line.startsWith(REASON)) {
+                reason = line.substring(REASON.length());
+            } else {
+                break;
+            }
+            pos = eol + 1;
+        }
+        byte[] message = java.util.Arrays.copyOfRange(queued, pos, queued.length);
+        Optional<Envelope> env = from != null && !rcpts.isEmpty()
+                ? Optional.of(new Envelope(peer, from, rcpts)) : Optional.empty();
+        return new Unwrapped(env, reason, message);
+    }
+
+    private static String unbracket(String s) {
+        String t = s.trim();
+        return t.startsWith("<") && t.endsWith(">") ? t.substring(1, t.length() - 1) : t;
+    }
+
+    private static int indexOf(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,44 @@
+package org.tubemail.queue;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A queue of whole messages (raw RFC 5322 bytes) under string keys. The undeliverable queue, the
+ * spool a queue receiver reads and the relay's retry queue are all message queues.
+ *
+ * <p>Keys are opaque and unique; {@link #keys()} lists them oldest first. Implementations are safe
+ * for concurrent use; the maildir one also across processes.
+ */
+public interface MessageQueue {
+
+    /** Stores a message and returns its key. When this returns, the message is stored. */
+    String push(byte[] message);
+
+    /** Removes and returns the oldest message, if any. */
+    Optional<QueuedMessage> pop();
+
+    /** Returns the message under {@code key}, if it is still there. */
+    Optional<byte[]> get(String key);
+
+    /** Removes the message under {@code key}; returns whether it was there. */
+    boolean remove(String key);
+
+    /** How many messages are queued. */
+    int count();
+
+    /** Removes every message. */
+    void clear();
+
+    /** Every key, oldest first. */
+    List<String> keys();
+
+    /**
+     * A message taken from a queue.
+     *
+     * @param key     the key it was stored under
+     * @param message its raw bytes
+     */
+    record QueuedMessage(String key, byte[] message) {
+    }
+}

@@ -1,0 +1,27 @@
+package org.tubemail.relay;
+
+import jakarta.mail.internet.MimeMessage;
+import org.tubemail.mail.MailResponse;
+
+import java.util.List;
+
+/**
+ * Sends outgoing mail: to a smarthost, into a maildir, or (in tests) into a list. Handlers receive
+ * a relay from whoever builds them and call it to reply.
+ */
+public interface Relay {
+
+    /**
+     * Sends {@code message} to the given envelope recipients, whatever its headers say.
+     *
+     * @param envelopeFrom the {@code MAIL FROM} to use; {@code ""} for the null sender
+     * @throws RelayException when the message can neither be sent nor queued for a later try
+     */
+    void deliver(MimeMessage message, String envelopeFrom, List<String> recipients);
+
+    /** Builds {@code response} and sends it to its To and Cc recipients, from its From address. */
+    default void send(MailResponse response) {
+        MimeMessage m = response.toMimeMessage();
+        deliver(m, Envelopes.senderOf(m), response.recipients());
+    }
+}

@@ -1,0 +1,183 @@
+package org.tubemail.routing;
+
+import org.tubemail.mail.Addresses;
+import org.tubemail.mail.MailRequest;
+import org.tubemail.state.StateStorage;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded handler module: one object whose annotated methods form a state machine. Loading checks
+ * the class thoroughly and fails with a {@link HandlerDefinitionException} naming the class and
+ * method, so that mistakes surface at start-up rather than when mail arrives.
+ */
+public final class HandlerModule {
+
+    private final String name;
+    private final Object instance;
+    private final Map<String, StateMethod> stateful = new LinkedHashMap<>();
+    private final List<StateMethod> stateless = new ArrayList<>();
+
+    private HandlerModule(String name, Object instance) {
+        this.name = name;
+        this.instance = instance;
+    }
+
+    /**
+     * Loads {@code instance}'s state methods.
+     *
+     * @param defaults the router-wide capture regexes
+     * @throws HandlerDefinitionException when the class is not a valid handler module
+     */
+    static HandlerModule load(Object instance, Map<String, String> defaults) {
+        Class<?> type = instance.getClass();
+        Handler named = type.getAnnotation(Handler.class);
+        HandlerModule module = new HandlerModule(named != null ? named.value() : type.getName(), instance);
+        List<Method> methods = stateMethods(type);
+        if (methods.isEmpty()) {
+            throw new HandlerDefinitionException(type.getName() + " has no method annotated with @Route or @RouteLike");
+        }
+        for (Method m : methods) {
+            module.add(type, m, defaults);
+        }
+        if (!module.stateful.isEmpty() && !module.stateful.containsKey(StateStorage.START)) {
+            throw new HandlerDefinitionException(type.getName() + " has stateful methods " + module.stateful.keySet()
+                    + " but none for the first state START: name a method START or annotate one with @State(\"START\")");
+        }
+        return module;
+    }
+
+    private static List<Method> stateMethods(Class<?> type) {
+        List<Method> out = new ArrayList<>();
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(Route.class) || m.isAnnotationPresent(RouteLike.class)) {
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparing(Method::getName));
+        return out;
+    }
+
+    private void add(Class<?> type, Method m, Map<String, String> defaults) {
+        String where = ParameterBinder.where(type, m);
+        if (Modifier.isStatic(m.getModifiers())) {
+            throw new HandlerDefinitionException(where + ": state methods must not be static");
+        }
+        if (m.getReturnType() != String.class && m.getReturnType() != void.class) {
+            throw new HandlerDefinitionException(where + ": a state method returns String (the next state) or void, not "
+                    + m.getReturnType().getSimpleName());
+        }
+        RoutePattern route = resolveRoute(type, m, defaults, new HashSet<>());
+        String state = stateName(m);
+        boolean isStateless = m.isAnnotationPresent(Stateless.class);
+        m.setAccessible(true);
+        StateMethod sm = new StateMethod(this, m, state, route, isStateless, m.isAnnotationPresent(NoLocking.class),
+                ParameterBinder.plan(type, m, route));
+        if (isStateless) {
+            stateless.add(sm);
+            return;
+        }
+        StateMethod previous = stateful.putIfAbsent(state, sm);
+        if (previous != null) {
+            throw new HandlerDefinitionException(where + ": state '" + state + "' is already handled by "
+                    + previous.qualifiedName() + "; each state has one method");
+        }
+    }
+
+    private static String stateName(Method m) {
+        State s = m.getAnnotation(State.class);
+        return s != null ? s.value() : m.getName();
+    }
+
+    private static RoutePattern resolveRoute(Class<?> type, Method m, Map<String, String> defaults, Set<String> seen) {
+        String where = ParameterBinder.where(type, m);
+        if (!seen.add(where)) {
+            throw new HandlerDefinitionException(where + ": @RouteLike chain loops back to itself");
+        }
+        Route route = m.getAnnotation(Route.class);
+        RouteLike like = m.getAnnotation(RouteLike.class);
+        if (route != null && like != null) {
+            throw new HandlerDefinitionException(where + ": use either @Route or @RouteLike, not both");
+        }
+        if (route != null) {
+            try {
+                return RoutePattern.compile(route.value(), parseWhere(route.where()), defaults);
+            } catch (IllegalArgumentException e) {
+                throw new HandlerDefinitionException(where + ": " + e.getMessage(), e);
+            }
+        }
+        Class<?> target = like.module() == void.class ? type : like.module();
+        Method targetMethod = Arrays.stream(target.getDeclaredMethods())
+                .filter(t -> t.isAnnotationPresent(Route.class) || t.isAnnotationPresent(RouteLike.class))
+                .filter(t -> stateName(t).equals(like.value()))
+                .findFirst()
+                .orElseThrow(() -> new HandlerDefinitionException(where + ": @RouteLike(\"" + like.value()
+                        + "\") names no state method of " + target.getName()));
+        return resolveRoute(target, targetMethod, defaults, seen);
+    }
+
+    private static Map<String, String> parseWhere(String[] clauses) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String c : clauses) {
+            int eq = c.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("where clause '" + c + "' is not of the form name=regex");
+            }
+            out.put(c.substring(0, eq).trim(), c.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The state key for a message: the module's own function, or the normalised envelope sender. */
+    String stateKey(MailRequest request, Map<String, String> captures) {
+        if (instance instanceof StateKeyed keyed) {
+            String key = keyed.stateKey(request, captures);
+            if (key == null) {
+                throw new IllegalStateException(name + ".stateKey returned null for " + request);
+            }
+            return key;
+        }
+        return Addresses.forStateKey(request.from());
+    }
+
+    /** The module's name: part of every state key it stores. */
+    public String name() {
+        return name;
+    }
+
+    /** The handler object. */
+    public Object instance() {
+        return instance;
+    }
+
+    /** The stateful method for {@code state}, or {@code null}. */
+    public StateMethod methodFor(String state) {
+        return stateful.get(state);
+    }
+
+    /** Whether the module has a stateful method for {@code state}. */
+    public boolean hasState(String state) {
+        return stateful.containsKey(state);
+    }
+
+    /** Every state method, stateful ones first. */
+    public List<StateMethod> methods() {
+        List<StateMethod> all = new ArrayList<>(stateful.values());
+        all.addAll(stateless);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

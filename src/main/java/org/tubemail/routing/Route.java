@@ -1,0 +1,28 @@
+package org.tubemail.routing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a handler method as a state method and gives the addresses it receives, e.g.
+ * {@code @Route(value = "(list)-(action)@(host)", where = "action=subscribe|unsubscribe")}.
+ *
+ * <p>Each {@code (name)} is a named capture; its value is passed to the method parameter of the same
+ * name. Text outside captures is literal (a {@code .} is a dot). A capture's regex comes from
+ * {@link #where()}, else from the router's defaults, else {@code .+}. The pattern is anchored; the
+ * domain part (after the last literal {@code @}) matches case-insensitively.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Route {
+
+    /** The address pattern. */
+    String value();
+
+    /** Capture regexes for this route only, each as {@code name=regex}. */
+    String[] where() default {};
+}

@@ -1,0 +1,120 @@
+package org.tubemail.routing;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the routes an address may match without trying every route's regex.
+ *
+ * <p>Each route's {@linkplain RoutePattern#requiredLiteral() required literal} goes into one
+ * Aho-Corasick automaton; one pass over an address yields every route whose literal it contains,
+ * and only those routes' regexes are tried. Routes whose literal is too short to tell anything
+ * (under two characters) are always tried. The cost of a lookup therefore grows with the address
+ * length and the number of plausible routes, not with the number of routes.
+ */
+final class RouteIndex<T> {
+
+    private static final int MIN_LITERAL = 2;
+
+    private static final class Node {
+        final Map<Character, Node> next = new HashMap<>(4);
+        Node fail;
+        int[] outputs = new int[0];
+    }
+
+    private final List<T> entries;
+    private final Node root = new Node();
+    private final int[] alwaysTried;
+
+    /**
+     * @param entries  the routes' payloads, in priority order
+     * @param literals each entry's required literal, same order
+     */
+    RouteIndex(List<T> entries, List<String> literals) {
+        this.entries = List.copyOf(entries);
+        List<Integer> always = new ArrayList<>();
+        for (int id = 0; id < literals.size(); id++) {
+            String lit = literals.get(id);
+            if (lit.length() < MIN_LITERAL) {
+                always.add(id);
+            } else {
+                add(lit, id);
+            }
+        }
+        alwaysTried = always.stream().mapToInt(Integer::intValue).toArray();
+        linkFailures();
+    }
+
+    private void add(String literal, int id) {
+        Node n = root;
+        for (int i = 0; i < literal.length(); i++) {
+            n = n.next.computeIfAbsent(literal.charAt(i), c -> new Node());
+        }
+        n.outputs = append(n.outputs, id);
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    private void linkFailures() {
+        ArrayDeque<Node> queue = new ArrayDeque<>();
+        for (Node child : root.next.values()) {
+            child.fail = root;
+            queue.add(child);
+        }
+        while (!queue.isEmpty()) {
+            Node n = queue.poll();
+            for (Map.Entry<Character, Node> e : n.next.entrySet()) {
+                Node child = e.getValue();
+                Node f = n.fail;
+                while (f != null && !f.next.containsKey(e.getKey())) {
+                    f = f.fail;
+                }
+                child.fail = f == null ? root : f.next.get(e.getKey());
+                int[] inherited = child.fail.outputs;
+                for (int id : inherited) {
+                    child.outputs = append(child.outputs, id);
+                }
+                queue.add(child);
+            }
+        }
+    }
+
+    /** The entries whose literal {@code address} contains, plus the always-tried ones, in priority order. */
+    List<T> candidates(String address) {
+        BitSet hits = new BitSet(entries.size());
+        for (int id : alwaysTried) {
+            hits.set(id);
+        }
+        Node n = root;
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            Node next = n.next.get(c);
+            while (next == null && n != root) {
+                n = n.fail;
+                next = n.next.get(c);
+            }
+            n = next == null ? root : next;
+            for (int id : n.outputs) {
+                hits.set(id);
+            }
+        }
+        List<T> out = new ArrayList<>(hits.cardinality());
+        for (int id = hits.nextSetBit(0); id >= 0; id = hits.nextSetBit(id + 1)) {
+            out.add(entries.get(id));
+        }
+        return out;
+    }
+
+    /** Every entry, in priority order. */
+    List<T> all() {
+        return entries;
+    }
+}

@@ -1,0 +1,338 @@
+package org.tubemail.routing;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.mail.Addresses;
+import org.tubemail.mail.Envelope;
+import org.tubemail.mail.MailRequest;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MemoryQueue;
+import org.tubemail.queue.MessageQueue;
+import org.tubemail.state.MemoryStorage;
+import org.tubemail.state.StateKey;
+import org.tubemail.state.StateStorage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Routes each recipient of a message to the state methods of the handler modules whose routes
+ * match it, runs the method for each module's current state, and stores the state it returns.
+ *
+ * <p>Rules, in short (the README has the full contract):
+ * <ul>
+ *   <li>Every envelope recipient is routed on its own, in envelope order.</li>
+ *   <li>Stateless methods always run; of a module's stateful methods, the one for its current state
+ *       for the message's state key runs (at most one per module and recipient).</li>
+ *   <li>Messages for one state key run one at a time, in arrival order; different keys in
+ *       parallel. {@link NoLocking} methods skip the lock.</li>
+ *   <li>A method that throws puts its key in the error state; the message goes to the undeliverable
+ *       queue, and so does a message that no route matches or that no module has a method for.</li>
+ * </ul>
+ * A router is immutable once built and safe for any number of threads.
+ */
+public final class Router {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    private final List<HandlerModule> modules;
+    private final RouteIndex<StateMethod> index;
+    private final StateStorage storage;
+    private final MessageQueue undeliverable;
+    private final String errorState;
+    private final KeyLocks locks = new KeyLocks();
+
+    private Router(Builder b) {
+        this.storage = b.storage;
+        this.undeliverable = b.undeliverable;
+        this.errorState = b.errorState;
+        List<HandlerModule> loaded = new ArrayList<>();
+        List<StateMethod> methods = new ArrayList<>();
+        List<String> literals = new ArrayList<>();
+        for (Object h : b.handlers) {
+            HandlerModule m = HandlerModule.load(h, b.defaults);
+            for (HandlerModule other : loaded) {
+                if (other.name().equals(m.name())) {
+                    throw new HandlerDefinitionException(h.getClass().getName() + ": module name '" + m.name()
+                            + "' is already used by " + other.instance().getClass().getName());
+                }
+            }
+            loaded.add(m);
+            for (StateMethod sm : m.methods()) {
+                methods.add(sm);
+                literals.add(sm.route().requiredLiteral());
+            }
+        }
+        this.modules = List.copyOf(loaded);
+        this.index = new RouteIndex<>(methods, literals);
+    }
+
+    /** Starts building a router. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A state method whose route matched one address, with the captures it gave. */
+    private record Match(StateMethod method, Map<String, String> captures) {
+    }
+
+    private List<Match> match(String address) {
+        List<Match> out = new ArrayList<>();
+        for (StateMethod m : index.candidates(address)) {
+            Map<String, String> caps = m.route().match(address);
+            if (caps != null) {
+                out.add(new Match(m, caps));
+            }
+        }
+        return out;
+    }
+
+    /** Whether any route matches {@code address}: receivers refuse other recipients at {@code RCPT}. */
+    public boolean accepts(String address) {
+        return !match(Addresses.forRouting(address)).isEmpty();
+    }
+
+    /**
+     * Routes {@code request} for each of its envelope recipients and returns what happened.
+     *
+     * @throws org.tubemail.queue.QueueException when a message must go to the undeliverable queue and
+     *                                           cannot be stored there; callers must then not accept it
+     */
+    public DeliveryReport deliver(MailRequest request) {
+        List<RecipientResult> results = new ArrayList<>(request.recipients().size());
+        for (String rcpt : request.recipients()) {
+            results.add(deliverTo(request.forRecipient(rcpt)));
+        }
+        return new DeliveryReport(request.messageId(), results);
+    }
+
+    private RecipientResult deliverTo(MailRequest request) {
+        String address = Addresses.forRouting(request.to());
+        List<Match> matches = match(address);
+        if (matches.isEmpty()) {
+            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + address + ">");
+        }
+        Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
+        for (Match m : matches) {
+            byModule.computeIfAbsent(m.method().module(), k -> new ArrayList<>()).add(m);
+        }
+        Outcome outcome = new Outcome();
+        for (Map.Entry<HandlerModule, List<Match>> e : byModule.entrySet()) {
+            runModule(e.getKey(), e.getValue(), request, outcome);
+        }
+        if (!outcome.failures.isEmpty()) {
+            return undeliverable(request, RecipientResult.Status.FAILED, outcome.ran, String.join("; ", outcome.failures));
+        }
+        if (outcome.ran.isEmpty()) {
+            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(),
+                    "no method for the current state: " + String.join("; ", outcome.idle));
+        }
+        return new RecipientResult(request.to(), RecipientResult.Status.HANDLED, outcome.ran, "");
+    }
+
+    /** What the modules did for one recipient. */
+    private static final class Outcome {
+        final List<String> ran = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        final List<String> idle = new ArrayList<>();
+    }
+
+    private void runModule(HandlerModule module, List<Match> matches, MailRequest request, Outcome outcome) {
+        List<Match> stateful = new ArrayList<>(matches.size());
+        for (Match m : matches) {
+            if (m.method().isStateless()) {
+                runStateless(m, request, outcome);
+            } else {
+                stateful.add(m);
+            }
+        }
+        if (stateful.isEmpty()) {
+            return;
+        }
+        StateKey key;
+        try {
+            key = new StateKey(module.name(), module.stateKey(request, stateful.get(0).captures()));
+        } catch (RuntimeException ex) {
+            fail(outcome, module.name() + ".stateKey", request, ex);
+            return;
+        }
+        Match unlocked = find(stateful, storage.get(key.module(), key.key()));
+        if (unlocked != null && unlocked.method().isNoLocking()) {
+            runStateful(unlocked, key, storage.get(key.module(), key.key()), request, outcome);
+            return;
+        }
+        locks.lock(key);
+        try {
+            String state = storage.get(key.module(), key.key());
+            Match m = find(stateful, state);
+            if (m == null) {
+                outcome.idle.add(module.name() + " is in state " + state + " for " + key.key());
+            } else {
+                runStateful(m, key, state, request, outcome);
+            }
+        } finally {
+            locks.unlock(key);
+        }
+    }
+
+    private static Match find(List<Match> stateful, String state) {
+        for (Match m : stateful) {
+            if (m.method().state().equals(state)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private void runStateless(Match m, MailRequest request, Outcome outcome) {
+        try {
+            m.method().invoke(request, m.captures());
+            outcome.ran.add(m.method().qualifiedName());
+        } catch (Exception | LinkageError ex) {
+            fail(outcome, m.method().qualifiedName(), request, ex);
+        }
+    }
+
+    private void runStateful(Match m, StateKey key, String state, MailRequest request, Outcome outcome) {
+        StateMethod method = m.method();
+        try {
+            String next = method.invoke(request, m.captures());
+            if (next != null && !next.equals(state)) {
+                checkKnown(method, next);
+                storage.set(key.module(), key.key(), next);
+            }
+            outcome.ran.add(method.qualifiedName());
+        } catch (Exception | LinkageError ex) {
+            fail(outcome, method.qualifiedName(), request, ex);
+            storage.set(key.module(), key.key(), errorState);
+        }
+    }
+
+    private void checkKnown(StateMethod method, String next) {
+        HandlerModule module = method.module();
+        if (!module.hasState(next) && !next.equals(errorState)) {
+            throw new IllegalStateException(method.qualifiedName() + " returned state '" + next
+                    + "', which module " + module.name() + " has no method for");
+        }
+    }
+
+    private void fail(Outcome outcome, String where, MailRequest request, Throwable ex) {
+        LOG.error("handler {} failed on message {} from <{}> to <{}>: {}", where, request.messageId(), request.from(),
+                request.to(), ex.toString(), ex);
+        outcome.failures.add(where + " threw " + ex);
+    }
+
+    private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
+        Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()));
+        String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
+        LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
+                request.to(), key, reason);
+        return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
+    }
+
+    /** Every state method, in the order the router tries them. */
+    public List<StateMethod> routes() {
+        return index.all();
+    }
+
+    /** The loaded handler modules, in registration order. */
+    public List<HandlerModule> modules() {
+        return modules;
+    }
+
+    /**
+     * Tells which state methods a message from {@code sender} to {@code address} reaches, and which
+     * of them would run in the current states. Nothing is run or changed.
+     */
+    public List<RouteCheck> explain(String address, String sender) {
+        String routed = Addresses.forRouting(address);
+        MailRequest probe = MailRequest.parse(Envelope.of(sender, routed),
+                ("From: <" + sender + ">\r\nTo: <" + routed + ">\r\nSubject: probe\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        List<RouteCheck> out = new ArrayList<>();
+        for (Match m : match(routed)) {
+            HandlerModule module = m.method().module();
+            String key = module.stateKey(probe, m.captures());
+            String state = storage.get(module.name(), key);
+            boolean runs = m.method().isStateless() || m.method().state().equals(state);
+            out.add(new RouteCheck(m.method(), m.captures(), key, state, runs));
+        }
+        return out;
+    }
+
+    /** The state storage. */
+    public StateStorage storage() {
+        return storage;
+    }
+
+    /** The undeliverable queue. */
+    public MessageQueue undeliverableQueue() {
+        return undeliverable;
+    }
+
+    /** The state a failing method's key is put in. */
+    public String errorState() {
+        return errorState;
+    }
+
+    /** How many state keys hold or wait for a lock now (for monitoring and tests). */
+    public int lockedKeys() {
+        return locks.size();
+    }
+
+    /** Collects a router's parts; {@link #build()} loads and checks every handler. */
+    public static final class Builder {
+        private StateStorage storage = new MemoryStorage();
+        private MessageQueue undeliverable = new MemoryQueue();
+        private String errorState = StateStorage.ERROR;
+        private final Map<String, String> defaults = new LinkedHashMap<>();
+        private final List<Object> handlers = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The state storage; {@link MemoryStorage} by default. */
+        public Builder storage(StateStorage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /** The undeliverable queue; a {@link MemoryQueue} by default. */
+        public Builder undeliverable(MessageQueue queue) {
+            this.undeliverable = Objects.requireNonNull(queue, "queue");
+            return this;
+        }
+
+        /** The state a failing method's key is put in; {@code ERROR} by default. */
+        public Builder errorState(String state) {
+            this.errorState = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /** A router-wide regex for capture {@code name}, used by routes that do not set their own. */
+        public Builder defaultCapture(String name, String regex) {
+            defaults.put(name, regex);
+            return this;
+        }
+
+        /** Adds handler modules, in priority order. */
+        public Builder handlers(Object... handlerObjects) {
+            for (Object h : handlerObjects) {
+                handlers.add(Objects.requireNonNull(h, "handler"));
+            }
+            return this;
+        }
+
+        /**
+         * Loads every handler and builds the route index.
+         *
+         * @throws HandlerDefinitionException when a handler class is invalid
+         */
+        public Router build() {
+            return new Router(this);
+        }
+    }
+}

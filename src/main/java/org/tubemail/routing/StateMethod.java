@@ -1,0 +1,87 @@
+package org.tubemail.routing;
+
+import org.tubemail.mail.MailRequest;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+
+/** One state method of a loaded handler module, ready to call. */
+public final class StateMethod {
+
+    private final HandlerModule module;
+    private final Method method;
+    private final String state;
+    private final RoutePattern route;
+    private final boolean stateless;
+    private final boolean noLocking;
+    private final ParameterBinder binder;
+
+    StateMethod(HandlerModule module, Method method, String state, RoutePattern route, boolean stateless,
+                boolean noLocking, ParameterBinder binder) {
+        this.module = module;
+        this.method = method;
+        this.state = state;
+        this.route = route;
+        this.stateless = stateless;
+        this.noLocking = noLocking;
+        this.binder = binder;
+    }
+
+    /**
+     * Calls the method.
+     *
+     * @return the state it named, or {@code null} when it returned nothing
+     * @throws Exception whatever the method threw
+     */
+    String invoke(MailRequest request, Map<String, String> captures) throws Exception {
+        try {
+            Object result = method.invoke(module.instance(), binder.bind(request, captures));
+            return result == null ? null : result.toString();
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** The module this method belongs to. */
+    public HandlerModule module() {
+        return module;
+    }
+
+    /** The state this method handles. */
+    public String state() {
+        return state;
+    }
+
+    /** Its route. */
+    public RoutePattern route() {
+        return route;
+    }
+
+    /** Whether it runs whatever the state and never changes it. */
+    public boolean isStateless() {
+        return stateless;
+    }
+
+    /** Whether it runs without its state key's lock. */
+    public boolean isNoLocking() {
+        return noLocking;
+    }
+
+    /** {@code Class.method} for messages and listings. */
+    public String qualifiedName() {
+        return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    }
+
+    @Override
+    public String toString() {
+        return qualifiedName();
+    }
+}

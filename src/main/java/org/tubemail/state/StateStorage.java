@@ -1,0 +1,40 @@
+package org.tubemail.state;
+
+/**
+ * Where the router keeps each handler module's current state for a state key (by default the sender).
+ *
+ * <p>Every implementation behaves like {@link MemoryStorage}: an unknown key reads as {@link #START},
+ * a completed {@link #set} is visible to every later {@link #get} from any thread, and setting a key
+ * back to {@code START} is the same as forgetting it. Implementations are thread-safe. Keep it lean:
+ * state names only, never session data.
+ */
+public interface StateStorage extends AutoCloseable {
+
+    /** The state every key starts in. */
+    String START = "START";
+
+    /** The state a key is put in when its handler throws. */
+    String ERROR = "ERROR";
+
+    /**
+     * Returns the state of {@code module} for {@code key}, or {@link #START} when none was stored.
+     *
+     * @param module the handler module's name
+     * @param key    the state key, normally the normalised envelope sender
+     */
+    String get(String module, String key);
+
+    /**
+     * Stores {@code state} for {@code module} and {@code key}. When this returns, the change is as
+     * durable as the implementation promises (for the MapDB storage: committed to disk).
+     */
+    void set(String module, String key, String state);
+
+    /** Forgets every state. Meant for tests and development. */
+    void clear();
+
+    /** Releases files, threads or connections; the default does nothing. */
+    @Override
+    default void close() {
+    }
+}

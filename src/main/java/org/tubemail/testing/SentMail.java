@@ -1,0 +1,42 @@
+package org.tubemail.testing;
+
+import jakarta.mail.internet.MimeMessage;
+import org.tubemail.mail.Envelope;
+import org.tubemail.mail.MailRequest;
+
+import java.util.List;
+
+/**
+ * A message a {@link CapturingRelay} took, readable with the same accessors as a received one.
+ *
+ * @param envelopeFrom the envelope sender it was sent with
+ * @param recipients   the envelope recipients
+ * @param message      the message as sent
+ */
+public record SentMail(String envelopeFrom, List<String> recipients, MimeMessage message) {
+
+    /** Copies the recipients. */
+    public SentMail {
+        recipients = List.copyOf(recipients);
+    }
+
+    /** The message parsed back, as a receiver would see it. */
+    public MailRequest asRequest() {
+        return MailRequest.of(new Envelope("", envelopeFrom, recipients), message);
+    }
+
+    /** The decoded subject. */
+    public String subject() {
+        return asRequest().subject();
+    }
+
+    /** The plain-text body. */
+    public String text() {
+        return asRequest().text();
+    }
+
+    /** Whether {@code address} is among the envelope recipients (case-insensitive). */
+    public boolean isTo(String address) {
+        return recipients.stream().anyMatch(r -> r.equalsIgnoreCase(address));
+    }
+}
