@@ -167,13 +167,16 @@ public final class Router {
         }
         locks.lock(key);
         try {
-            String state = storage.get(key.module(), key.key());
-            Match m = find(stateful, state);
-            if (m == null) {
-                outcome.idle.add(module.name() + " is in state " + state + " for " + key.key());
-            } else {
-                runStateful(m, key, state, request, outcome);
-            }
+            storage.withKeyLock(key.module(), key.key(), () -> {
+                String state = storage.get(key.module(), key.key());
+                Match m = find(stateful, state);
+                if (m == null) {
+                    outcome.idle.add(module.name() + " is in state " + state + " for " + key.key());
+                } else {
+                    runStateful(m, key, state, request, outcome);
+                }
+                return null;
+            });
         } finally {
             locks.unlock(key);
         }

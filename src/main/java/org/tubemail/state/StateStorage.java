@@ -30,6 +30,16 @@ public interface StateStorage extends AutoCloseable {
      */
     void set(String module, String key, String state);
 
+    /**
+     * Runs {@code work} while holding {@code module}/{@code key} exclusively across every process that
+     * shares this storage. The router calls it (inside its own in-process lock) around each stateful
+     * method, so that a storage shared by several servers serialises one key across them. The default,
+     * for storages used by one process only, just runs {@code work}.
+     */
+    default <T> T withKeyLock(String module, String key, java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
     /** Forgets every state. Meant for tests and development. */
     void clear();
 
