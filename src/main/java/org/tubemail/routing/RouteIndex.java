@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * Finds the routes an address may match without trying every route's regex.
  *
- * <p>Each route's {@linkplain RoutePattern#requiredLiteral() required literal} goes into one
- * Aho-Corasick automaton; one pass over an address yields every route whose literal it contains,
- * and only those routes' regexes are tried. Routes whose literal is too short to tell anything
- * (under two characters) are always tried. The cost of a lookup therefore grows with the address
- * length and the number of plausible routes, not with the number of routes.
+ * <p>Each route contributes one of its {@linkplain RoutePattern#literals() literal runs}, the one
+ * fewest other routes share (the longest among equals), to one Aho-Corasick automaton; one pass
+ * over an address yields every route whose chosen literal it contains, and only those routes'
+ * regexes are tried. Routes with no literal of at least two characters are always tried. The cost
+ * of a lookup therefore grows with the address length and the number of plausible routes, not
+ * with the number of routes.
  */
 final class RouteIndex<T> {
 
@@ -32,13 +33,19 @@ final class RouteIndex<T> {
 
     /**
      * @param entries  the routes' payloads, in priority order
-     * @param literals each entry's required literal, same order
+     * @param literals each entry's literal runs, same order
      */
-    RouteIndex(List<T> entries, List<String> literals) {
+    RouteIndex(List<T> entries, List<List<String>> literals) {
         this.entries = List.copyOf(entries);
+        Map<String, Integer> shared = new HashMap<>();
+        for (List<String> runs : literals) {
+            for (String run : new java.util.HashSet<>(runs)) {
+                shared.merge(run, 1, Integer::sum);
+            }
+        }
         List<Integer> always = new ArrayList<>();
         for (int id = 0; id < literals.size(); id++) {
-            String lit = literals.get(id);
+            String lit = mostSelective(literals.get(id), shared);
             if (lit.length() < MIN_LITERAL) {
                 always.add(id);
             } else {
@@ -47,6 +54,20 @@ final class RouteIndex<T> {
         }
         alwaysTried = always.stream().mapToInt(Integer::intValue).toArray();
         linkFailures();
+    }
+
+    private static String mostSelective(List<String> runs, Map<String, Integer> shared) {
+        String best = "";
+        for (String run : runs) {
+            if (run.length() < MIN_LITERAL) {
+                continue;
+            }
+            int c = Integer.compare(shared.get(run), best.isEmpty() ? Integer.MAX_VALUE : shared.get(best));
+            if (c < 0 || c == 0 && run.length() > best.length()) {
+                best = run;
+            }
+        }
+        return best;
     }
 
     private void add(String literal, int id) {

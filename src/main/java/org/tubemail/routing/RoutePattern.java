@@ -23,14 +23,14 @@ public final class RoutePattern {
     private final List<String> captureNames;
     private final Map<String, String> captureRegexes;
     private final Pattern regex;
-    private final String requiredLiteral;
+    private final List<String> literals;
 
-    private RoutePattern(String source, List<String> names, Map<String, String> regexes, Pattern regex, String literal) {
+    private RoutePattern(String source, List<String> names, Map<String, String> regexes, Pattern regex, List<String> literals) {
         this.source = source;
         this.captureNames = List.copyOf(names);
         this.captureRegexes = Map.copyOf(regexes);
         this.regex = regex;
-        this.requiredLiteral = literal;
+        this.literals = List.copyOf(literals);
     }
 
     /**
@@ -61,7 +61,7 @@ public final class RoutePattern {
         int at = lastLiteralAt(parts);
         Map<String, String> regexes = new LinkedHashMap<>();
         StringBuilder re = new StringBuilder("^");
-        StringBuilder longest = new StringBuilder();
+        List<String> runs = new ArrayList<>();
         StringBuilder run = new StringBuilder();
         for (int i = 0; i < parts.size(); i++) {
             Object p = parts.get(i);
@@ -89,20 +89,21 @@ public final class RoutePattern {
                 }
             }
             if (fixed == null) {
-                run.setLength(0);
+                endRun(run, runs);
             } else {
-                if (inDomain && p instanceof CaptureRef) {
-                    fixed = fixed.toLowerCase(Locale.ROOT);
-                }
-                run.append(fixed);
-                if (run.length() > longest.length()) {
-                    longest.setLength(0);
-                    longest.append(run);
-                }
+                run.append(inDomain && p instanceof CaptureRef ? fixed.toLowerCase(Locale.ROOT) : fixed);
             }
         }
+        endRun(run, runs);
         re.append('$');
-        return new RoutePattern(source, names, regexes, Pattern.compile(re.toString()), longest.toString());
+        return new RoutePattern(source, names, regexes, Pattern.compile(re.toString()), runs);
+    }
+
+    private static void endRun(StringBuilder run, List<String> runs) {
+        if (run.length() > 0) {
+            runs.add(run.toString());
+            run.setLength(0);
+        }
     }
 
     private static void checkRegex(String source, String name, String r) {
@@ -201,9 +202,12 @@ public final class RoutePattern {
         return captureRegexes;
     }
 
-    /** The longest text every matching address contains (domain parts in lower case); may be empty. */
-    public String requiredLiteral() {
-        return requiredLiteral;
+    /**
+     * The runs of fixed text every matching address contains, in pattern order (domain parts in
+     * lower case). Captures whose regex can match only one text count as fixed.
+     */
+    public List<String> literals() {
+        return literals;
     }
 
     @Override

@@ -27,7 +27,8 @@ import java.util.Objects;
  * <ul>
  *   <li>Every envelope recipient is routed on its own, in envelope order.</li>
  *   <li>Stateless methods always run; of a module's stateful methods, the one for its current state
- *       for the message's state key runs (at most one per module and recipient).</li>
+ *       for the message's state key runs (at most one per module and recipient), after the
+ *       module's stateless methods. Modules run in registration order.</li>
  *   <li>Messages for one state key run one at a time, in arrival order; different keys in
  *       parallel. {@link NoLocking} methods skip the lock.</li>
  *   <li>A method that throws puts its key in the error state; the message goes to the undeliverable
@@ -52,7 +53,7 @@ public final class Router {
         this.errorState = b.errorState;
         List<HandlerModule> loaded = new ArrayList<>();
         List<StateMethod> methods = new ArrayList<>();
-        List<String> literals = new ArrayList<>();
+        List<List<String>> literals = new ArrayList<>();
         for (Object h : b.handlers) {
             HandlerModule m = HandlerModule.load(h, b.defaults);
             for (HandlerModule other : loaded) {
@@ -64,7 +65,7 @@ public final class Router {
             loaded.add(m);
             for (StateMethod sm : m.methods()) {
                 methods.add(sm);
-                literals.add(sm.route().requiredLiteral());
+                literals.add(sm.route().literals());
             }
         }
         this.modules = List.copyOf(loaded);
