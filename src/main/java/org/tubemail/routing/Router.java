@@ -46,9 +46,11 @@ public final class Router {
     private final MessageQueue undeliverable;
     private final String errorState;
     private final KeyLocks locks = new KeyLocks();
+    private final TimeLimit timeLimit;
 
     private Router(Builder b) {
         this.storage = b.storage;
+        this.timeLimit = TimeLimit.of(b.handlerTimeout);
         this.undeliverable = b.undeliverable;
         this.errorState = b.errorState;
         List<HandlerModule> loaded = new ArrayList<>();
@@ -194,7 +196,7 @@ public final class Router {
 
     private void runStateless(Match m, MailRequest request, Outcome outcome) {
         try {
-            m.method().invoke(request, m.captures());
+            invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
         } catch (Exception | LinkageError ex) {
             fail(outcome, m.method().qualifiedName(), request, ex);
@@ -204,7 +206,7 @@ public final class Router {
     private void runStateful(Match m, StateKey key, String state, MailRequest request, Outcome outcome) {
         StateMethod method = m.method();
         try {
-            String next = method.invoke(request, m.captures());
+            String next = invoke(m, request);
             if (next != null && !next.equals(state)) {
                 checkKnown(method, next);
                 storage.set(key.module(), key.key(), next);
@@ -214,6 +216,13 @@ public final class Router {
             fail(outcome, method.qualifiedName(), request, ex);
             storage.set(key.module(), key.key(), errorState);
         }
+    }
+
+    private String invoke(Match m, MailRequest request) throws Exception {
+        if (timeLimit == null) {
+            return m.method().invoke(request, m.captures());
+        }
+        return timeLimit.call(m.method().qualifiedName(), () -> m.method().invoke(request, m.captures()));
     }
 
     private void checkKnown(StateMethod method, String next) {
@@ -292,6 +301,7 @@ public final class Router {
         private StateStorage storage = new MemoryStorage();
         private MessageQueue undeliverable = new MemoryQueue();
         private String errorState = StateStorage.ERROR;
+        private java.time.Duration handlerTimeout;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
 
@@ -313,6 +323,16 @@ public final class Router {
         /** The state a failing method's key is put in; {@code ERROR} by default. */
         public Builder errorState(String state) {
             this.errorState = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /**
+         * The longest a state method may run on one message; past it the method's thread is
+         * interrupted and the message is treated as a failure (error state, undeliverable queue).
+         * None by default: methods then run on the delivering thread, which is fastest.
+         */
+        public Builder handlerTimeout(java.time.Duration limit) {
+            this.handlerTimeout = limit;
             return this;
         }
 
