@@ -137,20 +137,17 @@ final class SmtpSender implements AutoCloseable {
         return new Outcome(sent, retry, gone, describe(e));
     }
 
-    /** The smarthost's replies in one line, e.g. {@code 550 5.1.1 <x@y>: no such user}. */
+    /** The smarthost's replies and the failures behind them, in one line. */
     private static String describe(Exception e) {
-        StringBuilder b = new StringBuilder();
-        for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
-            String text = x instanceof SMTPAddressFailedException || x instanceof SMTPSendFailedException
-                    ? x.getMessage() : x.getClass().getSimpleName() + ": " + x.getMessage();
-            if (b.indexOf(String.valueOf(text).trim()) < 0) {
-                b.append(b.length() == 0 ? "" : "; ").append(String.valueOf(text).trim());
-            }
-            if (!(x instanceof MessagingException) && x.getCause() instanceof Exception c && b.indexOf(c.toString()) < 0) {
-                b.append(" (").append(c).append(')');
+        List<String> parts = new ArrayList<>();
+        for (Throwable x = e; x != null && parts.size() < 4; x = x instanceof MessagingException me ? me.getNextException() : x.getCause()) {
+            String message = String.valueOf(x.getMessage()).trim();
+            boolean reply = x instanceof SMTPAddressFailedException || x instanceof SMTPSendFailedException;
+            if (parts.stream().noneMatch(p -> p.contains(message))) {
+                parts.add(reply ? message : x.getClass().getSimpleName() + ": " + message);
             }
         }
-        return b.toString().replaceAll("\\s+", " ");
+        return String.join("; ", parts).replaceAll("\\s+", " ");
     }
 
     /** An open connection: an idle one that still answers, else a new one. */

@@ -233,6 +233,32 @@ class MaildirQueueTest {
     }
 
     @Test
+    void aMessageClaimedByAProcessThatDiesIsRecovered() throws Exception {
+        MaildirQueue q = new MaildirQueue(dir);
+        String key = q.push(bytes("survives"));
+        q.push(bytes("untouched"));
+        Process p = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
+                MaildirPopWorker.class.getName(), dir.toString(), dir.resolve("unused").toString(), "crash")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String claimed = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(9, p.exitValue());
+            assertEquals(key, claimed);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(List.of(key + ":2,"), names(dir.resolve("cur")), "the dead claimer's message is still on disk");
+        assertEquals(List.of(key), q.recover());
+        assertEquals("survives", text(q.pop().orElseThrow().message()));
+        assertEquals("untouched", text(q.pop().orElseThrow().message()));
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
     void processesPoppingOneMaildirNeverShareOrLoseAMessage() throws Exception {
         MaildirQueue q = new MaildirQueue(dir.resolve("spool"));
         int total = 1200;
@@ -243,7 +269,7 @@ class MaildirQueueTest {
             expected.add(body);
         }
         Path go = dir.resolve("go");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = javaCommand();
         List<Process> children = new ArrayList<>();
         List<BufferedReader> outputs = new ArrayList<>();
         try {

@@ -133,6 +133,41 @@ class SmtpRelayRepliesTest {
     }
 
     @Test
+    void threadsSendingAtOnceShareAFewConnectionsAndLoseNothing() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 25; i++) {
+                        relay.deliver(SmtpRelayTest.message("t" + id + "-" + i), "help@example.com", List.of("ok@example.org"));
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(100, received.size());
+        Set<String> subjects = new HashSet<>();
+        for (Received r : received) {
+            String text = new String(r.data(), java.nio.charset.StandardCharsets.US_ASCII);
+            subjects.add(text.substring(text.indexOf("Subject: ") + 9, text.indexOf('\r', text.indexOf("Subject: "))));
+        }
+        assertEquals(100, subjects.size(), "every message arrived once");
+        Set<String> connections = new HashSet<>();
+        received.forEach(r -> connections.add(r.connection()));
+        assertTrue(connections.size() <= 4, "connections: " + connections.size());
+        assertEquals(0, queue.count());
+    }
+
+    @Test
     void oneConnectionCarriesMessageAfterMessage() {
         int n = 200;
         long start = System.nanoTime();

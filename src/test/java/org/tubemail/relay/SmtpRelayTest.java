@@ -209,6 +209,22 @@ class SmtpRelayTest {
         assertEquals(List.of("ann@example.org"), recipientsOf(g, "dead"));
     }
 
+    @Test
+    void whenNeitherTheSmarthostNorTheQueueTakesTheMessageDeliverThrows() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path retry = dir.resolve("retry");
+        MaildirQueue queue = new MaildirQueue(retry);
+        java.nio.file.Files.delete(retry.resolve("tmp"));
+        SmtpRelay relay = relay(plain(port), queue);
+        RelayException e = org.junit.jupiter.api.Assertions.assertThrows(RelayException.class,
+                () -> relay.deliver(message("lost?"), "help@example.com", List.of("ann@example.org")));
+        assertTrue(e.getMessage().contains("ann@example.org") && e.getMessage().contains(retry.toString())
+                && e.getMessage().contains("Connection refused"), e.getMessage());
+    }
+
     static String reason(MessageQueue q, String key) {
         return q.get(key).map(b -> EnvelopeHeaders.unwrap(b).reason()).orElse("");
     }
