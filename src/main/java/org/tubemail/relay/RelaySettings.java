@@ -11,8 +11,18 @@ import java.time.Duration;
  * @param username the login, or {@code ""} for none
  * @param password the password, or {@code ""}
  * @param timeout  connect and read time limit
+ * @param sslTrust which certificates to accept without checking them against the JVM's trust
+ *                 store and the host name: {@code ""} (the default) checks every certificate,
+ *                 {@code "*"} trusts all, otherwise host names separated by spaces (for a smarthost
+ *                 with a self-signed certificate); Jakarta Mail's {@code mail.smtp.ssl.trust}
  */
-public record RelaySettings(String host, int port, Security security, String username, String password, Duration timeout) {
+public record RelaySettings(String host, int port, Security security, String username, String password, Duration timeout,
+                            String sslTrust) {
+
+    /** Settings that check every certificate. */
+    public RelaySettings(String host, int port, Security security, String username, String password, Duration timeout) {
+        this(host, port, security, username, password, timeout, "");
+    }
 
     /** Connection protection. */
     public enum Security {
@@ -27,6 +37,7 @@ public record RelaySettings(String host, int port, Security security, String use
     /** Hides the password. */
     @Override
     public String toString() {
-        return "RelaySettings[" + host + ":" + port + " " + security + (username.isEmpty() ? "" : " user=" + username) + "]";
+        return "RelaySettings[" + host + ":" + port + " " + security + (username.isEmpty() ? "" : " user=" + username)
+                + (sslTrust.isEmpty() ? "" : " trust=" + sslTrust) + "]";
     }
 }
