@@ -113,6 +113,7 @@ public final class MaildirQueue implements MessageQueue {
      * Takes the oldest unclaimed message without deleting it: it moves to {@code cur/}, where no
      * other claimer sees it. Call {@link #remove} once it is processed.
      */
+    @Override
     public Optional<QueuedMessage> claim() {
         for (int listing = 0; listing < 2; listing++) {
             String name;
@@ -151,6 +152,7 @@ public final class MaildirQueue implements MessageQueue {
      *
      * @return the keys put back, oldest first
      */
+    @Override
     public List<String> recover() {
         return recover(Duration.ZERO);
     }

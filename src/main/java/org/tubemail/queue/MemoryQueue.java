@@ -10,50 +10,77 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A message queue in memory, for tests and development. Nothing survives a restart. */
 public final class MemoryQueue implements MessageQueue {
 
-    private final Map<String, byte[]> messages = new LinkedHashMap<>();
+    private final Map<String, byte[]> waiting = new LinkedHashMap<>();
+    private final Map<String, byte[]> claimed = new LinkedHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
     @Override
     public synchronized String push(byte[] message) {
         String key = String.format("%016d", sequence.incrementAndGet());
-        messages.put(key, message.clone());
+        waiting.put(key, message.clone());
         return key;
     }
 
     @Override
     public synchronized Optional<QueuedMessage> pop() {
-        var it = messages.entrySet().iterator();
+        Optional<QueuedMessage> m = claim();
+        m.ifPresent(q -> claimed.remove(q.key()));
+        return m;
+    }
+
+    @Override
+    public synchronized Optional<QueuedMessage> claim() {
+        var it = waiting.entrySet().iterator();
         if (!it.hasNext()) {
             return Optional.empty();
         }
         var e = it.next();
         it.remove();
-        return Optional.of(new QueuedMessage(e.getKey(), e.getValue()));
+        claimed.put(e.getKey(), e.getValue());
+        return Optional.of(new QueuedMessage(e.getKey(), e.getValue().clone()));
+    }
+
+    @Override
+    public synchronized List<String> recover() {
+        List<String> keys = new ArrayList<>(claimed.keySet());
+        Map<String, byte[]> all = new java.util.TreeMap<>(claimed);
+        all.putAll(waiting);
+        claimed.clear();
+        waiting.clear();
+        waiting.putAll(all);
+        return keys;
     }
 
     @Override
     public synchronized Optional<byte[]> get(String key) {
-        byte[] m = messages.get(key);
+        byte[] m = waiting.containsKey(key) ? waiting.get(key) : claimed.get(key);
         return m == null ? Optional.empty() : Optional.of(m.clone());
     }
 
     @Override
     public synchronized boolean remove(String key) {
-        return messages.remove(key) != null;
+        return waiting.remove(key) != null | claimed.remove(key) != null;
     }
 
     @Override
     public synchronized int count() {
-        return messages.size();
+        return waiting.size() + claimed.size();
     }
 
     @Override
     public synchronized void clear() {
-        messages.clear();
+        waiting.clear();
+        claimed.clear();
     }
 
     @Override
     public synchronized List<String> keys() {
-        return new ArrayList<>(messages.keySet());
+        return new ArrayList<>(new java.util.TreeMap<>(merged()).keySet());
+    }
+
+    private Map<String, byte[]> merged() {
+        Map<String, byte[]> all = new LinkedHashMap<>(claimed);
+        all.putAll(waiting);
+        return all;
     }
 }

@@ -18,6 +18,21 @@ public interface MessageQueue {
     /** Removes and returns the oldest message, if any. */
     Optional<QueuedMessage> pop();
 
+    /**
+     * Takes the oldest unclaimed message without deleting it; no other claimer gets it. Call
+     * {@link #remove} once it is processed: a crash in between leaves it claimed, and
+     * {@link #recover()} at the next start hands it out again (at-least-once processing).
+     */
+    Optional<QueuedMessage> claim();
+
+    /**
+     * Makes every claimed but not removed message claimable again. Call at start-up, before any
+     * claim, when no other process works on this queue.
+     *
+     * @return the keys made claimable again
+     */
+    List<String> recover();
+
     /** Returns the message under {@code key}, if it is still there. */
     Optional<byte[]> get(String key);
 

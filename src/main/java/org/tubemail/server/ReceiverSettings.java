@@ -13,17 +13,28 @@ import java.util.Set;
  * @param maxRecipients   more recipients are refused with 452
  * @param idleTimeout     a connection silent this long is closed
  * @param maxConnections  more simultaneous connections are refused with 421
+ * @param workers         how many spooled messages are routed at once
  */
 public record ReceiverSettings(String host, int port, Set<String> acceptedDomains, long maxMessageBytes,
-                               int maxRecipients, Duration idleTimeout, int maxConnections) {
+                               int maxRecipients, Duration idleTimeout, int maxConnections, int workers) {
 
-    /** Copies the domain set. */
+    /** Copies the domain set (in lower case) and checks the limits. */
     public ReceiverSettings {
-        acceptedDomains = Set.copyOf(acceptedDomains);
+        acceptedDomains = acceptedDomains.stream().map(d -> d.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        if (port < 0 || port > 65535 || maxMessageBytes < 1 || maxRecipients < 1 || maxConnections < 1 || workers < 1) {
+            throw new IllegalArgumentException("receiver limits must be positive and the port 0-65535: " + port);
+        }
     }
 
-    /** Defaults for a local listener on {@code port} accepting {@code domains}: 10 MiB, 100 recipients, 60 s, 500 connections. */
+    /** Settings without an explicit worker count: 8 workers. */
+    public ReceiverSettings(String host, int port, Set<String> acceptedDomains, long maxMessageBytes, int maxRecipients,
+                            Duration idleTimeout, int maxConnections) {
+        this(host, port, acceptedDomains, maxMessageBytes, maxRecipients, idleTimeout, maxConnections, 8);
+    }
+
+    /** Defaults for a local listener on {@code port} accepting {@code domains}: 10 MiB, 100 recipients, 60 s, 500 connections, 8 workers. */
     public static ReceiverSettings local(int port, Set<String> domains) {
-        return new ReceiverSettings("127.0.0.1", port, domains, 10L * 1024 * 1024, 100, Duration.ofSeconds(60), 500);
+        return new ReceiverSettings("127.0.0.1", port, domains, 10L * 1024 * 1024, 100, Duration.ofSeconds(60), 500, 8);
     }
 }

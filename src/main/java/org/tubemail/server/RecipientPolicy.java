@@ -1,0 +1,62 @@
+package org.tubemail.server;
+
+import org.tubemail.mail.Addresses;
+import org.tubemail.routing.Router;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides at {@code RCPT} time whether a recipient is accepted, so that senders learn at once and
+ * the server is never an open relay: the domain must be one of the accepted domains, and some route
+ * must match the address. Source routes ({@code @a,@b:user@c}) are reduced to the final address,
+ * as RFC 5321 asks; the percent hack is not honoured (the address is judged by its real domain).
+ */
+final class RecipientPolicy {
+
+    /** A reply refusing a recipient. */
+    record Refusal(int code, String text) {
+    }
+
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
+
+    private final Set<String> acceptedDomains;
+    private final Router router;
+
+    RecipientPolicy(Set<String> acceptedDomains, Router router) {
+        this.acceptedDomains = acceptedDomains;
+        this.router = router;
+    }
+
+    /** The address without brackets and source route. */
+    static String normalise(String address) {
+        String a = Addresses.strip(address);
+        if (a.startsWith("@")) {
+            int colon = a.indexOf(':');
+            a = colon < 0 ? a : a.substring(colon + 1);
+        }
+        return a;
+    }
+
+    /** @return the refusal, or {@code null} when the recipient is accepted */
+    Refusal check(String normalised) {
+        int at = normalised.lastIndexOf('@');
+        if (at < 1 || at == normalised.length() - 1 || CONTROL.matcher(normalised).find() || normalised.indexOf(' ') >= 0
+                && !normalised.startsWith("\"")) {
+            return new Refusal(501, "5.1.3 Bad recipient address syntax: <" + printable(normalised) + ">");
+        }
+        String domain = Addresses.domain(normalised);
+        if (!acceptedDomains.contains(domain)) {
+            return new Refusal(550, "5.7.1 <" + printable(normalised) + ">: relaying denied, domain not accepted here");
+        }
+        if (!router.accepts(normalised)) {
+            return new Refusal(550, "5.1.1 <" + printable(normalised) + ">: no such recipient here");
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        String p = CONTROL.matcher(s).replaceAll("?");
+        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
+    }
+}

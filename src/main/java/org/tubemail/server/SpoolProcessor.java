@@ -1,0 +1,209 @@
+package org.tubemail.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.mail.Envelope;
+import org.tubemail.mail.MailParseException;
+import org.tubemail.mail.MailRequest;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.Router;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Worker threads that take messages from a queue and route them, at least once: a message is
+ * claimed, routed, and only then removed, so a crash in between leaves it claimed and the next
+ * start ({@link #start()} calls {@link MessageQueue#recover()}) routes it again.
+ *
+ * <p>When routing fails for a reason outside the handlers (the undeliverable queue or the state
+ * storage is unavailable), the worker keeps the message and tries it again with a growing pause,
+ * so nothing is lost while a disk or database is away.
+ */
+public final class SpoolProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolProcessor.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final MessageQueue queue;
+    private final Router router;
+    private final int workers;
+    private final Duration pollInterval;
+    private final String name;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private volatile boolean running;
+
+    /**
+     * @param name         a name for threads and logs, e.g. {@code smtp-spool}
+     * @param queue        where messages wait
+     * @param router       where they go
+     * @param workers      how many messages are routed at once
+     * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
+     */
+    public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        this.name = name;
+        this.queue = queue;
+        this.router = router;
+        this.workers = workers;
+        this.pollInterval = pollInterval;
+    }
+
+    /** Puts back messages a previous run claimed but did not finish, then starts the workers. */
+    public synchronized void start() {
+        List<String> recovered = queue.recover();
+        if (!recovered.isEmpty()) {
+            LOG.warn("{}: {} message(s) left unfinished by the last run will be routed again", name, recovered.size());
+        }
+        running = true;
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::work, name + "-" + (i + 1));
+            t.setDaemon(false);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Tells idle workers a message is waiting. */
+    public void wake() {
+        lock.lock();
+        try {
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many messages are being routed right now. */
+    public int inFlight() {
+        return busy.get();
+    }
+
+    /**
+     * Stops claiming; messages being routed finish, for up to {@code grace}. What is still queued
+     * stays queued for the next start.
+     */
+    public synchronized void stop(Duration grace) {
+        running = false;
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                LOG.warn("{}: {} still routing after {} ms; interrupting it (its message stays queued)", name, t.getName(),
+                        grace.toMillis());
+                t.interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    private void work() {
+        while (running) {
+            Optional<MessageQueue.QueuedMessage> next;
+            try {
+                next = queue.claim();
+            } catch (RuntimeException e) {
+                LOG.error("{}: cannot read the queue: {}", name, e.getMessage());
+                pause(MAX_BACKOFF);
+                continue;
+            }
+            if (next.isEmpty()) {
+                idle();
+                continue;
+            }
+            busy.incrementAndGet();
+            try {
+                if (routeWithRetry(next.get())) {
+                    queue.remove(next.get().key());
+                }
+            } finally {
+                busy.decrementAndGet();
+            }
+        }
+    }
+
+    private void idle() {
+        lock.lock();
+        try {
+            if (running) {
+                work.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether the message was routed (and may be removed) */
+    private boolean routeWithRetry(MessageQueue.QueuedMessage m) {
+        Duration backoff = Duration.ofMillis(500);
+        while (true) {
+            try {
+                route(m.message());
+                return true;
+            } catch (RuntimeException e) {
+                LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
+                        backoff.toMillis());
+            }
+            if (!running || !pause(backoff)) {
+                return false;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    private void route(byte[] queued) {
+        EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
+        Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
+        if (envelope.isEmpty()) {
+            router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
+                    "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
+            return;
+        }
+        MailRequest request;
+        try {
+            request = MailRequest.parse(envelope.get(), u.message());
+        } catch (MailParseException e) {
+            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
+            return;
+        }
+        router.deliver(request);
+    }
+
+    private boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.tubemail.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A raw SMTP/LMTP client for protocol-level tests: sends lines, reads replies (multi-line aware). */
+final class SmtpClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    SmtpClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(20_000);
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        out = socket.getOutputStream();
+    }
+
+    /** Reads one whole reply; returns its last line. */
+    String reply() throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                return "(closed)";
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return line;
+    }
+
+    void send(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Sends a command line and reads its reply. */
+    String cmd(String line) throws IOException {
+        send(line + "\r\n");
+        return reply();
+    }
+
+    void close(boolean abruptly) throws IOException {
+        if (abruptly) {
+            socket.setSoLinger(true, 0);
+        }
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
