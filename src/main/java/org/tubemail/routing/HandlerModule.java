@@ -26,6 +26,7 @@ public final class HandlerModule {
     private final Object instance;
     private final Map<String, StateMethod> stateful = new LinkedHashMap<>();
     private final List<StateMethod> stateless = new ArrayList<>();
+    private final List<StateMethod> routesOfStates = new ArrayList<>();
 
     private HandlerModule(String name, Object instance) {
         this.name = name;
@@ -59,12 +60,16 @@ public final class HandlerModule {
     private static List<Method> stateMethods(Class<?> type) {
         List<Method> out = new ArrayList<>();
         for (Method m : type.getDeclaredMethods()) {
-            if (m.isAnnotationPresent(Route.class) || m.isAnnotationPresent(RouteLike.class)) {
+            if (hasRoute(m)) {
                 out.add(m);
             }
         }
         out.sort(Comparator.comparing(Method::getName));
         return out;
+    }
+
+    private static boolean hasRoute(Method m) {
+        return m.getAnnotationsByType(Route.class).length > 0 || m.isAnnotationPresent(RouteLike.class);
     }
 
     private void add(Class<?> type, Method m, Map<String, String> defaults) {
@@ -76,20 +81,23 @@ public final class HandlerModule {
             throw new HandlerDefinitionException(where + ": a state method returns String (the next state) or void, not "
                     + m.getReturnType().getSimpleName());
         }
-        RoutePattern route = resolveRoute(type, m, defaults, new HashSet<>());
         String state = stateName(m);
         boolean isStateless = m.isAnnotationPresent(Stateless.class);
         m.setAccessible(true);
-        StateMethod sm = new StateMethod(this, m, state, route, isStateless, m.isAnnotationPresent(NoLocking.class),
-                ParameterBinder.plan(type, m, route));
-        if (isStateless) {
-            stateless.add(sm);
-            return;
-        }
-        StateMethod previous = stateful.putIfAbsent(state, sm);
+        StateMethod previous = isStateless ? null : stateful.get(state);
         if (previous != null) {
             throw new HandlerDefinitionException(where + ": state '" + state + "' is already handled by "
-                    + previous.qualifiedName() + "; each state has one method");
+                    + previous.qualifiedName() + "; each state has one method (give it several @Route instead)");
+        }
+        for (RoutePattern route : resolveRoutes(type, m, defaults, new HashSet<>())) {
+            StateMethod sm = new StateMethod(this, m, state, route, isStateless, m.isAnnotationPresent(NoLocking.class),
+                    ParameterBinder.plan(type, m, route));
+            if (isStateless) {
+                stateless.add(sm);
+            } else {
+                stateful.putIfAbsent(state, sm);
+                routesOfStates.add(sm);
+            }
         }
     }
 
@@ -98,31 +106,35 @@ public final class HandlerModule {
         return s != null ? s.value() : m.getName();
     }
 
-    private static RoutePattern resolveRoute(Class<?> type, Method m, Map<String, String> defaults, Set<String> seen) {
+    private static List<RoutePattern> resolveRoutes(Class<?> type, Method m, Map<String, String> defaults, Set<String> seen) {
         String where = ParameterBinder.where(type, m);
         if (!seen.add(where)) {
             throw new HandlerDefinitionException(where + ": @RouteLike chain loops back to itself");
         }
-        Route route = m.getAnnotation(Route.class);
+        Route[] routes = m.getAnnotationsByType(Route.class);
         RouteLike like = m.getAnnotation(RouteLike.class);
-        if (route != null && like != null) {
+        if (routes.length > 0 && like != null) {
             throw new HandlerDefinitionException(where + ": use either @Route or @RouteLike, not both");
         }
-        if (route != null) {
-            try {
-                return RoutePattern.compile(route.value(), parseWhere(route.where()), defaults);
-            } catch (IllegalArgumentException e) {
-                throw new HandlerDefinitionException(where + ": " + e.getMessage(), e);
+        if (routes.length > 0) {
+            List<RoutePattern> out = new ArrayList<>();
+            for (Route route : routes) {
+                try {
+                    out.add(RoutePattern.compile(route.value(), parseWhere(route.where()), defaults));
+                } catch (IllegalArgumentException e) {
+                    throw new HandlerDefinitionException(where + ": " + e.getMessage(), e);
+                }
             }
+            return out;
         }
         Class<?> target = like.module() == void.class ? type : like.module();
         Method targetMethod = Arrays.stream(target.getDeclaredMethods())
-                .filter(t -> t.isAnnotationPresent(Route.class) || t.isAnnotationPresent(RouteLike.class))
+                .filter(HandlerModule::hasRoute)
                 .filter(t -> stateName(t).equals(like.value()))
                 .findFirst()
                 .orElseThrow(() -> new HandlerDefinitionException(where + ": @RouteLike(\"" + like.value()
                         + "\") names no state method of " + target.getName()));
-        return resolveRoute(target, targetMethod, defaults, seen);
+        return resolveRoutes(target, targetMethod, defaults, seen);
     }
 
     private static Map<String, String> parseWhere(String[] clauses) {
@@ -159,19 +171,14 @@ public final class HandlerModule {
         return instance;
     }
 
-    /** The stateful method for {@code state}, or {@code null}. */
-    public StateMethod methodFor(String state) {
-        return stateful.get(state);
-    }
-
     /** Whether the module has a stateful method for {@code state}. */
     public boolean hasState(String state) {
         return stateful.containsKey(state);
     }
 
-    /** Every state method, stateful ones first. */
+    /** Every state method with each of its routes, stateful ones first. */
     public List<StateMethod> methods() {
-        List<StateMethod> all = new ArrayList<>(stateful.values());
+        List<StateMethod> all = new ArrayList<>(routesOfStates);
         all.addAll(stateless);
         return all;
     }

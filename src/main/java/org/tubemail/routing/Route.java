@@ -2,6 +2,7 @@ package org.tubemail.routing;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -14,8 +15,11 @@ import java.lang.annotation.Target;
  * name. Text outside captures is literal (a {@code .} is a dot). A capture's regex comes from
  * {@link #where()}, else from the router's defaults, else {@code .+}. The pattern is anchored; the
  * domain part (after the last literal {@code @}) matches case-insensitively.
+ *
+ * <p>A method may carry several routes; its parameters must then be captures of every one of them.
  */
 @Documented
+@Repeatable(Routes.class)
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Route {

@@ -269,6 +269,28 @@ class RoutingSemanticsTest {
         assertEquals(List.of("First.START", "Second.SEEN"), r.ran());
     }
 
+    static class TwoDoors {
+        @Route("(list)-join@(host)")
+        @Route("(list)-subscribe@(host)")
+        public String START(String list) {
+            return "JOINED";
+        }
+
+        @RouteLike("START")
+        public void JOINED(String list) {
+        }
+    }
+
+    @Test
+    void aMethodMayCarrySeveralRoutes() {
+        TestKit kit = kit(new TwoDoors());
+        assertTrue(kit.deliver(TestMail.from("bob@example.org").to("dev-join@example.com")).allHandled());
+        kit.assertState(TwoDoors.class, "bob@example.org", "JOINED");
+        assertTrue(kit.deliver(TestMail.from("ann@example.org").to("dev-subscribe@example.com")).allHandled());
+        kit.assertState(TwoDoors.class, "ann@example.org", "JOINED");
+        assertEquals(4, kit.router().routes().size(), "two routes for each of two states");
+    }
+
     @Test
     void routesAreListedAndExplained() {
         TestKit kit = kit(new Lists(), new Boom());
