@@ -1,0 +1,46 @@
+package org.tubemail.examples.echo;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tubemail.testing.SentMail;
+import org.tubemail.testing.TestKit;
+import org.tubemail.testing.TestMail;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EchoHandlerTest {
+
+    private final TestKit kit = new TestKit();
+
+    @BeforeEach
+    void router() {
+        kit.router(r -> r.defaultCapture("host", "example\\.com").handlers(new EchoHandler(kit.relay())));
+    }
+
+    @Test
+    void repliesQuotingTheMessage() {
+        kit.deliver(TestMail.from("bob@example.org").to("echo@example.com").subject("ping").text("hello\nthere"));
+        SentMail reply = kit.relay().lastTo("bob@example.org");
+        assertEquals("Re: ping", reply.subject());
+        assertTrue(reply.text().contains("> hello\n> there"), reply.text());
+        assertEquals("auto-replied", reply.asRequest().header("Auto-Submitted").orElseThrow());
+        assertEquals("echo@example.com", reply.envelopeFrom());
+    }
+
+    @Test
+    void neverAnswersBouncesOrAutomaticMail() {
+        kit.deliver(TestMail.from("").to("echo@example.com").subject("Undelivered Mail"));
+        kit.deliver(TestMail.from("bot@example.org").to("echo@example.com").header("Auto-Submitted", "auto-replied"));
+        kit.deliver(TestMail.from("list@example.org").to("echo@example.com").header("Precedence", "bulk"));
+        kit.deliver(TestMail.from("list@example.org").to("echo@example.com").header("List-Id", "<dev.example.org>"));
+        kit.relay().assertNothingSent();
+        kit.assertUndeliverable(0);
+    }
+
+    @Test
+    void ordinaryMailMarkedAutoSubmittedNoIsAnswered() {
+        kit.deliver(TestMail.from("bob@example.org").to("echo@example.com").header("Auto-Submitted", "no"));
+        assertEquals(1, kit.relay().sent().size());
+    }
+}
