@@ -8,7 +8,8 @@ import java.util.Set;
  *
  * @param host            the address to bind, e.g. {@code 127.0.0.1}
  * @param port            the port; 0 picks a free one
- * @param acceptedDomains recipient domains accepted at {@code RCPT} (lower case); mail for any other domain is refused with 550
+ * @param acceptedDomains recipient domains accepted at {@code RCPT}; mail for any other domain is refused with 550
+ *                        ({@code *} accepts every domain: only for servers that store mail and never relay)
  * @param maxMessageBytes larger messages are refused with 552
  * @param maxRecipients   more recipients are refused with 452
  * @param idleTimeout     a connection silent this long is closed

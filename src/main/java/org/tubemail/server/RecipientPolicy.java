@@ -20,6 +20,9 @@ final class RecipientPolicy {
 
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
 
+    /** In the accepted domains, accepts every domain: only for servers that never relay, like {@code tubemail log}. */
+    static final String ANY_DOMAIN = "*";
+
     private final Set<String> acceptedDomains;
     private final Router router;
 
@@ -46,7 +49,7 @@ final class RecipientPolicy {
             return new Refusal(501, "5.1.3 Bad recipient address syntax: <" + printable(normalised) + ">");
         }
         String domain = Addresses.domain(normalised);
-        if (!acceptedDomains.contains(domain)) {
+        if (!acceptedDomains.contains(domain) && !acceptedDomains.contains(ANY_DOMAIN)) {
             return new Refusal(550, "5.7.1 <" + printable(normalised) + ">: relaying denied, domain not accepted here");
         }
         if (!router.accepts(normalised)) {

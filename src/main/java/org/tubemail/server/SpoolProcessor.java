@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
+import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;

@@ -42,6 +42,11 @@ public class MailingListHandler implements AutoCloseable {
     private final ConfirmationEngine confirmations;
     private final Templates templates = new Templates();
 
+    /** For a configured server: lists on the first accepted domain, data under {@code run/data}. */
+    public MailingListHandler(org.tubemail.config.BootContext context) {
+        this(context.relay(), context.host(), context.dataDir());
+    }
+
     /** For servers: data kept in {@code dataDir/lists.db}. */
     public MailingListHandler(Relay relay, String host, Path dataDir) {
         this(relay, host, ListDatabase.open(dataDir.resolve("lists.db")), Clock.systemUTC());

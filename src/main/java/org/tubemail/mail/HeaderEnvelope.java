@@ -1,10 +1,8 @@
-package org.tubemail.server;
+package org.tubemail.mail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
-import org.tubemail.mail.Addresses;
-import org.tubemail.mail.Envelope;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -16,12 +14,13 @@ import java.util.Optional;
  * {@code Return-Path} for the sender, {@code X-Original-To} or {@code Delivered-To} for the
  * recipient, else the {@code From}, {@code To} and {@code Cc} headers.
  */
-final class HeaderEnvelope {
+public final class HeaderEnvelope {
 
     private HeaderEnvelope() {
     }
 
-    static Optional<Envelope> of(byte[] message) {
+    /** The envelope the headers of {@code message} imply; empty when they name no recipient. */
+    public static Optional<Envelope> of(byte[] message) {
         InternetHeaders h;
         try {
             h = new InternetHeaders(new ByteArrayInputStream(message));

@@ -1,0 +1,50 @@
+package org.tubemail.app;
+
+import org.tubemail.config.ConfigException;
+import org.tubemail.config.Settings;
+import org.tubemail.state.MemoryStorage;
+import org.tubemail.state.StateStorage;
+
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+
+/**
+ * Builds the state storage named by {@code storage.kind}. Back ends other than memory are loaded by
+ * class name, so a build without one (or without its driver) fails with a clear message.
+ */
+final class Storages {
+
+    private Storages() {
+    }
+
+    static StateStorage create(Settings s) {
+        String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
+        return switch (kind) {
+            case "memory" -> new MemoryStorage();
+            case "mapdb" -> instantiate(s, "org.tubemail.state.MapDbStorage", new Class<?>[]{Path.class},
+                    s.path("storage.path", "run/state.db"));
+            default -> instantiate(s, "org.tubemail.state.PostgresStorage", new Class<?>[]{String.class, String.class, String.class},
+                    required(s, "storage.postgres.url"), s.string("storage.postgres.user", ""), s.string("storage.postgres.password", ""));
+        };
+    }
+
+    private static String required(Settings s, String key) {
+        String v = s.string(key, "");
+        if (v.isEmpty()) {
+            throw s.invalid(key, "a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/tubemail");
+        }
+        return v;
+    }
+
+    private static StateStorage instantiate(Settings s, String className, Class<?>[] types, Object... args) {
+        try {
+            return (StateStorage) Class.forName(className).getConstructor(types).newInstance(args);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            throw new ConfigException(s.source() + ": storage.kind: " + className + " is not available in this build");
+        } catch (InvocationTargetException e) {
+            throw new ConfigException(s.source() + ": storage.kind: cannot open " + className + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new ConfigException(s.source() + ": storage.kind: cannot create " + className + ": " + e, e);
+        }
+    }
+}

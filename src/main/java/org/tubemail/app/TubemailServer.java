@@ -1,0 +1,239 @@
+package org.tubemail.app;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.config.Boot;
+import org.tubemail.config.BootContext;
+import org.tubemail.config.ConfigException;
+import org.tubemail.config.Settings;
+import org.tubemail.queue.MaildirQueue;
+import org.tubemail.relay.Relay;
+import org.tubemail.routing.HandlerDefinitionException;
+import org.tubemail.routing.Router;
+import org.tubemail.server.QueueReceiver;
+import org.tubemail.server.Receiver;
+import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.SmtpReceiver;
+import org.tubemail.state.StateStorage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * A whole Tubemail server built from the settings: state storage, relay, queues, router and
+ * receivers. {@link #configure} checks everything (a bad setting throws {@link ConfigException}
+ * naming file and key) before {@link #start} opens any port.
+ */
+public final class TubemailServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TubemailServer.class);
+
+    private final Settings settings;
+    private final StateStorage storage;
+    private final Relay relay;
+    private final Router router;
+    private final SmtpReceiver smtp;
+    private final List<Receiver> receivers = new ArrayList<>();
+
+    private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp) {
+        this.settings = settings;
+        this.storage = storage;
+        this.relay = relay;
+        this.router = router;
+        this.smtp = smtp;
+    }
+
+    /** Builds the server the settings describe, without starting it. */
+    public static TubemailServer configure(Settings s) {
+        Context context = new Context(s, s.path("data.path", "run/data"), receiverSettings(s).acceptedDomains().stream()
+                .sorted().findFirst().orElse("localhost"));
+        context.relay(Relays.create(s));
+        Router.Builder builder = context.router();
+        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
+        try {
+            context.storage(Storages.create(s));
+            for (String name : s.list("handlers", "")) {
+                context.handlers().add(HandlerFactory.create(name, context));
+            }
+            String bootClass = s.string("boot.class", "");
+            if (!bootClass.isEmpty()) {
+                runBoot(s, bootClass, context);
+            }
+            if (context.handlers().isEmpty()) {
+                throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
+            }
+            builder.storage(context.storage()).handlers(context.handlers().toArray());
+            Router router = builder.build();
+            SmtpReceiver smtp = new SmtpReceiver(receiverSettings(s), router, new MaildirQueue(s.path("queue.spool", "run/spool")));
+            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp);
+            server.receivers.add(smtp);
+            String queuePath = s.string("receiver.queue.path", "");
+            if (!queuePath.isEmpty()) {
+                server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
+                        s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+            }
+            return server;
+        } catch (HandlerDefinitionException e) {
+            closeQuietly(context.storage());
+            throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(context.storage());
+            throw e;
+        }
+    }
+
+    private static void runBoot(Settings s, String bootClass, BootContext context) {
+        try {
+            Object hook = Class.forName(bootClass).getConstructor().newInstance();
+            if (!(hook instanceof Boot boot)) {
+                throw new ConfigException(s.source() + ": boot.class = '" + bootClass + "': expected a class implementing " + Boot.class.getName());
+            }
+            boot.boot(context);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (ReflectiveOperationException e) {
+            throw new ConfigException(s.source() + ": boot.class = '" + bootClass + "': expected a public class with a public no-argument constructor ("
+                    + e + ")", e);
+        } catch (Exception e) {
+            throw new ConfigException(s.source() + ": boot.class = '" + bootClass + "': the boot hook failed: " + e, e);
+        }
+    }
+
+    static ReceiverSettings receiverSettings(Settings s) {
+        List<String> domains = s.list("receiver.accepted.domains", "localhost");
+        if (domains.isEmpty()) {
+            throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
+        }
+        return new ReceiverSettings(s.string("receiver.smtp.host", "127.0.0.1"), s.port("receiver.smtp.port", 8825),
+                new LinkedHashSet<>(domains), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024),
+                s.integer("receiver.max.recipients", 100, 1, 100_000), s.seconds("receiver.idle.timeout.seconds", Duration.ofSeconds(60), false),
+                s.integer("receiver.max.connections", 500, 1, 100_000), s.integer("receiver.workers", 8, 1, 1_000));
+    }
+
+    private static void closeQuietly(StateStorage storage) {
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the state storage failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Starts every receiver. */
+    public void start() throws IOException {
+        for (Receiver r : receivers) {
+            r.start();
+        }
+        LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
+                smtp.port(), router.modules().size(), settings.source());
+    }
+
+    /** Stops receivers gracefully (in-flight messages finish, up to {@code grace}), then the relay and storage. */
+    public void stop(Duration grace) {
+        for (Receiver r : receivers) {
+            r.stop(grace);
+        }
+        if (relay instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing the relay failed: {}", e.getMessage());
+            }
+        }
+        for (Object h : router.modules().stream().map(m -> m.instance()).toList()) {
+            if (h instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing handler {} failed: {}", h.getClass().getName(), e.getMessage());
+                }
+            }
+        }
+        closeQuietly(storage);
+        LOG.info("Tubemail stopped");
+    }
+
+    /** The SMTP port in use. */
+    public int smtpPort() {
+        return smtp.port();
+    }
+
+    /** The router. */
+    public Router router() {
+        return router;
+    }
+
+    /** The settings this server was built from. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The wiring state shared with handlers and the boot hook. */
+    private static final class Context implements BootContext {
+        private final Settings settings;
+        private final Path dataDir;
+        private final String host;
+        private final Router.Builder router = Router.builder();
+        private final List<Object> handlers = new ArrayList<>();
+        private Relay relay;
+        private StateStorage storage;
+
+        Context(Settings settings, Path dataDir, String host) {
+            this.settings = settings;
+            this.dataDir = dataDir;
+            this.host = host;
+        }
+
+        @Override
+        public Settings settings() {
+            return settings;
+        }
+
+        @Override
+        public Path dataDir() {
+            return dataDir;
+        }
+
+        @Override
+        public String host() {
+            return host;
+        }
+
+        @Override
+        public Relay relay() {
+            return relay;
+        }
+
+        @Override
+        public void relay(Relay r) {
+            relay = r;
+        }
+
+        @Override
+        public StateStorage storage() {
+            return storage;
+        }
+
+        @Override
+        public void storage(StateStorage s) {
+            storage = s;
+        }
+
+        @Override
+        public Router.Builder router() {
+            return router;
+        }
+
+        @Override
+        public List<Object> handlers() {
+            return handlers;
+        }
+    }
+}

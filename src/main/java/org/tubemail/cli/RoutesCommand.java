@@ -1,0 +1,68 @@
+package org.tubemail.cli;
+
+import org.tubemail.app.TubemailServer;
+import org.tubemail.config.ConfigException;
+import org.tubemail.config.Settings;
+import org.tubemail.routing.RouteCheck;
+import org.tubemail.routing.Router;
+import org.tubemail.routing.StateMethod;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Prints the routing table, or which methods an address reaches. */
+@Command(name = "routes", mixinStandardHelpOptions = true,
+        description = "Print the routing table; with ADDRESS, which state methods it reaches and whether they would run now.")
+final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
+
+    @ParentCommand
+    TubemailCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ADDRESS")
+    String address;
+
+    @Option(names = "--sender", defaultValue = "someone@example.org", description = "Sender whose state is used (default ${DEFAULT-VALUE}).")
+    String sender;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Settings settings = cli.settings();
+        TubemailServer server;
+        try {
+            server = TubemailServer.configure(settings);
+        } catch (ConfigException e) {
+            // the running server holds the state file: show routes with empty (START) states
+            server = TubemailServer.configure(settings.with("storage.kind", "memory"));
+            out.println("(states not readable: " + e.getMessage() + "; showing every key in START)");
+        }
+        try {
+            Router router = server.router();
+            if (address == null) {
+                for (StateMethod m : router.routes()) {
+                    out.println(String.format("%-45s %-12s %s%s", m.route().source(), m.isStateless() ? "(stateless)" : m.state(),
+                            m.qualifiedName(), m.isNoLocking() ? " [no locking]" : ""));
+                }
+                return 0;
+            }
+            List<RouteCheck> checks = router.explain(address, sender);
+            if (checks.isEmpty()) {
+                out.println("no route matches <" + address + ">: the server answers 550 5.1.1 to it");
+                return 1;
+            }
+            checks.forEach(c -> out.println(c.toString()));
+            return 0;
+        } finally {
+            server.stop(java.time.Duration.ZERO);
+        }
+    }
+}

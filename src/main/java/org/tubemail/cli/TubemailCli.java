@@ -1,0 +1,53 @@
+package org.tubemail.cli;
+
+import org.tubemail.config.ConfigException;
+import org.tubemail.config.Settings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** The {@code tubemail} command line. Errors are one clear line and a non-zero exit, never a stack trace. */
+@Command(name = "tubemail", mixinStandardHelpOptions = true, version = "Tubemail 0.1.0",
+        description = "Mail-routing state-machine framework: run the server and work with its queues.",
+        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, SendCommand.class, RoutesCommand.class,
+                QueueCommand.class, GenCommand.class, LogCommand.class, BlastCommand.class, CommandLine.HelpCommand.class})
+public final class TubemailCli {
+
+    @Option(names = "--home", description = "Project folder holding config/ and run/ (default: current folder).",
+            defaultValue = ".", scope = CommandLine.ScopeType.INHERIT)
+    Path home;
+
+    /** The project folder, absolute. */
+    Path home() {
+        return home.toAbsolutePath().normalize();
+    }
+
+    /** The project's settings. */
+    Settings settings() {
+        return Settings.load(home());
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new TubemailCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof ConfigException) {
+                err.println("tubemail: configuration error: " + ex.getMessage());
+                return 2;
+            }
+            err.println("tubemail " + line.getCommandName() + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

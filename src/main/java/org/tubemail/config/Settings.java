@@ -1,0 +1,230 @@
+package org.tubemail.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings file ({@code config/settings.properties}): typed reads that fail with a
+ * {@link ConfigException} naming the file, the key and the expected form. A value may refer to an
+ * environment variable as {@code ${env:NAME}}. Relative paths are resolved against the project home
+ * (the folder holding {@code config/}).
+ */
+public final class Settings {
+
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final String source;
+    private final Path home;
+    private final Map<String, String> values;
+    private final Function<String, String> environment;
+
+    Settings(String source, Path home, Map<String, String> values, Function<String, String> environment) {
+        this.source = source;
+        this.home = home;
+        this.values = values;
+        this.environment = environment;
+    }
+
+    /** Reads {@code home/config/settings.properties}. */
+    public static Settings load(Path home) {
+        return load(home, home.resolve("config").resolve("settings.properties"), System::getenv);
+    }
+
+    /** Reads {@code file}; {@code environment} answers {@code ${env:NAME}} references. */
+    public static Settings load(Path home, Path file, Function<String, String> environment) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": settings file not found (run from the project folder, or pass --home)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file + ": cannot read settings: " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        p.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, p.getProperty(k).trim()));
+        return new Settings(displayName(home, file), home, values, environment);
+    }
+
+    private static String displayName(Path home, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path h = home.toAbsolutePath().normalize();
+        return abs.startsWith(h) ? h.relativize(abs).toString() : abs.toString();
+    }
+
+    /** Settings from a map, e.g. in tests; {@code source} names them in errors. */
+    public static Settings of(String source, Path home, Map<String, String> values) {
+        return new Settings(source, home, new LinkedHashMap<>(values), System::getenv);
+    }
+
+    /** A copy with {@code key} set to {@code value}. */
+    public Settings with(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new Settings(source, home, copy, environment);
+    }
+
+    /** The project home. */
+    public Path home() {
+        return home;
+    }
+
+    /** Where the settings came from, as errors name it. */
+    public String source() {
+        return source;
+    }
+
+    private ConfigException error(String key, String value, String expected) {
+        return new ConfigException(source + ": " + key + " = '" + value + "': expected " + expected);
+    }
+
+    /** The raw value after {@code ${env:...}} substitution, or {@code fallback} when unset or empty. */
+    public String string(String key, String fallback) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        Matcher m = ENV.matcher(v);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String env = environment.apply(m.group(1));
+            if (env == null) {
+                throw new ConfigException(source + ": " + key + " = '" + v + "': environment variable " + m.group(1) + " is not set");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(env));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** A whole number in {@code [min, max]}. */
+    public int integer(String key, int fallback, int min, int max) {
+        String v = string(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(key, v, "a whole number from " + min + " to " + max);
+    }
+
+    /** A byte count in {@code [1, max]}. */
+    public long bytes(String key, long fallback) {
+        String v = string(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(key, v, "a positive number of bytes");
+    }
+
+    /** A TCP port, 0 meaning any free one. */
+    public int port(String key, int fallback) {
+        String v = string(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 65535) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(key, v, "a port number 0-65535");
+    }
+
+    /** A duration in whole seconds ({@code 0} allowed when {@code zeroAllowed}). */
+    public Duration seconds(String key, Duration fallback, boolean zeroAllowed) {
+        String v = string(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0 || zeroAllowed && n == 0) {
+                return Duration.ofSeconds(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(key, v, zeroAllowed ? "a number of seconds, 0 for none" : "a positive number of seconds");
+    }
+
+    /** One of {@code choices} (case-insensitive), returned in lower case. */
+    public String choice(String key, String fallback, String... choices) {
+        String v = string(key, fallback).toLowerCase(Locale.ROOT);
+        if (Arrays.asList(choices).contains(v)) {
+            return v;
+        }
+        throw error(key, v, "one of " + String.join(", ", choices));
+    }
+
+    /** A comma-separated list, blanks dropped. */
+    public List<String> list(String key, String fallback) {
+        return Arrays.stream(string(key, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** A path, relative ones resolved against the home. */
+    public Path path(String key, String fallback) {
+        String v = string(key, fallback);
+        try {
+            return home.resolve(v).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw error(key, v, "a file system path");
+        }
+    }
+
+    /** A regular expression. */
+    public String regex(String key, String value) {
+        try {
+            Pattern.compile(value);
+            return value;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw error(key, value, "a valid regular expression (" + e.getDescription() + ")");
+        }
+    }
+
+    /** Every key starting with {@code prefix}, mapped to its value (prefix removed from the key). */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                out.put(k.substring(prefix.length()), string(k, ""));
+            }
+        });
+        return out;
+    }
+
+    /** An error about {@code key} for callers that check values themselves. */
+    public ConfigException invalid(String key, String expected) {
+        return error(key, values.getOrDefault(key, ""), expected);
+    }
+}
