@@ -23,7 +23,8 @@ import java.util.Map;
  * confirmation, {@code list-confirm-TOKEN@host} confirms it, {@code list@host} posts to every
  * active member, {@code list-unsubscribe@host} leaves. Deliveries carry a VERP bounce address
  * ({@code list-bounce-bob=example.org@host}); after {@link #BOUNCE_LIMIT} bounces a member gets no
- * more mail. Per-sender states: {@code START} → {@code CONFIRMING} → {@code POSTING} (see the
+ * more mail. Routes end in {@code @(listdomain)}: set the router's default for the
+ * {@code listdomain} capture to the lists' own domain. Per-sender states: {@code START} → {@code CONFIRMING} → {@code POSTING} (see the
  * example's README for the diagram).
  */
 @Handler("mailinglist")
@@ -60,23 +61,23 @@ public class MailingListHandler implements AutoCloseable {
         this.confirmations = new ConfirmationEngine(db, clock, CONFIRM_VALIDITY);
     }
 
-    @Route(value = "(list)-subscribe@(host)", where = LIST)
-    @Route(value = "(list)@(host)", where = LIST)
+    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
+    @Route(value = "(list)@(listdomain)", where = LIST)
     public String START(MailRequest msg, Map<String, String> captures) {
         return command(msg, captures, "START");
     }
 
-    @Route(value = "(list)-confirm-(token)@(host)", where = {LIST, "token=[0-9a-f]{24}"})
-    @Route(value = "(list)-subscribe@(host)", where = LIST)
-    @Route(value = "(list)@(host)", where = LIST)
+    @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, "token=[0-9a-f]{24}"})
+    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
+    @Route(value = "(list)@(listdomain)", where = LIST)
     public String CONFIRMING(MailRequest msg, Map<String, String> captures) {
         return command(msg, captures, "CONFIRMING");
     }
 
-    @Route(value = "(list)-unsubscribe@(host)", where = LIST)
-    @Route(value = "(list)-confirm-(token)@(host)", where = {LIST, "token=[0-9a-f]{24}"})
-    @Route(value = "(list)-subscribe@(host)", where = LIST)
-    @Route(value = "(list)@(host)", where = LIST)
+    @Route(value = "(list)-unsubscribe@(listdomain)", where = LIST)
+    @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, "token=[0-9a-f]{24}"})
+    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
+    @Route(value = "(list)@(listdomain)", where = LIST)
     public String POSTING(MailRequest msg, Map<String, String> captures) {
         return command(msg, captures, "POSTING");
     }
@@ -149,7 +150,7 @@ public class MailingListHandler implements AutoCloseable {
 
     /** Counts bounces per member and stops mail to members that bounce too often. */
     @Stateless
-    @Route(value = "(list)-bounce-(member)@(host)", where = {LIST, "member=[^@=]+=[^@=]+"})
+    @Route(value = "(list)-bounce-(member)@(listdomain)", where = {LIST, "member=[^@=]+=[^@=]+"})
     public void bounce(MailRequest msg, String list, String member) {
         if (!msg.isBounce()) {
             return;

@@ -50,7 +50,7 @@ class MailingListHandlerTest {
 
     @BeforeEach
     void router() {
-        kit.router(r -> r.defaultCapture("host", "example\\.com")
+        kit.router(r -> r.defaultCapture("listdomain", "example\\.com")
                 .handlers(new MailingListHandler(kit.relay(), "example.com", db, clock)));
     }
 
