@@ -1,0 +1,133 @@
+package org.tubemail.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.Router;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An LMTP listener (RFC 2033), for running behind Postfix or another MTA: after {@code DATA} each
+ * recipient gets its own reply from the router's outcome. SubEthaSMTP has no LMTP, so this is a
+ * small session engine of its own ({@link LmtpSession}) on a bounded thread pool.
+ */
+public final class LmtpReceiver implements Receiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmtpReceiver.class);
+
+    private final ReceiverSettings settings;
+    private final Router router;
+    private final MessageQueue spool;
+    private final RecipientPolicy policy;
+    private final ThreadPoolExecutor sessions;
+    private final AtomicInteger threadIds = new AtomicInteger();
+    private ServerSocket server;
+    private Thread acceptor;
+    private volatile boolean running;
+
+    /**
+     * @param settings where to listen and the limits
+     * @param router   where messages go
+     * @param spool    where a message is kept while it is routed, so a crash cannot lose an accepted one
+     */
+    public LmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+        this.settings = settings;
+        this.router = router;
+        this.spool = spool;
+        this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        this.sessions = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "lmtp-session-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        spool.recover().forEach(k -> LOG.warn("LMTP spool: message {} was left by the last run; it is routed by the next start of the SMTP spool processor or kept", k));
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 100);
+        running = true;
+        acceptor = new Thread(this::acceptLoop, "lmtp-acceptor");
+        acceptor.start();
+        LOG.info("LMTP receiver listening on {}:{}", settings.host(), port());
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (running) {
+                    LOG.error("LMTP accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            try {
+                sessions.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                refuse(socket);
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+            new LmtpSession(socket, settings, policy, router, spool).run();
+        } catch (SocketException e) {
+            LOG.debug("LMTP connection ended: {}", e.getMessage());
+        } catch (IOException e) {
+            LOG.info("LMTP connection from {} ended: {}", socket.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+
+    private static void refuse(Socket socket) {
+        try (socket) {
+            socket.getOutputStream().write("421 4.3.2 Too many connections, try again later\r\n".getBytes());
+        } catch (IOException e) {
+            // the client is gone already
+        }
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        running = false;
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (acceptor != null) {
+                acceptor.join(1000);
+            }
+            sessions.shutdown();
+            if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                sessions.shutdownNow();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the LMTP listener failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

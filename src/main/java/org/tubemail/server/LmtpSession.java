@@ -1,0 +1,262 @@
+package org.tubemail.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.mail.Addresses;
+import org.tubemail.mail.Envelope;
+import org.tubemail.mail.MailParseException;
+import org.tubemail.mail.MailRequest;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.DeliveryReport;
+import org.tubemail.routing.RecipientResult;
+import org.tubemail.routing.Router;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One LMTP conversation. Replies: {@code 500}/{@code 501}/{@code 503} for unknown, malformed and
+ * out-of-order commands; {@code RCPT} checks as in SMTP ({@link RecipientPolicy}); after
+ * {@code DATA}, per recipient: handled {@code 250 2.0.0}, no method for its state {@code 550 5.1.1},
+ * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), and {@code 451 4.3.0}
+ * for all when the message could not be stored or routed at all (the MTA keeps and retries it).
+ */
+final class LmtpSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmtpSession.class);
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final Socket socket;
+    private final ReceiverSettings settings;
+    private final RecipientPolicy policy;
+    private final Router router;
+    private final MessageQueue spool;
+    private final InputStream in;
+    private final OutputStream out;
+    private final String peer;
+    private boolean greeted;
+    private String from;
+    private final List<String> recipients = new ArrayList<>();
+
+    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, MessageQueue spool) throws IOException {
+        this.socket = socket;
+        this.settings = settings;
+        this.policy = policy;
+        this.router = router;
+        this.spool = spool;
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+        this.peer = socket.getRemoteSocketAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(socket.getRemoteSocketAddress());
+    }
+
+    void run() throws IOException {
+        reply("220 " + settings.host() + " LMTP Tubemail ready");
+        String line;
+        while ((line = readLine()) != null) {
+            if (line.length() > MAX_LINE) {
+                reply("500 5.5.2 Line too long");
+                continue;
+            }
+            String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
+            String arg = line.length() > verb.length() ? line.substring(verb.length()).trim() : "";
+            switch (verb) {
+                case "LHLO" -> lhlo(arg);
+                case "HELO", "EHLO" -> reply("500 5.5.1 This is an LMTP server: use LHLO");
+                case "MAIL" -> mail(arg);
+                case "RCPT" -> rcpt(arg);
+                case "DATA" -> data();
+                case "RSET" -> {
+                    reset();
+                    reply("250 2.0.0 Ok");
+                }
+                case "NOOP" -> reply("250 2.0.0 Ok");
+                case "VRFY" -> reply("252 2.5.0 Cannot verify, but will try");
+                case "QUIT" -> {
+                    reply("221 2.0.0 Bye");
+                    return;
+                }
+                default -> reply("500 5.5.2 Unknown command");
+            }
+        }
+    }
+
+    private void lhlo(String arg) throws IOException {
+        if (arg.isEmpty()) {
+            reply("501 5.5.4 LHLO needs a host name");
+            return;
+        }
+        greeted = true;
+        reset();
+        reply("250-" + settings.host() + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
+                + settings.maxMessageBytes());
+    }
+
+    private void mail(String arg) throws IOException {
+        if (!greeted) {
+            reply("503 5.5.1 Send LHLO first");
+        } else if (from != null) {
+            reply("503 5.5.1 Sender already given");
+        } else if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
+            reply("501 5.5.4 Syntax: MAIL FROM:<address>");
+        } else {
+            String a = pathOf(arg.substring(5));
+            if (a == null) {
+                reply("501 5.1.7 Bad sender address syntax");
+                return;
+            }
+            from = a;
+            reply("250 2.1.0 Ok");
+        }
+    }
+
+    private void rcpt(String arg) throws IOException {
+        if (from == null) {
+            reply("503 5.5.1 Send MAIL first");
+        } else if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
+            reply("501 5.5.4 Syntax: RCPT TO:<address>");
+        } else if (recipients.size() >= settings.maxRecipients()) {
+            reply("452 4.5.3 Too many recipients");
+        } else {
+            String a = pathOf(arg.substring(3));
+            RecipientPolicy.Refusal refusal = a == null ? new RecipientPolicy.Refusal(501, "5.1.3 Bad recipient address syntax")
+                    : policy.check(RecipientPolicy.normalise(a));
+            if (refusal != null) {
+                reply(refusal.code() + " " + refusal.text());
+                return;
+            }
+            recipients.add(RecipientPolicy.normalise(a));
+            reply("250 2.1.5 Ok");
+        }
+    }
+
+    /** The address inside {@code <...>} (parameters after it ignored), or {@code null}. */
+    private static String pathOf(String s) {
+        String t = s.trim();
+        int close = t.indexOf('>');
+        if (!t.startsWith("<") || close < 0) {
+            return null;
+        }
+        String a = t.substring(1, close);
+        return a.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null : a;
+    }
+
+    private void data() throws IOException {
+        if (from == null) {
+            reply("503 5.5.1 Send MAIL first");
+            return;
+        }
+        if (recipients.isEmpty()) {
+            reply("503 5.5.1 Send RCPT first");
+            return;
+        }
+        reply("354 End data with <CR><LF>.<CR><LF>");
+        byte[] raw = readData();
+        if (raw == null) {
+            throw new IOException("connection closed during DATA; nothing was accepted");
+        }
+        if (raw.length > settings.maxMessageBytes()) {
+            for (String r : recipients) {
+                reply("552 5.3.4 <" + r + "> Message too big: the limit is " + settings.maxMessageBytes() + " bytes");
+            }
+        } else {
+            deliver(raw);
+        }
+        reset();
+    }
+
+    private void deliver(byte[] raw) throws IOException {
+        Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients);
+        String key;
+        try {
+            key = spool.push(EnvelopeHeaders.wrap(envelope, "", raw));
+        } catch (RuntimeException e) {
+            LOG.error("LMTP: cannot spool message from <{}>: {}", from, e.getMessage());
+            allRecipients("451 4.3.0 Cannot store the message now, try again later");
+            return;
+        }
+        DeliveryReport report;
+        try {
+            report = router.deliver(MailRequest.parse(envelope, raw));
+        } catch (MailParseException e) {
+            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope, e.getMessage(), raw));
+            spool.remove(key);
+            allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("LMTP: cannot route message from <{}> now: {}", from, e.toString());
+            spool.remove(key); // the MTA keeps it and tries again
+            allRecipients("451 4.3.0 Cannot process the message now, try again later");
+            return;
+        }
+        spool.remove(key);
+        for (RecipientResult r : report.results()) {
+            reply(switch (r.status()) {
+                case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
+                case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
+                case FAILED -> "554 5.3.0 <" + r.recipient() + "> handler failed; kept for the administrator";
+            });
+        }
+    }
+
+    private void allRecipients(String text) throws IOException {
+        for (int i = 0; i < recipients.size(); i++) {
+            reply(text);
+        }
+    }
+
+    private void reset() {
+        from = null;
+        recipients.clear();
+    }
+
+    /** Reads the message up to the lone dot, undoing dot-stuffing; stops storing past the size limit. */
+    private byte[] readData() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        long limit = settings.maxMessageBytes() + 1;
+        String line;
+        while ((line = readLine()) != null) {
+            if (line.equals(".")) {
+                return body.toByteArray();
+            }
+            if (body.size() < limit) {
+                String unstuffed = line.startsWith(".") ? line.substring(1) : line;
+                body.writeBytes(unstuffed.getBytes(StandardCharsets.ISO_8859_1));
+                body.write('\r');
+                body.write('\n');
+            }
+        }
+        return null;
+    }
+
+    /** One line without its CRLF, bytes kept as ISO-8859-1 chars; {@code null} at end of stream. */
+    private String readLine() throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int len = b.length();
+                return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+            }
+            if (b.length() <= MAX_LINE) {
+                b.append((char) c);
+            }
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    private void reply(String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
