@@ -80,6 +80,7 @@ describe_machine() {
         echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
         echo "cores (nproc): $(nproc)"
         echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+        echo "topology: $(lscpu | grep -E '^(Socket|Core|Thread|Hypervisor vendor)' | sed 's/  */ /g' | paste -sd ';' -)"
         echo "memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
         echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "java: $(java -version 2>&1 | tr '\n' ' ')"
@@ -123,17 +124,23 @@ ensure_postfix_tools() {
     postfix stop > /dev/null 2>&1 || true
 }
 
-# load NAME PORT: warms the server up, then times smtp-source sending SMTP_MESSAGES messages.
+# load NAME PORT: warms the server up, then times smtp-source sending SMTP_MESSAGES messages twice: one
+# connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
 load() {
     local name=$1 port=$2
     local src=(smtp-source -s 20 -l 2048 -N -f bench@senders.example.org -t rcpt@example.com)
     "${src[@]}" -m 1000 "127.0.0.1:$port"
-    echo "${src[*]} -m $SMTP_MESSAGES 127.0.0.1:$port" >> "$RAW/commands.txt"
-    local t0 t1
-    t0=$(date +%s.%N)
-    "${src[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
-    t1=$(date +%s.%N)
-    awk -v n="$name" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s\t%s\t%.3f\n", n, m, b - a }' >> "$RAW/smtp.tsv"
+    local mode opts t0 t1
+    for mode in new-connection reused-connection; do
+        opts=()
+        [ "$mode" = reused-connection ] && opts=(-d)
+        echo "${src[*]} ${opts[*]} -m $SMTP_MESSAGES 127.0.0.1:$port" >> "$RAW/commands.txt"
+        t0=$(date +%s.%N)
+        "${src[@]}" "${opts[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
+        t1=$(date +%s.%N)
+        awk -v n="$name" -v o="$mode" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" \
+            'BEGIN { printf "%s\t%s\t%s\t%.3f\n", n, o, m, b - a }' >> "$RAW/smtp.tsv"
+    done
 }
 
 step_smtp() {
