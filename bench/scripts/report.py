@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw outputs (JMH JSON, SMTP timings, memory check) into bench/results/latest.md.
+
+Every figure is shown as an absolute number and as a ratio against a baseline measured in the same
+run, because the machine is small, shared and noisy. Usage: report.py RAW_DIR > latest.md
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+ROUTES_TARGET = 3.0        # routes1000 / routes10 per-message time, at most
+THREADS_TARGET = 1.6       # 2-thread / 1-thread throughput, at least
+DURABLE_TARGET = 20_000    # durable state changes per second, at least
+SINK_TARGET = 0.5          # Tubemail / smtp-sink messages per second, at least
+GREENMAIL_TARGET = 2.0     # Tubemail / GreenMail messages per second, at least
+
+
+MEDIAN_NOTE = ("Figures are the median of the measurement iterations; JMH's mean and 99.9% error follow, "
+               "so that iterations disturbed by other load on the machine show.\n")
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def jmh(raw, name):
+    f = raw / f"{name}.json"
+    if not f.exists() or f.stat().st_size == 0:
+        return []
+    return json.loads(f.read_text())
+
+
+def method(row):
+    return row["benchmark"].rsplit(".", 1)[1]
+
+
+def score(row):
+    """The median measurement iteration (robust to a few iterations disturbed by other load) and JMH's mean ± error."""
+    m = row["primaryMetric"]
+    its = sorted(x for fork in m["rawData"] for x in fork)
+    mid = len(its) // 2
+    median = its[mid] if len(its) % 2 else (its[mid - 1] + its[mid]) / 2
+    return median, m["score"], float(m["scoreError"])  # JMH writes "NaN" when there are too few iterations
+
+
+def fmt(x):
+    return f"{x:,.0f}"
+
+
+def mean_err(mean, e):
+    return f"{mean:,.0f}" + ("" if e != e else f" ± {e:,.0f}")
+
+
+def cores(raw):
+    m = re.search(r"nproc\): (\d+)", (raw / "machine.txt").read_text())
+    return int(m.group(1)) if m else 0
+
+
+def router(raw, out):
+    rows = jmh(raw, "router")
+    out.append("## 1. Router dispatch (JMH)\n")
+    if not rows:
+        out.append("Not run.\n")
+        return
+    out.append(MEDIAN_NOTE)
+    out.append("Pre-parsed messages through `Router.deliver` (MemoryStorage, MemoryQueue for undeliverable mail), "
+               "10,000 distinct senders cycling, half to stateful routes (state flips each message), half to "
+               "stateless routes. Baselines: 10 routes with the same thread count; 1 thread with the same route count.\n")
+    by = {(int(r["params"]["routes"]), r["threads"]): score(r) for r in rows}
+    out.append("| routes | threads | deliveries/s (median) | mean ± error | µs per delivery (per thread) | vs 10 routes | vs 1 thread |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|")
+    for (routes, threads), (s, mean, e) in sorted(by.items()):
+        base_routes = by.get((10, threads), (float("nan"),))[0]
+        base_threads = by.get((routes, 1), (float("nan"),))[0]
+        out.append(f"| {routes:,} | {threads} | {fmt(s)} | {mean_err(mean, e)} | {threads * 1e6 / s:.2f} | "
+                   f"{s / base_routes:.2f}x | {s / base_threads:.2f}x |")
+    out.append("")
+    if (10, 1) in by and (1000, 1) in by:
+        r = by[(10, 1)][0] / by[(1000, 1)][0]
+        out.append(f"- Per-message time, 1,000 routes / 10 routes (1 thread): **{r:.2f}x** "
+                   f"(target ≤ {ROUTES_TARGET:g}x: {verdict(r <= ROUTES_TARGET)})")
+    for routes in sorted({k[0] for k in by}):
+        if (routes, 1) in by and (routes, 2) in by:
+            r = by[(routes, 2)][0] / by[(routes, 1)][0]
+            beyond = (f"; more than {cores(raw)} cores can give, so the 1-thread run was slowed by other load"
+                      if r > cores(raw) > 0 else "")
+            out.append(f"- Throughput, 2 threads / 1 thread, {routes:,} routes: **{r:.2f}x** "
+                       f"(target ≥ {THREADS_TARGET:g}x: {verdict(r >= THREADS_TARGET)}{beyond})")
+    out.append("")
+
+
+def storage(raw, out):
+    rows = jmh(raw, "storage")
+    writers = jmh(raw, "writers")
+    out.append("## 2. State storage (JMH)\n")
+    if not rows and not writers:
+        out.append("Not run.\n")
+        return
+    by = {(r["params"]["store"], method(r)): score(r) for r in rows}
+    if rows:
+        out.append(MEDIAN_NOTE)
+        out.append("10,000 sender keys; each thread uses its own keys; every set changes the state. "
+                   "Baseline: MemoryStorage, same operation and threads.\n")
+        out.append("| storage | operation | ops/s (median) | mean ± error | vs memory |")
+        out.append("|---|---|---:|---:|---:|")
+        for (store, op), (s, mean, e) in sorted(by.items()):
+            base = by.get(("memory", op), (float("nan"),))[0]
+            out.append(f"| {store} | {op} | {fmt(s)} | {mean_err(mean, e)} | {s / base:.4f}x |")
+        out.append("")
+    for r in writers:
+        s, mean, e = score(r)
+        base = by.get(("mapdb", "set1Thread"))
+        vs = f"; {s / base[0]:.1f}x one MapDB writer in this run ({fmt(base[0])}/s)" if base else ""
+        out.append(f"- Durable MapDB state changes with {r['threads']} writers: **{fmt(s)}/s** (mean {mean_err(mean, e)}){vs} "
+                   f"(target ≥ {DURABLE_TARGET:,}/s: {verdict(s >= DURABLE_TARGET)})")
+    out.append("")
+
+
+def smtp(raw, out):
+    out.append("## 3. SMTP end to end (smtp-source, 20 sessions, 2 KiB messages)\n")
+    f = raw / "smtp.tsv"
+    if not f.exists():
+        out.append("Not run.\n")
+        return
+    out.append("`new-connection`: one SMTP session per message (smtp-source's default); `reused-connection`: "
+               "sessions send message after message (`-d`). Baselines: smtp-sink and GreenMail in the same mode.\n")
+    rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
+    rates = {(name, mode): int(n) / float(secs) for name, mode, n, secs in rows}
+    out.append("| server | mode | messages | seconds | messages/s | vs smtp-sink | vs GreenMail |")
+    out.append("|---|---|---:|---:|---:|---:|---:|")
+    for name, mode, n, secs in rows:
+        rate = rates[(name, mode)]
+        sink = f"{rate / rates[('smtp-sink', mode)]:.2f}x" if ("smtp-sink", mode) in rates else "n/a"
+        gm = f"{rate / rates[('GreenMail', mode)]:.2f}x" if ("GreenMail", mode) in rates else "n/a"
+        out.append(f"| {name} | {mode} | {int(n):,} | {float(secs):.2f} | {fmt(rate)} | {sink} | {gm} |")
+    out.append("")
+    for mode in dict.fromkeys(m for _, m, _, _ in rows):
+        tm = rates.get(("Tubemail", mode))
+        if tm and ("smtp-sink", mode) in rates:
+            r = tm / rates[("smtp-sink", mode)]
+            out.append(f"- {mode}: Tubemail / smtp-sink **{r:.2f}x** (target ≥ {SINK_TARGET:g}: {verdict(r >= SINK_TARGET)})")
+        if tm and ("GreenMail", mode) in rates:
+            r = tm / rates[("GreenMail", mode)]
+            out.append(f"- {mode}: Tubemail / GreenMail **{r:.2f}x** (target ≥ {GREENMAIL_TARGET:g}: "
+                       f"{verdict(r >= GREENMAIL_TARGET)})")
+    out.append("")
+
+
+def memory(raw, out):
+    out.append("## 4. Memory: -Xmx256m, 100 idle connections, 10,000 distinct senders\n")
+    client, server = raw / "memory.json", raw / "memory-server.txt"
+    if not client.exists() or not server.exists():
+        out.append("Not run.\n")
+        return
+    c = json.loads(client.read_text())
+    s = server.read_text()
+    used = re.search(r"used (\d+)K", s)
+    total = re.search(r"total (\d+)K", s)
+    alive = "alive: yes" in s
+    ok = (alive and c["accepted"] == c["senders"] and c["idle_alive_after"] == c["idle_opened"]
+          and "errors in log: 0" in s)
+    out.append(f"- Messages accepted: {c['accepted']:,} of {c['senders']:,} senders in {c['seconds']} s "
+               f"({c['refused']} refused)")
+    out.append(f"- Idle connections still answering afterwards: {c['idle_alive_after']} of {c['idle_opened']}")
+    out.append(f"- Server alive: {'yes' if alive else 'no'}; " + s.splitlines()[1])
+    if used:
+        heap = f"{int(used.group(1)) / 1024:.1f} MiB"
+        share = f" ({int(used.group(1)) / (256 * 1024):.0%} of the 256 MiB limit" + \
+                (f"; committed {int(total.group(1)) / 1024:.0f} MiB)" if total else ")")
+        out.append(f"- Heap used after a full GC: **{heap}**{share}")
+    out.append(f"- Verdict: {verdict(ok)}")
+    out.append("")
+
+
+def profile(raw, out):
+    f = raw / "router-profile.txt"
+    if not f.exists():
+        return
+    out.append("## Profile (JMH stack profiler, 1,000 routes)\n")
+    out.append("Hottest stacks of the RUNNABLE threads, as JMH printed them:\n")
+    out.append("```")
+    keep = False
+    for line in f.read_text().splitlines():
+        if line.startswith("Secondary result") and "stack" in line:
+            keep = True
+        elif line.startswith("# Run complete") or line.startswith("# Warmup Iteration"):
+            keep = False
+        if keep:
+            out.append(line)
+    out.append("```\n")
+
+
+def main():
+    raw = Path(sys.argv[1])
+    out = ["# Tubemail benchmark results\n"]
+    out.append("Written by `bench/run.sh`. Absolute figures come with a ratio against a baseline measured in the "
+               "same run: the machine is small and shared, so compare ratios across runs, not absolute numbers.\n")
+    out.append("## Machine\n")
+    out.extend(f"- {line}" for line in (raw / "machine.txt").read_text().splitlines())
+    out.append("")
+    router(raw, out)
+    storage(raw, out)
+    smtp(raw, out)
+    memory(raw, out)
+    profile(raw, out)
+    out.append("## Commands\n")
+    out.append("```")
+    out.extend((raw / "commands.txt").read_text().splitlines())
+    out.append("```")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

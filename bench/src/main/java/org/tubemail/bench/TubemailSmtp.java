@@ -1,0 +1,47 @@
+package org.tubemail.bench;
+
+import org.tubemail.queue.MaildirQueue;
+import org.tubemail.routing.Router;
+import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.SmtpReceiver;
+import org.tubemail.state.MapDbStorage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The Tubemail server the SMTP benchmark loads: SMTP receiver on 127.0.0.1, a router with
+ * {@link MailboxHandler}, durable MapDB state, maildir spool and undeliverable queue, all under one
+ * work folder. Usage: {@code java -cp benchmarks.jar org.tubemail.bench.TubemailSmtp PORT WORK_DIR};
+ * prints {@code READY port} once bound and runs until killed (the shutdown hook stops it cleanly).
+ */
+public final class TubemailSmtp {
+
+    private TubemailSmtp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(Ports.arg(args, 0, "PORT"));
+        Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
+        MapDbStorage storage = new MapDbStorage(work.resolve("state.db"));
+        Router router = Router.builder()
+                .storage(storage)
+                .undeliverable(new MaildirQueue(work.resolve("undeliverable")))
+                .defaultCapture("host", "example\\.com")
+                .handlers(new MailboxHandler())
+                .build();
+        // Long idle timeout: the memory check keeps 100 connections open and silent while it sends.
+        ReceiverSettings settings = new ReceiverSettings("127.0.0.1", port, Set.of("example.com"), 10L * 1024 * 1024,
+                100, Duration.ofMinutes(10), 500);
+        SmtpReceiver receiver = new SmtpReceiver(settings, router, new MaildirQueue(work.resolve("spool")));
+        receiver.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            receiver.stop(Duration.ofSeconds(5));
+            storage.close();
+        }));
+        System.out.println("READY " + receiver.port());
+        Thread.currentThread().join();
+    }
+}
