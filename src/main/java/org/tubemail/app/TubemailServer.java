@@ -10,6 +10,7 @@ import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
@@ -49,8 +50,8 @@ public final class TubemailServer {
 
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
-        Context context = new Context(s, s.path("data.path", "run/data"), receiverSettings(s).acceptedDomains().stream()
-                .sorted().findFirst().orElse("localhost"));
+        ReceiverSettings receiving = receiverSettings(s);
+        Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
@@ -70,9 +71,14 @@ public final class TubemailServer {
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
-            SmtpReceiver smtp = new SmtpReceiver(receiverSettings(s), router, new MaildirQueue(s.path("queue.spool", "run/spool")));
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, new MaildirQueue(s.path("queue.spool", "run/spool")));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp);
             server.receivers.add(smtp);
+            if (!s.string("receiver.lmtp.port", "").isEmpty()) {
+                server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
+                        s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
+                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+            }
             String queuePath = s.string("receiver.queue.path", "");
             if (!queuePath.isEmpty()) {
                 server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,

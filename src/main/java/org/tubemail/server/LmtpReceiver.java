@@ -2,7 +2,6 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
 import java.io.IOException;
@@ -23,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An LMTP listener (RFC 2033), for running behind Postfix or another MTA: after {@code DATA} each
  * recipient gets its own reply from the router's outcome. SubEthaSMTP has no LMTP, so this is a
  * small session engine of its own ({@link LmtpSession}) on a bounded thread pool.
+ *
+ * <p>Messages are routed before the replies are sent, so no spool is needed: the MTA keeps each
+ * message until it gets a final reply, and tries again after a crash or a {@code 451}.
  */
 public final class LmtpReceiver implements Receiver {
 
@@ -30,7 +32,6 @@ public final class LmtpReceiver implements Receiver {
 
     private final ReceiverSettings settings;
     private final Router router;
-    private final MessageQueue spool;
     private final RecipientPolicy policy;
     private final ThreadPoolExecutor sessions;
     private final AtomicInteger threadIds = new AtomicInteger();
@@ -41,12 +42,10 @@ public final class LmtpReceiver implements Receiver {
     /**
      * @param settings where to listen and the limits
      * @param router   where messages go
-     * @param spool    where a message is kept while it is routed, so a crash cannot lose an accepted one
      */
-    public LmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+    public LmtpReceiver(ReceiverSettings settings, Router router) {
         this.settings = settings;
         this.router = router;
-        this.spool = spool;
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.sessions = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "lmtp-session-" + threadIds.incrementAndGet());
@@ -57,7 +56,6 @@ public final class LmtpReceiver implements Receiver {
 
     @Override
     public synchronized void start() throws IOException {
-        spool.recover().forEach(k -> LOG.warn("LMTP spool: message {} was left by the last run; it is routed by the next start of the SMTP spool processor or kept", k));
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 100);
@@ -94,7 +92,7 @@ public final class LmtpReceiver implements Receiver {
     private void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-            new LmtpSession(socket, settings, policy, router, spool).run();
+            new LmtpSession(socket, settings, policy, router).run();
         } catch (SocketException e) {
             LOG.debug("LMTP connection ended: {}", e.getMessage());
         } catch (IOException e) {

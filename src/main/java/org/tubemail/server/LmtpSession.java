@@ -7,7 +7,6 @@ import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
-import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.DeliveryReport;
 import org.tubemail.routing.RecipientResult;
 import org.tubemail.routing.Router;
@@ -29,18 +28,17 @@ import java.util.Locale;
  * out-of-order commands; {@code RCPT} checks as in SMTP ({@link RecipientPolicy}); after
  * {@code DATA}, per recipient: handled {@code 250 2.0.0}, no method for its state {@code 550 5.1.1},
  * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), and {@code 451 4.3.0}
- * for all when the message could not be stored or routed at all (the MTA keeps and retries it).
+ * for all when the message could not be routed at all, e.g. state storage away (the MTA keeps
+ * it and tries again).
  */
 final class LmtpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(LmtpSession.class);
     private static final int MAX_LINE = 64 * 1024;
 
-    private final Socket socket;
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
     private final Router router;
-    private final MessageQueue spool;
     private final InputStream in;
     private final OutputStream out;
     private final String peer;
@@ -48,12 +46,10 @@ final class LmtpSession {
     private String from;
     private final List<String> recipients = new ArrayList<>();
 
-    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, MessageQueue spool) throws IOException {
-        this.socket = socket;
+    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router) throws IOException {
         this.settings = settings;
         this.policy = policy;
         this.router = router;
-        this.spool = spool;
         this.in = new BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
         this.peer = socket.getRemoteSocketAddress() instanceof InetSocketAddress a
@@ -177,29 +173,18 @@ final class LmtpSession {
 
     private void deliver(byte[] raw) throws IOException {
         Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients);
-        String key;
-        try {
-            key = spool.push(EnvelopeHeaders.wrap(envelope, "", raw));
-        } catch (RuntimeException e) {
-            LOG.error("LMTP: cannot spool message from <{}>: {}", from, e.getMessage());
-            allRecipients("451 4.3.0 Cannot store the message now, try again later");
-            return;
-        }
         DeliveryReport report;
         try {
             report = router.deliver(MailRequest.parse(envelope, raw));
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope, e.getMessage(), raw));
-            spool.remove(key);
             allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
             return;
         } catch (RuntimeException e) {
             LOG.error("LMTP: cannot route message from <{}> now: {}", from, e.toString());
-            spool.remove(key); // the MTA keeps it and tries again
             allRecipients("451 4.3.0 Cannot process the message now, try again later");
             return;
         }
-        spool.remove(key);
         for (RecipientResult r : report.results()) {
             reply(switch (r.status()) {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
