@@ -1,0 +1,107 @@
+package org.tubemail.cli;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.mail.Envelope;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MaildirQueue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line, run in-process with captured output. */
+class CliTest {
+
+    @TempDir
+    Path home;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void project() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.copy(Path.of("config/settings.properties"), home.resolve("config/settings.properties"));
+    }
+
+    private int run(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = home.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return TubemailCli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void routesListsTheTableAndExplainsAnAddress() {
+        assertEquals(0, run("routes"));
+        assertTrue(out.toString().contains("echo@(host)") && out.toString().contains("EchoHandler.echo"), out.toString());
+        assertEquals(0, run("routes", "echo@localhost", "--sender", "bob@example.org"));
+        assertTrue(out.toString().contains("RUNS"), out.toString());
+        assertEquals(1, run("routes", "nobody@localhost"));
+        assertTrue(out.toString().contains("no route matches <nobody@localhost>"), out.toString());
+    }
+
+    @Test
+    void queueCountListShowClear() {
+        MaildirQueue q = new MaildirQueue(home.resolve("run/undeliverable"));
+        String key = q.push(EnvelopeHeaders.wrap(Envelope.of("bob@example.org", "x@localhost"), "no route matches <x@localhost>",
+                "Subject: lost\r\n\r\nbody\r\n".getBytes()));
+        assertEquals(0, run("queue", "undeliverable"));
+        assertEquals("1", out.toString().trim());
+        assertEquals(0, run("queue", "undeliverable", "list"));
+        assertTrue(out.toString().contains(key + "  <bob@example.org> -> [x@localhost]  \"lost\"  [no route matches <x@localhost>]"),
+                out.toString());
+        assertEquals(0, run("queue", "undeliverable", "show", key));
+        assertTrue(out.toString().contains("Subject: lost"));
+        assertEquals(0, run("queue", "undeliverable", "clear"));
+        assertEquals(0, q.count());
+        assertEquals(1, run("queue", "undeliverable", "frob"));
+        assertTrue(err.toString().contains("unknown action 'frob'"), err.toString());
+    }
+
+    @Test
+    void sendAndBlastToARealServer() throws Exception {
+        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        try {
+            int port = greenMail.getSmtp().getPort();
+            assertEquals(0, run("send", "--from", "bob@example.org", "--to", "ann@example.com", "--subject", "via send",
+                    "--port", String.valueOf(port)));
+            assertTrue(out.toString().startsWith("250"), out.toString());
+            MaildirQueue dir = new MaildirQueue(home.resolve("some-maildir"));
+            dir.push(EnvelopeHeaders.wrap(Envelope.of("a@example.org", "one@example.com", "two@example.com"), "",
+                    "Subject: one\r\n\r\nx\r\n".getBytes()));
+            dir.push("Return-Path: <c@example.org>\r\nTo: three@example.com\r\nSubject: two\r\n\r\ny\r\n".getBytes());
+            assertEquals(0, run("blast", "some-maildir", "--port", String.valueOf(port)));
+            assertTrue(out.toString().contains("sent 2, failed 0"), out.toString());
+            assertEquals(4, greenMail.getReceivedMessages().length, "send + 2 recipients + 1");
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    @Test
+    void errorsAreOneLineWithoutStackTrace() {
+        assertEquals(1, run("send", "--from", "bob@example.org", "--to", "ann@example.com", "--port", "1"));
+        assertTrue(err.toString().startsWith("tubemail send: sending to 127.0.0.1:1 failed"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), err.toString());
+        assertEquals(2, TubemailCli.run(new String[]{"--home", home.resolve("nowhere").toString(), "status"},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
+        assertTrue(err.toString().contains("configuration error"), err.toString());
+    }
+
+    @Test
+    void statusWhenNotRunning() {
+        assertEquals(3, run("status"));
+        assertTrue(out.toString().startsWith("not running"), out.toString());
+    }
+}

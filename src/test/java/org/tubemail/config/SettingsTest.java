@@ -1,0 +1,110 @@
+package org.tubemail.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.app.TubemailServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Every bad setting stops start-up with a message naming the file, the key and the expected form. */
+class SettingsTest {
+
+    @TempDir
+    Path home;
+
+    private Settings file(String text) throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/settings.properties"), text);
+        return Settings.load(home, home.resolve("config/settings.properties"), name -> name.equals("SECRET") ? "s3cret" : null);
+    }
+
+    private String configError(String settings) throws Exception {
+        Settings s = file("storage.kind=memory\nhandlers=org.tubemail.examples.echo.EchoHandler\nreceiver.smtp.port=0\n" + settings);
+        return assertThrows(ConfigException.class, () -> TubemailServer.configure(s).stop(Duration.ZERO)).getMessage();
+    }
+
+    @Test
+    void typedValuesAndEnvironment() throws Exception {
+        Settings s = file("a.port=8825\na.secs=30\na.list= x , y,,z\na.pass=${env:SECRET}!\na.kind=MapDB\n");
+        assertEquals(8825, s.port("a.port", 1));
+        assertEquals(Duration.ofSeconds(30), s.seconds("a.secs", Duration.ZERO, false));
+        assertEquals(java.util.List.of("x", "y", "z"), s.list("a.list", ""));
+        assertEquals("s3cret!", s.string("a.pass", ""));
+        assertEquals("mapdb", s.choice("a.kind", "memory", "memory", "mapdb"));
+        assertEquals(7, s.integer("missing", 7, 0, 10));
+        assertEquals(home.resolve("run/x").normalize(), s.path("missing", "run/x"));
+    }
+
+    @Test
+    void badValuesNameFileKeyAndExpectedForm() throws Exception {
+        assertEquals("config/settings.properties: receiver.smtp.port = 'abc': expected a port number 0-65535",
+                configError("receiver.smtp.port=abc\n"));
+        assertEquals("config/settings.properties: receiver.smtp.port = '70000': expected a port number 0-65535",
+                configError("receiver.smtp.port=70000\n"));
+        assertEquals("config/settings.properties: storage.kind = 'shelve': expected one of memory, mapdb, postgres",
+                configError("storage.kind=shelve\n"));
+        assertEquals("config/settings.properties: receiver.max.recipients = '0': expected a whole number from 1 to 100000",
+                configError("receiver.max.recipients=0\n"));
+        assertEquals("config/settings.properties: receiver.idle.timeout.seconds = 'soon': expected a positive number of seconds",
+                configError("receiver.idle.timeout.seconds=soon\n"));
+        assertEquals("config/settings.properties: route.default.host = 'example\\.(com': expected a valid regular expression (Unclosed group)",
+                configError("route.default.host=example\\\\.(com\n"));
+        assertEquals("config/settings.properties: relay.password = '${env:NOPE}': environment variable NOPE is not set",
+                configError("relay.host=127.0.0.1\nrelay.password=${env:NOPE}\n"));
+        assertEquals("config/settings.properties: relay.security = 'ssl': expected one of none, starttls, tls",
+                configError("relay.host=127.0.0.1\nrelay.security=ssl\n"));
+        assertEquals("config/settings.properties: storage.postgres.url = '': expected a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/tubemail",
+                configError("storage.kind=postgres\n"));
+    }
+
+    @Test
+    void badHandlersAndBootClass() throws Exception {
+        assertEquals("config/settings.properties: handlers: org.example.Nope: no such class on the classpath",
+                configError("handlers=org.example.Nope\n"));
+        assertEquals("config/settings.properties: handlers = '': expected at least one handler class name (or a boot.class that adds one)",
+                configError("handlers=\n"));
+        String bad = configError("handlers=" + BadHandler.class.getName() + "\n");
+        assertEquals(true, bad.startsWith("config/settings.properties: handlers: " + BadHandler.class.getName() + ".START: parameter 'nope'"), bad);
+        assertEquals("config/settings.properties: boot.class = 'java.lang.String': expected a class implementing org.tubemail.config.Boot",
+                configError("boot.class=java.lang.String\n"));
+    }
+
+    @Test
+    void missingFileSaysWhere() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(home));
+        assertEquals(true, e.getMessage().contains("settings.properties: settings file not found"), e.getMessage());
+    }
+
+    @Test
+    void bootHookWiresInJava() throws Exception {
+        Settings s = file("storage.kind=memory\nreceiver.smtp.port=0\nboot.class=" + WiringBoot.class.getName() + "\n");
+        TubemailServer server = TubemailServer.configure(s);
+        try {
+            assertEquals(1, server.router().modules().size());
+            assertEquals(true, server.router().accepts("echo@boot.example"));
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
+
+    /** A handler whose parameter matches no capture. */
+    public static class BadHandler {
+        @org.tubemail.routing.Route("x@(host)")
+        public void START(String nope) {
+        }
+    }
+
+    /** A boot hook adding the echo handler for its own domain. */
+    public static class WiringBoot implements Boot {
+        @Override
+        public void boot(BootContext context) {
+            context.router().defaultCapture("host", "boot\\.example");
+            context.handlers().add(new org.tubemail.examples.echo.EchoHandler(context.relay()));
+        }
+    }
+}
