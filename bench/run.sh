@@ -124,12 +124,22 @@ ensure_postfix_tools() {
     postfix stop > /dev/null 2>&1 || true
 }
 
-# load NAME PORT: warms the server up, then times smtp-source sending SMTP_MESSAGES messages twice: one
-# connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
+# load NAME PORT [SPOOL]: warms the server up, then times smtp-source sending SMTP_MESSAGES messages twice:
+# one connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
+# With SPOOL (Tubemail's spool maildir), the clock stops only once every accepted message is routed.
+drain() {
+    local spool=$1
+    [ -z "$spool" ] && return 0
+    while [ -n "$(find "$spool/new" "$spool/cur" -type f -print -quit 2>/dev/null)" ]; do
+        sleep 0.02
+    done
+}
+
 load() {
-    local name=$1 port=$2
+    local name=$1 port=$2 spool=${3:-}
     local src=(smtp-source -s 20 -l 2048 -N -f bench@senders.example.org -t rcpt@example.com)
     "${src[@]}" -m 1000 "127.0.0.1:$port"
+    drain "$spool"
     local mode opts t0 t1
     for mode in new-connection reused-connection; do
         opts=()
@@ -137,6 +147,7 @@ load() {
         echo "${src[*]} ${opts[*]} -m $SMTP_MESSAGES 127.0.0.1:$port" >> "$RAW/commands.txt"
         t0=$(date +%s.%N)
         "${src[@]}" "${opts[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
+        drain "$spool"
         t1=$(date +%s.%N)
         awk -v n="$name" -v o="$mode" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" \
             'BEGIN { printf "%s\t%s\t%s\t%.3f\n", n, o, m, b - a }' >> "$RAW/smtp.tsv"
@@ -167,7 +178,7 @@ step_smtp() {
     port=$(free_port)
     work=$(mktemp -d)
     start_server Tubemail "$RAW/tubemail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
-    load Tubemail "$port"
+    load Tubemail "$port" "$work/spool"
     stop_server
     rm -rf "$work"
 }

@@ -1,0 +1,172 @@
+package org.tubemail.crash;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MaildirQueue;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Durable acceptance under {@code kill -9}: 5,000 messages are sent while the server process is
+ * killed three times and restarted; every message answered {@code 250} must afterwards be handled
+ * (at least once: a crash between routing and removal from the spool routes a message again) or
+ * still be queued. Prints sent, accepted, accounted for, lost and handled twice.
+ */
+class DurableAcceptanceCrashTest {
+
+    private static final int MESSAGES = 5_000;
+    private static final int KILLS = 3;
+
+    @TempDir
+    Path home;
+
+    private int port;
+    private Process server;
+
+    private Process startServer() throws Exception {
+        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dtubemail.crash.log=" + home.resolve("run/handled.log"), "-cp", System.getProperty("java.class.path"),
+                "org.tubemail.cli.TubemailCli", "--home", home.toString(), "start"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return p;
+            } catch (java.io.IOException e) {
+                if (!p.isAlive()) {
+                    throw new AssertionError("server exited: " + Files.readString(home.resolve("server.log")));
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("server did not listen within 60 s");
+    }
+
+    @Test
+    void everyAcceptedMessageIsAccountedForAfterKillMinus9() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
+                "receiver.smtp.port=" + port, "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
+                "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb", "receiver.workers=4", ""));
+        server = startServer();
+        Set<Integer> accepted = ConcurrentHashMap.newKeySet();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            futures.add(clients.submit(() -> {
+                Properties props = new Properties();
+                props.setProperty("mail.smtp.host", "127.0.0.1");
+                props.setProperty("mail.smtp.port", String.valueOf(port));
+                props.setProperty("mail.smtp.connectiontimeout", "5000");
+                props.setProperty("mail.smtp.timeout", "10000");
+                Session session = Session.getInstance(props);
+                int seq;
+                while ((seq = next.getAndIncrement()) < MESSAGES) {
+                    for (int attempt = 0; attempt < 100 && !accepted.contains(seq); attempt++) {
+                        try {
+                            MimeMessage m = new MimeMessage(session);
+                            m.setFrom("sender" + (seq % 50) + "@example.org");
+                            m.setRecipients(Message.RecipientType.TO, "load@example.com");
+                            m.setSubject("message " + seq);
+                            m.setHeader("X-Seq", String.valueOf(seq));
+                            m.setText("body of " + seq);
+                            Transport.send(m);
+                            accepted.add(seq); // the server answered 250 to DATA
+                        } catch (jakarta.mail.MessagingException e) {
+                            refused.incrementAndGet(); // not accepted: the server was down or answered an error; try again
+                            Thread.sleep(100);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (int kill = 1; kill <= KILLS; kill++) {
+            int target = MESSAGES * kill / (KILLS + 1);
+            while (next.get() < target) {
+                Thread.sleep(10);
+            }
+            server.destroyForcibly(); // SIGKILL
+            server.waitFor(30, TimeUnit.SECONDS);
+            server = startServer();
+        }
+        for (Future<?> f : futures) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+        // let the spool drain, then stop gracefully
+        MaildirQueue spool = new MaildirQueue(home.resolve("run/spool"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (spool.count() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "graceful stop");
+
+        List<String> handledLines = Files.readAllLines(home.resolve("run/handled.log"), StandardCharsets.US_ASCII);
+        Set<Integer> handled = new HashSet<>();
+        int twice = 0;
+        for (String line : handledLines) {
+            if (!line.isBlank() && !handled.add(Integer.parseInt(line.trim()))) {
+                twice++;
+            }
+        }
+        Set<Integer> queued = new HashSet<>();
+        for (String q : List.of("run/spool", "run/undeliverable")) {
+            MaildirQueue queue = new MaildirQueue(home.resolve(q));
+            for (String key : queue.keys()) {
+                queue.get(key).ifPresent(bytes -> {
+                    String text = new String(EnvelopeHeaders.unwrap(bytes).message(), StandardCharsets.UTF_8);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^X-Seq: (\\d+)").matcher(text);
+                    if (m.find()) {
+                        queued.add(Integer.parseInt(m.group(1)));
+                    }
+                });
+            }
+        }
+        int accounted = 0;
+        List<Integer> lost = new ArrayList<>();
+        for (int seq : accepted) {
+            if (handled.contains(seq) || queued.contains(seq)) {
+                accounted++;
+            } else {
+                lost.add(seq);
+            }
+        }
+        System.out.printf("crash test: sent %d, accepted %d, refused attempts %d, accounted for %d (handled %d, queued %d), lost %d, "
+                + "handled twice %d, kills %d%n", MESSAGES, accepted.size(), refused.get(), accounted, handled.size(), queued.size(),
+                lost.size(), twice, KILLS);
+        assertEquals(List.of(), lost, "messages answered 250 but neither handled nor queued");
+        assertTrue(accepted.size() > MESSAGES / 2, "most messages should be accepted: " + accepted.size());
+    }
+}
