@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +29,51 @@ class MapDbStorageTest extends StateStorageContract {
     void aSecondOpenOfTheSameFileFailsWithAClearMessage() {
         StateStorageException e = assertThrows(StateStorageException.class, () -> new MapDbStorage(dir.resolve("run/state.db")));
         assertTrue(e.getMessage().contains("state.db") && e.getMessage().contains("another Tubemail process"), e.getMessage());
+    }
+
+    @Test
+    void tornLogTailIsIgnored() throws Exception {
+        Path segment = dir.resolve("torn.log");
+        try (StateLog log = new StateLog(segment)) {
+            log.append("m", "a", "ONE");
+            log.append("m", "b", "TWO");
+            log.sync();
+        }
+        byte[] whole = java.nio.file.Files.readAllBytes(segment);
+        java.nio.file.Files.write(segment, java.util.Arrays.copyOf(whole, whole.length - 3)); // a crash mid-append
+        try (StateLog log = new StateLog(segment)) {
+            assertEquals(List.of(new StateLog.Change("m", "a", "ONE")), log.readAll());
+        }
+        whole[whole.length - 1] ^= 1; // a damaged last record
+        java.nio.file.Files.write(segment, whole);
+        try (StateLog log = new StateLog(segment)) {
+            assertEquals(1, log.readAll().size());
+        }
+    }
+
+    @Test
+    void changesSurviveBackgroundCheckpointsAndReopen() throws Exception {
+        storage.close();
+        Path file = dir.resolve("checkpointed.db");
+        MapDbStorage small = new MapDbStorage(file, 50);
+        for (int i = 0; i < 1_000; i++) {
+            small.set("m", "k" + (i % 120), "S" + i);
+        }
+        for (int i = 0; i < 120; i++) {
+            assertEquals("S" + lastWrite(i), small.get("m", "k" + i), "read back before close");
+        }
+        small.close();
+        try (MapDbStorage reopened = new MapDbStorage(file, 50)) {
+            for (int i = 0; i < 120; i++) {
+                assertEquals("S" + lastWrite(i), reopened.get("m", "k" + i));
+            }
+        }
+        storage = open();
+    }
+
+    /** The last of writes 0..999 that went to key {@code k} (writes cycle over 120 keys). */
+    private static int lastWrite(int k) {
+        return (999 - k) / 120 * 120 + k;
     }
 
     @Test
