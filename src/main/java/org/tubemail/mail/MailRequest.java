@@ -36,13 +36,20 @@ public final class MailRequest {
     private final String recipient;
     private final byte[] raw;
     private final MimeMessage message;
-    private volatile MimeParts parts;
+    private final Decoded decoded;
 
-    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message) {
+    /** What is decoded once per message and shared by its per-recipient views. */
+    private static final class Decoded {
+        volatile MimeParts parts;
+        volatile String messageId;
+    }
+
+    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message, Decoded decoded) {
         this.envelope = envelope;
         this.recipient = recipient;
         this.raw = raw;
         this.message = message;
+        this.decoded = decoded;
     }
 
     /**
@@ -56,7 +63,7 @@ public final class MailRequest {
         Objects.requireNonNull(raw, "raw");
         try {
             MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
-            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m);
+            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m, new Decoded());
         } catch (MessagingException e) {
             throw new MailParseException("cannot parse message from <" + envelope.mailFrom() + ">: " + e.getMessage(), e);
         }
@@ -77,7 +84,7 @@ public final class MailRequest {
 
     /** The same message as seen by another of its envelope recipients. */
     public MailRequest forRecipient(String address) {
-        return new MailRequest(envelope, Addresses.strip(address), raw, message);
+        return new MailRequest(envelope, Addresses.strip(address), raw, message, decoded);
     }
 
     /** A jakarta.mail session for parsing only: lenient, with no transport configured. */
@@ -177,7 +184,12 @@ public final class MailRequest {
 
     /** The {@code Message-ID} header, or {@code ""} when the message has none. */
     public String messageId() {
-        return header("Message-ID").orElse("");
+        String id = decoded.messageId;
+        if (id == null) {
+            id = header("Message-ID").orElse("");
+            decoded.messageId = id;
+        }
+        return id;
     }
 
     /** The addresses of the {@code From} header (not the envelope sender); empty when absent or unreadable. */
@@ -212,10 +224,10 @@ public final class MailRequest {
     }
 
     private MimeParts parts() {
-        MimeParts p = parts;
+        MimeParts p = decoded.parts;
         if (p == null) {
             p = MimeParts.of(message);
-            parts = p;
+            decoded.parts = p;
         }
         return p;
     }
