@@ -35,14 +35,19 @@ final class LogCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--maildir", defaultValue = "run/logged", description = "Where messages go (default ${DEFAULT-VALUE}).")
     Path maildir;
 
-    @Override
-    public Integer call() throws Exception {
-        Path home = cli.home();
-        MaildirQueue store = new MaildirQueue(home.resolve(maildir));
+    /** Starts a logging server on {@code host:port} that stores into {@code store}, spooling under {@code home/run}. */
+    static SmtpReceiver startLogServer(Path home, String host, int port, MaildirQueue store) throws java.io.IOException {
         Router router = Router.builder().undeliverable(store).handlers(new LogHandler(store)).build();
         ReceiverSettings settings = new ReceiverSettings(host, port, Set.of("*"), 50L * 1024 * 1024, 1000, Duration.ofSeconds(60), 200, 2);
         SmtpReceiver receiver = new SmtpReceiver(settings, router, new MaildirQueue(home.resolve("run/log-spool")));
         receiver.start();
+        return receiver;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = cli.home();
+        SmtpReceiver receiver = startLogServer(home, host, port, new MaildirQueue(home.resolve(maildir)));
         spec.commandLine().getOut().println("logging every message sent to " + host + ":" + receiver.port() + " into "
                 + home.resolve(maildir) + " (Ctrl-C to stop)");
         CountDownLatch stopped = new CountDownLatch(1);

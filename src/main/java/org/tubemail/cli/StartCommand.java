@@ -1,5 +1,6 @@
 package org.tubemail.cli;
 
+import org.slf4j.LoggerFactory;
 import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalStateException("already running (pid " + files.running().get().pid() + ", " + files.pidFile() + ")");
         }
         Settings settings = cli.settings();
+        String level = settings.choice("log.level", "info", "error", "warn", "info", "debug", "trace");
+        if (LoggerFactory.getLogger("org.tubemail") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.toLevel(level));
+        }
         return background ? startInBackground(files, settings) : runInForeground(files, settings);
     }
 

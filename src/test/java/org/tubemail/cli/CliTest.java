@@ -90,6 +90,26 @@ class CliTest {
     }
 
     @Test
+    void logServerStoresEveryMessageForAnyAddress() throws Exception {
+        MaildirQueue logged = new MaildirQueue(home.resolve("run/logged"));
+        var server = LogCommand.startLogServer(home, "127.0.0.1", 0, logged);
+        try {
+            assertEquals(0, run("send", "--from", "bob@example.org", "--to", "anyone@anywhere.example,second@else.example",
+                    "--subject", "log me", "--port", String.valueOf(server.port())));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (logged.count() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            assertEquals(1, logged.count(), "stored once, with every recipient in its envelope");
+            EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(logged.get(logged.keys().get(0)).orElseThrow());
+            assertEquals(java.util.List.of("anyone@anywhere.example", "second@else.example"), u.envelope().orElseThrow().recipients());
+        } finally {
+            server.stop(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void errorsAreOneLineWithoutStackTrace() {
         assertEquals(1, run("send", "--from", "bob@example.org", "--to", "ann@example.com", "--port", "1"));
         assertTrue(err.toString().startsWith("tubemail send: sending to 127.0.0.1:1 failed"), err.toString());
