@@ -44,6 +44,13 @@ final class SmtpClient implements AutoCloseable {
         return reply();
     }
 
+    /** Reads the greeting, says HELO and starts a transaction from {@code sender}. */
+    void begin(String sender) throws IOException {
+        reply();
+        cmd("HELO client");
+        cmd("MAIL FROM:<" + sender + ">");
+    }
+
     void close(boolean abruptly) throws IOException {
         if (abruptly) {
             socket.setSoLinger(true, 0);

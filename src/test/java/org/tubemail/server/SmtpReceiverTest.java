@@ -88,9 +88,7 @@ class SmtpReceiverTest {
     void refusesForeignDomainsAndTrickyRelayForms() throws Exception {
         start(new MemoryQueue(), 100_000);
         try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.reply();
-            c.cmd("HELO client");
-            c.cmd("MAIL FROM:<s@example.org>");
+            c.begin("s@example.org");
             assertTrue(c.cmd("RCPT TO:<victim@elsewhere.org>").startsWith("550 5.7.1"));
             assertTrue(c.cmd("RCPT TO:<@example.com:victim@elsewhere.org>").startsWith("550 5.7.1"), "source route");
             assertTrue(c.cmd("RCPT TO:<victim%elsewhere.org@elsewhere.org>").startsWith("550 5.7.1"));
@@ -151,9 +149,7 @@ class SmtpReceiverTest {
         MemoryQueue spool = new MemoryQueue();
         start(spool, 100_000);
         try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.reply();
-            c.cmd("HELO client");
-            c.cmd("MAIL FROM:<s@example.org>");
+            c.begin("s@example.org");
             c.cmd("RCPT TO:<a@example.com>");
             c.cmd("DATA");
             c.send("Subject: half\r\n\r\nhalf a message");
@@ -218,9 +214,7 @@ class SmtpReceiverTest {
     void spoolFailureAnswers451AndRoutesNothing() throws Exception {
         start(new FailingQueue(), 100_000);
         try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.reply();
-            c.cmd("HELO client");
-            c.cmd("MAIL FROM:<s@example.org>");
+            c.begin("s@example.org");
             c.cmd("RCPT TO:<a@example.com>");
             c.cmd("DATA");
             c.send(message("lost?"));
