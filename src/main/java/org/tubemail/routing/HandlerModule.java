@@ -171,6 +171,11 @@ public final class HandlerModule {
         return instance;
     }
 
+    /** Whether any of its stateful methods runs without the key lock. */
+    boolean hasNoLockingMethods() {
+        return routesOfStates.stream().anyMatch(StateMethod::isNoLocking);
+    }
+
     /** Whether the module has a stateful method for {@code state}. */
     public boolean hasState(String state) {
         return stateful.containsKey(state);

@@ -163,7 +163,7 @@ public final class Router {
             fail(outcome, module.name() + ".stateKey", request, ex);
             return;
         }
-        Match unlocked = find(stateful, storage.get(key.module(), key.key()));
+        Match unlocked = module.hasNoLockingMethods() ? find(stateful, storage.get(key.module(), key.key())) : null;
         if (unlocked != null && unlocked.method().isNoLocking()) {
             runStateful(unlocked, key, storage.get(key.module(), key.key()), request, outcome);
             return;
