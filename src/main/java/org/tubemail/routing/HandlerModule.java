@@ -27,6 +27,7 @@ public final class HandlerModule {
     private final Map<String, StateMethod> stateful = new LinkedHashMap<>();
     private final List<StateMethod> stateless = new ArrayList<>();
     private final List<StateMethod> routesOfStates = new ArrayList<>();
+    private boolean anyNoLocking;
 
     private HandlerModule(String name, Object instance) {
         this.name = name;
@@ -97,6 +98,7 @@ public final class HandlerModule {
             } else {
                 stateful.putIfAbsent(state, sm);
                 routesOfStates.add(sm);
+                anyNoLocking |= sm.isNoLocking();
             }
         }
     }
@@ -173,7 +175,7 @@ public final class HandlerModule {
 
     /** Whether any of its stateful methods runs without the key lock. */
     boolean hasNoLockingMethods() {
-        return routesOfStates.stream().anyMatch(StateMethod::isNoLocking);
+        return anyNoLocking;
     }
 
     /** Whether the module has a stateful method for {@code state}. */
