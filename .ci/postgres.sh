@@ -74,7 +74,6 @@ case "$cmd" in
       echo "postgres.sh: $dir is not empty" >&2
       exit 1
     fi
-    port=$(free_port)
     password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
     mkdir -p "$dir/socket"
     echo "$password" > "$dir/pwfile"
@@ -85,12 +84,22 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U tubemail --pwfile="$dir/pwfile" -A scram-sha-256 -E UTF8 --no-locale >/dev/null
     cat >> "$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$dir/socket'
 fsync = off
 EOF
+    # Another process may take the port between the check and the bind: try a few.
+    for attempt in 1 2 3; do
+      port=$(free_port)
+      echo "port = $port" >> "$dir/data/postgresql.conf"
+      if pg_ctl_run start; then
+        break
+      fi
+      tail -n 5 "$dir/server.log" >&2
+      if [[ $attempt -eq 3 ]]; then
+        exit 1
+      fi
+    done
     echo "$port" > "$dir/port"
-    pg_ctl_run start
     as_owner env PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U tubemail -d postgres \
       -c "CREATE DATABASE tubemail OWNER tubemail" >&2
     cat > "$dir/env" <<EOF

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The storage contract, the schema migrations and the cross-session key lock, on a real PostgreSQL. */
@@ -52,6 +53,21 @@ class PostgresStorageTest extends StateStorageContract {
                 assertEquals(1, rs.getInt(1));
                 assertEquals("states", rs.getString(2));
                 assertFalse(rs.next());
+            }
+        }
+    }
+
+    @Test
+    void refusesASchemaNewerThanItKnows() throws Exception {
+        try (Connection c = DriverManager.getConnection(PgTestDb.URL, PgTestDb.USER, PgTestDb.PASSWORD);
+             Statement st = c.createStatement()) {
+            st.execute("INSERT INTO tubemail_schema_version (version, description) VALUES (99, 'future')");
+            try {
+                StateStorageUnavailableException e = assertThrows(StateStorageUnavailableException.class, PgTestDb::open);
+                assertTrue(e.getMessage().contains("schema is at version 99, newer than this Tubemail knows (1)"),
+                        e.getMessage());
+            } finally {
+                st.execute("DELETE FROM tubemail_schema_version WHERE version = 99");
             }
         }
     }
