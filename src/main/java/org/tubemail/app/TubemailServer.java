@@ -132,6 +132,27 @@ public final class TubemailServer {
         }
     }
 
+    /**
+     * Checks that the configured state storage answers, for {@code status}: opens it, reads one
+     * key and closes it. A MapDB file in use by the running server counts as answering.
+     *
+     * @return a one-line verdict
+     */
+    public static String checkStorage(Settings s) {
+        String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
+        try (StateStorage storage = Storages.create(s)) {
+            storage.get("tubemail-status", "probe");
+            return kind + ": ok";
+        } catch (ConfigException e) {
+            if (kind.equals("mapdb") && e.getMessage().contains("another Tubemail process")) {
+                return kind + ": ok (in use by the running server)";
+            }
+            return kind + ": UNAVAILABLE: " + e.getMessage();
+        } catch (RuntimeException e) {
+            return kind + ": UNAVAILABLE: " + e.getMessage();
+        }
+    }
+
     /** Starts every receiver. */
     public void start() throws IOException {
         for (Receiver r : receivers) {

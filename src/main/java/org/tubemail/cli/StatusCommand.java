@@ -28,6 +28,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         boolean running = files.running().isPresent();
         out.println(running ? "running, pid " + files.running().get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
+        out.println("state storage " + org.tubemail.app.TubemailServer.checkStorage(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);
             out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? String.valueOf(new MaildirQueue(path).count()) : "-", path));

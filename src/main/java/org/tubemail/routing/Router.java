@@ -11,6 +11,7 @@ import org.tubemail.queue.MessageQueue;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.state.StateKey;
 import org.tubemail.state.StateStorage;
+import org.tubemail.state.StateStorageException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,6 +105,8 @@ public final class Router {
      *
      * @throws org.tubemail.queue.QueueException when a message must go to the undeliverable queue and
      *                                           cannot be stored there; callers must then not accept it
+     * @throws StateStorageException when the state storage cannot be read or written; the message
+     *                               must be kept and delivered again later (handlers may have run)
      */
     public DeliveryReport deliver(MailRequest request) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
@@ -212,6 +215,8 @@ public final class Router {
                 storage.set(key.module(), key.key(), next);
             }
             outcome.ran.add(method.qualifiedName());
+        } catch (StateStorageException ex) {
+            throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
         } catch (Exception | LinkageError ex) {
             fail(outcome, method.qualifiedName(), request, ex);
             storage.set(key.module(), key.key(), errorState);

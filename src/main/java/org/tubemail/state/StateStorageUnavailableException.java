@@ -6,7 +6,7 @@ package org.tubemail.state;
  * must keep the message in its spool and retry later: nothing about the state changed that the
  * caller was not told about.
  */
-public class StateStorageUnavailableException extends RuntimeException {
+public class StateStorageUnavailableException extends StateStorageException {
 
     /** An exception with a message naming what failed and where, and its cause. */
     public StateStorageUnavailableException(String message, Throwable cause) {

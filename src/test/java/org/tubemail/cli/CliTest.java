@@ -120,6 +120,21 @@ class CliTest {
     }
 
     @Test
+    void statusSaysWhenTheStateDatabaseIsAway() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Files.writeString(home.resolve("config/settings.properties"), "storage.kind=postgres\n"
+                + "storage.postgres.url=jdbc:postgresql://127.0.0.1:" + closed + "/tubemail\nstorage.postgres.user=u\n"
+                + "storage.postgres.password=secret\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(3, run("status"));
+        String said = out.toString();
+        assertTrue(said.contains("state storage postgres: UNAVAILABLE") && said.contains("127.0.0.1:" + closed), said);
+        assertTrue(!said.contains("secret"), said);
+    }
+
+    @Test
     void statusWhenNotRunning() {
         assertEquals(3, run("status"));
         assertTrue(out.toString().startsWith("not running"), out.toString());
