@@ -21,10 +21,37 @@ final class RouteIndex<T> {
 
     private static final int MIN_LITERAL = 2;
 
+    /** A trie node; its transitions are parallel arrays, sorted by character, searched in place. */
     private static final class Node {
-        final Map<Character, Node> next = new HashMap<>(4);
+        char[] labels = new char[0];
+        Node[] children = new Node[0];
         Node fail;
         int[] outputs = new int[0];
+
+        Node child(char c) {
+            int i = java.util.Arrays.binarySearch(labels, c);
+            return i >= 0 ? children[i] : null;
+        }
+
+        Node addChild(char c) {
+            int i = java.util.Arrays.binarySearch(labels, c);
+            if (i >= 0) {
+                return children[i];
+            }
+            int at = -i - 1;
+            Node n = new Node();
+            char[] l = new char[labels.length + 1];
+            Node[] ch = new Node[children.length + 1];
+            System.arraycopy(labels, 0, l, 0, at);
+            System.arraycopy(children, 0, ch, 0, at);
+            l[at] = c;
+            ch[at] = n;
+            System.arraycopy(labels, at, l, at + 1, labels.length - at);
+            System.arraycopy(children, at, ch, at + 1, children.length - at);
+            labels = l;
+            children = ch;
+            return n;
+        }
     }
 
     private final List<T> entries;
@@ -73,7 +100,7 @@ final class RouteIndex<T> {
     private void add(String literal, int id) {
         Node n = root;
         for (int i = 0; i < literal.length(); i++) {
-            n = n.next.computeIfAbsent(literal.charAt(i), c -> new Node());
+            n = n.addChild(literal.charAt(i));
         }
         n.outputs = append(n.outputs, id);
     }
@@ -86,19 +113,20 @@ final class RouteIndex<T> {
 
     private void linkFailures() {
         ArrayDeque<Node> queue = new ArrayDeque<>();
-        for (Node child : root.next.values()) {
+        for (Node child : root.children) {
             child.fail = root;
             queue.add(child);
         }
         while (!queue.isEmpty()) {
             Node n = queue.poll();
-            for (Map.Entry<Character, Node> e : n.next.entrySet()) {
-                Node child = e.getValue();
+            for (int c = 0; c < n.labels.length; c++) {
+                char label = n.labels[c];
+                Node child = n.children[c];
                 Node f = n.fail;
-                while (f != null && !f.next.containsKey(e.getKey())) {
+                while (f != null && f.child(label) == null) {
                     f = f.fail;
                 }
-                child.fail = f == null ? root : f.next.get(e.getKey());
+                child.fail = f == null ? root : f.child(label);
                 int[] inherited = child.fail.outputs;
                 for (int id : inherited) {
                     child.outputs = append(child.outputs, id);
@@ -117,10 +145,10 @@ final class RouteIndex<T> {
         Node n = root;
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
-            Node next = n.next.get(c);
+            Node next = n.child(c);
             while (next == null && n != root) {
                 n = n.fail;
-                next = n.next.get(c);
+                next = n.child(c);
             }
             n = next == null ? root : next;
             for (int id : n.outputs) {

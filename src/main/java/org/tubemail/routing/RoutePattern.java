@@ -19,6 +19,9 @@ public final class RoutePattern {
     /** A regex that can only match one fixed text: letters, digits, a few safe symbols and escaped dots. */
     private static final Pattern FIXED_REGEX = Pattern.compile("(?:[A-Za-z0-9_-]|\\\\[.+-])+");
 
+    /** Internal group names g0, g1, ... (Java group names allow no underscore, capture names do). */
+    private static final String[] GROUPS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> "g" + i).toArray(String[]::new);
+
     private final String source;
     private final List<String> captureNames;
     private final Map<String, String> captureRegexes;
@@ -51,6 +54,9 @@ public final class RoutePattern {
                 }
                 names.add(c.name());
             }
+        }
+        if (names.size() > GROUPS.length) {
+            throw new IllegalArgumentException("route '" + source + "' has more than " + GROUPS.length + " captures");
         }
         for (String w : where.keySet()) {
             if (!names.contains(w)) {
@@ -182,7 +188,7 @@ public final class RoutePattern {
         }
         Map<String, String> out = new LinkedHashMap<>(captureNames.size() * 2);
         for (int g = 0; g < captureNames.size(); g++) {
-            out.put(captureNames.get(g), m.group("g" + g));
+            out.put(captureNames.get(g), m.group(GROUPS[g]));
         }
         return out;
     }
