@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public final class MailResponse {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
+    /** A session for building: unlike the parsing one, it never writes raw UTF-8 into headers. */
+    private static final jakarta.mail.Session OUTGOING = jakarta.mail.Session.getInstance(new java.util.Properties());
     private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\u0000]+");
 
     private final List<InternetAddress> to = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class MailResponse {
             if (a.getAddress() == null || a.getAddress().indexOf('@') < 1) {
                 throw new IllegalArgumentException(field + " address '" + address + "' has no domain");
             }
-            return a;
+            return a.getPersonal() == null ? a : withName(a, a.getPersonal()); // re-set so a non-ASCII name is encoded
         } catch (AddressException e) {
             throw new IllegalArgumentException(field + " address '" + address + "' is invalid: " + e.getMessage(), e);
         }
@@ -191,7 +193,7 @@ public final class MailResponse {
             throw new IllegalStateException("a response needs a From address");
         }
         try {
-            MimeMessage m = new MimeMessage(MailRequest.session());
+            MimeMessage m = new MimeMessage(OUTGOING);
             m.setFrom(from);
             m.setRecipients(MimeMessage.RecipientType.TO, to.toArray(new InternetAddress[0]));
             if (!cc.isEmpty()) {
