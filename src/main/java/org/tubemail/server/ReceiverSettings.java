@@ -28,14 +28,14 @@ public record ReceiverSettings(String host, int port, Set<String> acceptedDomain
         }
     }
 
-    /** Settings without an explicit worker count: 8 workers. */
+    /** Settings without an explicit worker count: 32 workers (they mostly wait for disk syncs, which they share). */
     public ReceiverSettings(String host, int port, Set<String> acceptedDomains, long maxMessageBytes, int maxRecipients,
                             Duration idleTimeout, int maxConnections) {
-        this(host, port, acceptedDomains, maxMessageBytes, maxRecipients, idleTimeout, maxConnections, 8);
+        this(host, port, acceptedDomains, maxMessageBytes, maxRecipients, idleTimeout, maxConnections, 32);
     }
 
-    /** Defaults for a local listener on {@code port} accepting {@code domains}: 10 MiB, 100 recipients, 60 s, 500 connections, 8 workers. */
+    /** Defaults for a local listener on {@code port} accepting {@code domains}: 10 MiB, 100 recipients, 60 s, 500 connections, 32 workers. */
     public static ReceiverSettings local(int port, Set<String> domains) {
-        return new ReceiverSettings("127.0.0.1", port, domains, 10L * 1024 * 1024, 100, Duration.ofSeconds(60), 500, 8);
+        return new ReceiverSettings("127.0.0.1", port, domains, 10L * 1024 * 1024, 100, Duration.ofSeconds(60), 500, 32);
     }
 }
