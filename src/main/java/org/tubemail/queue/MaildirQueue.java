@@ -1,5 +1,7 @@
 package org.tubemail.queue;
 
+import org.tubemail.io.GroupSync;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -46,6 +48,8 @@ public final class MaildirQueue implements MessageQueue {
     static final Duration STALE_TMP = Duration.ofHours(36);
     private static final String INFO = ":2,";
 
+    private final GroupSync newDirectorySync = new GroupSync();
+    private final java.util.concurrent.atomic.AtomicLong renamed = new java.util.concurrent.atomic.AtomicLong();
     private final Path dir;
     private final Path tmp;
     private final Path fresh;
@@ -93,7 +97,12 @@ public final class MaildirQueue implements MessageQueue {
             }
             try {
                 Files.move(file, fresh.resolve(key), StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(fresh);
+                // concurrent pushers share one sync of new/ (group commit); each returns after a sync covering its rename
+                newDirectorySync.await(renamed.incrementAndGet(), () -> {
+                    long upTo = renamed.get();
+                    syncDirectory(fresh);
+                    return upTo;
+                });
             } catch (IOException e) {
                 deleteQuietly(file);
                 throw new QueueException("cannot move " + file + " into " + fresh + ": " + e, e);

@@ -4,6 +4,7 @@ import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
+import org.tubemail.io.GroupSync;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -50,16 +51,12 @@ public final class MapDbStorage implements StateStorage {
     private final Condition flushed = data.newCondition();
     /** Guards MapDB itself, written by the background flush. */
     private final ReentrantLock store = new ReentrantLock();
-    /** Guards the durability bookkeeping. */
-    private final ReentrantLock commits = new ReentrantLock();
-    private final Condition synced = commits.newCondition();
+    private final GroupSync durability = new GroupSync();
     private Map<String, String> recent = new HashMap<>();
     private Map<String, String> flushing;
     private StateLog log;
     private long segment;
     private long written;
-    private long durable;
-    private boolean syncing;
     private boolean closed;
 
     /**
@@ -177,33 +174,7 @@ public final class MapDbStorage implements StateStorage {
         } finally {
             data.unlock();
         }
-        awaitDurable(mine);
-    }
-
-    /** Returns once a sync covering write number {@code mine} is done, leading one if nobody is. */
-    private void awaitDurable(long mine) {
-        commits.lock();
-        try {
-            while (durable < mine) {
-                if (syncing) {
-                    synced.awaitUninterruptibly();
-                    continue;
-                }
-                syncing = true;
-                long upTo;
-                commits.unlock();
-                try {
-                    upTo = syncLog();
-                } finally {
-                    commits.lock();
-                    syncing = false;
-                    synced.signalAll();
-                }
-                durable = Math.max(durable, upTo);
-            }
-        } finally {
-            commits.unlock();
-        }
+        durability.await(mine, this::syncLog);
     }
 
     /** Syncs the current segment; returns the last write number the sync covers. */
@@ -229,7 +200,7 @@ public final class MapDbStorage implements StateStorage {
     private void startFlush() throws IOException {
         StateLog old = log;
         old.sync(); // everything written so far is durable before the segment is handed over
-        markDurable(written);
+        durability.covered(written);
         log = new StateLog(segmentPath(++segment));
         flushing = recent;
         recent = new HashMap<>();
@@ -237,16 +208,6 @@ public final class MapDbStorage implements StateStorage {
         Thread t = new Thread(() -> flush(batch, old), "tubemail-state-flush");
         t.setDaemon(true);
         t.start();
-    }
-
-    private void markDurable(long upTo) {
-        commits.lock();
-        try {
-            durable = Math.max(durable, upTo);
-            synced.signalAll();
-        } finally {
-            commits.unlock();
-        }
     }
 
     private void flush(Map<String, String> batch, StateLog oldSegment) {
@@ -290,7 +251,7 @@ public final class MapDbStorage implements StateStorage {
             flushed.awaitUninterruptibly();
         }
         log.sync();
-        markDurable(written);
+        durability.covered(written);
         store.lock();
         try {
             recent.forEach((k, v) -> apply(states, k, v));
