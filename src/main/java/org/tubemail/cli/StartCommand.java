@@ -95,7 +95,8 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
         if (port == 0) {
             return true;
         }
-        try (Socket s = new Socket(host, port)) {
+        try {
+            new Socket(host, port).close();
             return true;
         } catch (java.io.IOException e) {
             return false;

@@ -25,7 +25,7 @@ final class ParameterBinder {
      *
      * @throws HandlerDefinitionException when a parameter has no source
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static ParameterBinder plan(Class<?> type, Method method, RoutePattern route) {
         Parameter[] params = method.getParameters();
         BiFunction<MailRequest, Map<String, String>, Object>[] slots = new BiFunction[params.length];
