@@ -126,11 +126,17 @@ ensure_postfix_tools() {
 
 # load NAME PORT [SPOOL]: warms the server up, then times smtp-source sending SMTP_MESSAGES messages twice:
 # one connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
-# With SPOOL (Tubemail's spool maildir), the clock stops only once every accepted message is routed.
+# With SPOOL (Tubemail's work folder), the clock stops only once every accepted message is routed:
+# a log spool publishes its size in spool-count, a maildir spool is empty when new/ and cur/ are.
 drain() {
-    local spool=$1
-    [ -z "$spool" ] && return 0
-    while [ -n "$(find "$spool/new" "$spool/cur" -type f -print -quit 2>/dev/null)" ]; do
+    local work=$1
+    [ -z "$work" ] && return 0
+    sleep 0.05
+    if [ -f "$work/spool-count" ]; then
+        while [ "$(cat "$work/spool-count" 2>/dev/null)" != "0" ]; do sleep 0.01; done
+        return 0
+    fi
+    while [ -n "$(find "$work/spool/new" "$work/spool/cur" -type f -print -quit 2>/dev/null)" ]; do
         sleep 0.02
     done
 }
@@ -174,11 +180,11 @@ step_smtp() {
     load GreenMail "$port"
     stop_server
 
-    log "SMTP: Tubemail (MapDB state, maildir spool)"
+    log "SMTP: Tubemail (MapDB state, log spool)"
     port=$(free_port)
     work=$(mktemp -d)
     start_server Tubemail "$RAW/tubemail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
-    load Tubemail "$port" "$work/spool"
+    load Tubemail "$port" "$work"
     stop_server
     rm -rf "$work"
 }

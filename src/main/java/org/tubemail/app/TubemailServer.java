@@ -6,7 +6,9 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
@@ -38,9 +40,12 @@ public final class TubemailServer {
     private final Relay relay;
     private final Router router;
     private final SmtpReceiver smtp;
+    private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
 
-    private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp) {
+    private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
+                           MessageQueue spool) {
+        this.spool = spool;
         this.settings = settings;
         this.storage = storage;
         this.relay = relay;
@@ -71,8 +76,9 @@ public final class TubemailServer {
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, new MaildirQueue(s.path("queue.spool", "run/spool")));
-            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp);
+            MessageQueue spool = openSpool(s);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -109,6 +115,16 @@ public final class TubemailServer {
         } catch (Exception e) {
             throw new ConfigException(s.source() + ": boot.class = '" + bootClass + "': the boot hook failed: " + e, e);
         }
+    }
+
+    /**
+     * Opens the SMTP spool: {@code queue.spool.kind=log} (the default: one append-only log whose
+     * syncs concurrent messages share) or {@code maildir} (one file per message, readable by any
+     * maildir tool), at {@code queue.spool}.
+     */
+    public static MessageQueue openSpool(Settings s) {
+        Path path = s.path("queue.spool", "run/spool");
+        return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
     }
 
     static ReceiverSettings receiverSettings(Settings s) {
@@ -166,6 +182,13 @@ public final class TubemailServer {
     public void stop(Duration grace) {
         for (Receiver r : receivers) {
             r.stop(grace);
+        }
+        if (spool instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing the spool failed: {}", e.getMessage());
+            }
         }
         if (relay instanceof AutoCloseable c) {
             try {

@@ -66,11 +66,8 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path path = resolve();
-        if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException("no queue at " + path);
-        }
-        MessageQueue q = new MaildirQueue(path);
+        MessageQueue q = open(cli.settings(), queue, cli.home());
+        Path path = queue.equals(Named.SPOOL.label()) ? Named.SPOOL.path(cli.settings()) : resolve();
         switch (action.toLowerCase(Locale.ROOT)) {
             case "count" -> out.println(q.count());
             case "list" -> q.keys().forEach(k -> q.get(k).ifPresent(m -> out.println(k + "  " + summary(m))));
@@ -91,7 +88,50 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown action '" + action + "': use count, list, show, pop or clear");
         }
+        close(q);
         return 0;
+    }
+
+    /** The queue named {@code name} (a label or a maildir path); the spool follows {@code queue.spool.kind}. */
+    static MessageQueue open(Settings settings, String name, Path home) {
+        if (name.equals(Named.SPOOL.label())) {
+            return org.tubemail.app.TubemailServer.openSpool(settings);
+        }
+        Path path = home.resolve(name);
+        for (Named n : Named.values()) {
+            if (n.label().equals(name)) {
+                path = n.path(settings);
+            }
+        }
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("no queue at " + path);
+        }
+        return new MaildirQueue(path);
+    }
+
+    /** The size of queue {@code name}, or {@code (in use)} when a running server holds it (a log spool). */
+    static String countOf(Settings settings, String name, Path home) {
+        MessageQueue q;
+        try {
+            q = open(settings, name, home);
+        } catch (org.tubemail.queue.QueueException e) {
+            return "(in use)";
+        }
+        try {
+            return String.valueOf(q.count());
+        } finally {
+            close(q);
+        }
+    }
+
+    private static void close(MessageQueue q) {
+        if (q instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close " + q + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private Path resolve() {

@@ -1,7 +1,6 @@
 package org.tubemail.cli;
 
 import org.tubemail.config.Settings;
-import org.tubemail.queue.MaildirQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -31,7 +30,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         out.println("state storage " + org.tubemail.app.TubemailServer.checkStorage(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);
-            out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? String.valueOf(new MaildirQueue(path).count()) : "-", path));
+            out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? QueueCommand.countOf(s, q.label(), cli.home()) : "-", path));
         }
         return running ? 0 : 3;
     }

@@ -4,7 +4,11 @@ import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tubemail.app.TubemailServer;
+import org.tubemail.config.Settings;
+import org.tubemail.queue.MessageQueue;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
@@ -47,6 +51,20 @@ class DurableAcceptanceCrashTest {
     private int port;
     private Process server;
 
+    private List<String> handledLines() throws java.io.IOException {
+        Path log = home.resolve("run/handled.log");
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.US_ASCII).stream().filter(l -> !l.isBlank()).toList()
+                : List.of();
+    }
+
+    private Set<Integer> handledSeqs() throws java.io.IOException {
+        Set<Integer> out = new HashSet<>();
+        for (String line : handledLines()) {
+            out.add(Integer.parseInt(line.trim()));
+        }
+        return out;
+    }
+
     private Process startServer() throws Exception {
         Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dtubemail.crash.log=" + home.resolve("run/handled.log"), "-cp", System.getProperty("java.class.path"),
@@ -67,15 +85,17 @@ class DurableAcceptanceCrashTest {
         throw new AssertionError("server did not listen within 60 s");
     }
 
-    @Test
-    void everyAcceptedMessageIsAccountedForAfterKillMinus9() throws Exception {
+    @ParameterizedTest(name = "spool {0}")
+    @ValueSource(strings = {"log", "maildir"})
+    void everyAcceptedMessageIsAccountedForAfterKillMinus9(String spoolKind) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
                 "receiver.smtp.port=" + port, "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
-                "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb", "receiver.workers=4", ""));
+                "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb", "receiver.workers=4",
+                "queue.spool.kind=" + spoolKind, ""));
         server = startServer();
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger next = new AtomicInteger();
@@ -124,26 +144,20 @@ class DurableAcceptanceCrashTest {
             f.get(5, TimeUnit.MINUTES);
         }
         clients.shutdown();
-        // let the spool drain, then stop gracefully
-        MaildirQueue spool = new MaildirQueue(home.resolve("run/spool"));
+        // let the server route what it accepted, then stop it gracefully
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (spool.count() > 0 && System.nanoTime() < deadline) {
+        while (handledSeqs().size() < accepted.size() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "graceful stop");
 
-        List<String> handledLines = Files.readAllLines(home.resolve("run/handled.log"), StandardCharsets.US_ASCII);
-        Set<Integer> handled = new HashSet<>();
-        int twice = 0;
-        for (String line : handledLines) {
-            if (!line.isBlank() && !handled.add(Integer.parseInt(line.trim()))) {
-                twice++;
-            }
-        }
+        List<String> handledLines = handledLines();
+        Set<Integer> handled = handledSeqs();
+        int twice = handledLines.size() - handled.size();
         Set<Integer> queued = new HashSet<>();
-        for (String q : List.of("run/spool", "run/undeliverable")) {
-            MaildirQueue queue = new MaildirQueue(home.resolve(q));
+        Settings settings = Settings.load(home);
+        for (MessageQueue queue : List.of(TubemailServer.openSpool(settings), new MaildirQueue(home.resolve("run/undeliverable")))) {
             for (String key : queue.keys()) {
                 queue.get(key).ifPresent(bytes -> {
                     String text = new String(EnvelopeHeaders.unwrap(bytes).message(), StandardCharsets.UTF_8);
@@ -152,6 +166,9 @@ class DurableAcceptanceCrashTest {
                         queued.add(Integer.parseInt(m.group(1)));
                     }
                 });
+            }
+            if (queue instanceof AutoCloseable c) {
+                c.close();
             }
         }
         int accounted = 0;
@@ -163,7 +180,7 @@ class DurableAcceptanceCrashTest {
                 lost.add(seq);
             }
         }
-        System.out.printf("crash test: sent %d, accepted %d, refused attempts %d, accounted for %d (handled %d, queued %d), lost %d, "
+        System.out.printf("crash test (spool " + spoolKind + "): sent %d, accepted %d, refused attempts %d, accounted for %d (handled %d, queued %d), lost %d, "
                 + "handled twice %d, kills %d%n", MESSAGES, accepted.size(), refused.get(), accounted, handled.size(), queued.size(),
                 lost.size(), twice, KILLS);
         assertEquals(List.of(), lost, "messages answered 250 but neither handled nor queued");

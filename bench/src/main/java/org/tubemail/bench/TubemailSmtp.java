@@ -1,6 +1,8 @@
 package org.tubemail.bench;
 
+import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
@@ -35,7 +37,27 @@ public final class TubemailSmtp {
         // Long idle timeout: the memory check keeps 100 connections open and silent while it sends.
         ReceiverSettings settings = new ReceiverSettings("127.0.0.1", port, Set.of("example.com"), 10L * 1024 * 1024,
                 100, Duration.ofMinutes(10), 500);
-        SmtpReceiver receiver = new SmtpReceiver(settings, router, new MaildirQueue(work.resolve("spool")));
+        // the server's default spool, a log; -Dtubemail.spool=maildir for the maildir one
+        MessageQueue spool = "maildir".equals(System.getProperty("tubemail.spool")) ? new MaildirQueue(work.resolve("spool"))
+                : new LogQueue(work.resolve("spool-log"));
+        SmtpReceiver receiver = new SmtpReceiver(settings, router, spool);
+        if (spool instanceof LogQueue) {
+            // a log spool is one file: publish its size so that run.sh can wait until everything is routed
+            Path count = work.resolve("spool-count");
+            Thread publisher = new Thread(() -> {
+                while (true) {
+                    try {
+                        Files.writeString(work.resolve("spool-count.tmp"), String.valueOf(spool.count()));
+                        Files.move(work.resolve("spool-count.tmp"), count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Thread.sleep(10);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "spool-count");
+            publisher.setDaemon(true);
+            publisher.start();
+        }
         receiver.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             receiver.stop(Duration.ofSeconds(5));
