@@ -30,7 +30,12 @@ import java.util.Properties;
  */
 public final class MailRequest {
 
-    private static final Session SESSION = parsingSession();
+    private static final Session SESSION;
+
+    static {
+        StreamProviderPin.install();
+        SESSION = parsingSession();
+    }
 
     private final Envelope envelope;
     private final String recipient;

@@ -36,7 +36,13 @@ public final class MailResponse {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
     /** A session for building: unlike the parsing one, it never writes raw UTF-8 into headers. */
-    private static final jakarta.mail.Session OUTGOING = jakarta.mail.Session.getInstance(new java.util.Properties());
+    private static final jakarta.mail.Session OUTGOING;
+
+    static {
+        StreamProviderPin.install();
+        OUTGOING = jakarta.mail.Session.getInstance(new java.util.Properties());
+    }
+
     private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\u0000]+");
 
     private final List<InternetAddress> to = new ArrayList<>();

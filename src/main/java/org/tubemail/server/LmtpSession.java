@@ -42,7 +42,8 @@ final class LmtpSession {
     private final InputStream in;
     private final OutputStream out;
     private final String peer;
-    private boolean greeted;
+    private final String clientIp;
+    private String lhloName;
     private String from;
     private final List<String> recipients = new ArrayList<>();
 
@@ -52,8 +53,9 @@ final class LmtpSession {
         this.router = router;
         this.in = new BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
-        this.peer = socket.getRemoteSocketAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(socket.getRemoteSocketAddress());
+        InetSocketAddress remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : String.valueOf(socket.getRemoteSocketAddress());
+        this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
     }
 
     void run() throws IOException {
@@ -92,14 +94,14 @@ final class LmtpSession {
             reply("501 5.5.4 LHLO needs a host name");
             return;
         }
-        greeted = true;
+        lhloName = arg;
         reset();
         reply("250-" + settings.host() + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
                 + settings.maxMessageBytes());
     }
 
     private void mail(String arg) throws IOException {
-        if (!greeted) {
+        if (lhloName == null) {
             reply("503 5.5.1 Send LHLO first");
         } else if (from != null) {
             reply("503 5.5.1 Sender already given");
@@ -166,7 +168,7 @@ final class LmtpSession {
                 reply("552 5.3.4 <" + r + "> Message too big: the limit is " + settings.maxMessageBytes() + " bytes");
             }
         } else {
-            deliver(raw);
+            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", "", raw));
         }
         reset();
     }

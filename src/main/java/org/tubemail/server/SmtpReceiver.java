@@ -58,6 +58,7 @@ public final class SmtpReceiver implements Receiver {
         this.server = SMTPServer.port(settings.port())
                 .bindAddress(address(settings.host()))
                 .softwareName("Tubemail")
+                .insertReceivedHeaders(false)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .maxRecipients(settings.maxRecipients())
@@ -105,21 +106,23 @@ public final class SmtpReceiver implements Receiver {
     }
 
     private MessageHandler session(MessageContext context) {
-        return new Session(peer(context.getRemoteAddress()));
-    }
-
-    private static String peer(SocketAddress a) {
-        return a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() + ":" + i.getPort() : String.valueOf(a);
+        return new Session(context);
     }
 
     /** One mail transaction. */
     private final class Session implements MessageHandler {
+        private final MessageContext context;
+        private final String clientIp;
         private final String peer;
         private String from = "";
         private final List<String> recipients = new ArrayList<>();
 
-        Session(String peer) {
-            this.peer = peer;
+        Session(MessageContext context) {
+            this.context = context;
+            SocketAddress a = context.getRemoteAddress();
+            InetSocketAddress remote = a instanceof InetSocketAddress i ? i : null;
+            this.clientIp = remote != null ? remote.getAddress().getHostAddress() : String.valueOf(a);
+            this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
         }
 
         @Override
@@ -151,7 +154,9 @@ public final class SmtpReceiver implements Receiver {
             Envelope envelope = new Envelope(peer, from, recipients);
             String key;
             try {
-                key = spool.push(EnvelopeHeaders.wrap(envelope, "", raw));
+                byte[] traced = TraceHeader.prepend(context.getHelo().orElse(""), clientIp, context.getSMTPServer().getHostName(),
+                        "ESMTP", context.getSessionId(), raw);
+                key = spool.push(EnvelopeHeaders.wrap(envelope, "", traced));
             } catch (RuntimeException e) {
                 LOG.error("cannot spool message from <{}> ({}): {}", from, peer, e.getMessage());
                 throw new RejectException(451, "4.3.0 Cannot store the message now, try again later");

@@ -31,12 +31,14 @@ class SmtpReceiverTest {
     /** Records who received what. */
     public static class Inbox {
         final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        final List<String> traces = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch arrivals = new CountDownLatch(1);
 
         @Stateless
         @Route("(user)@(host)")
         public void any(MailRequest msg, String user) {
             seen.add(msg.from() + ">" + msg.to() + "|" + msg.subject() + "|" + msg.peer().startsWith("127.0.0.1:"));
+            traces.addAll(msg.headers("Received"));
             arrivals.countDown();
         }
     }
@@ -82,6 +84,9 @@ class SmtpReceiverTest {
         assertTrue(inbox.arrivals.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("sender@example.org>one@example.com|hello|true", "sender@example.org>two@LISTS.example.com|hello|true"),
                 inbox.seen);
+        assertEquals(2, inbox.traces.size(), "one Received line per message, seen by each recipient: " + inbox.traces);
+        assertTrue(inbox.traces.get(0).matches("from client\\.example\\.org \\(\\[127\\.0\\.0\\.1]\\)\\s+by \\S+ \\(Tubemail\\) "
+                + "with ESMTP id \\S+;\\s+\\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}"), inbox.traces.get(0));
     }
 
     @Test
