@@ -167,10 +167,6 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         return at + HEADER;
     }
 
-    private static String key(long id) {
-        return String.format("%016d", id);
-    }
-
     private static long id(String key) {
         try {
             return Long.parseLong(key);
@@ -199,7 +195,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lock.unlock();
         }
         durability.await(ticket, this::syncCurrent);
-        return key(id);
+        return SequenceKeys.of(id);
     }
 
     private long syncCurrent() {
@@ -264,7 +260,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
                 return Optional.empty();
             }
             claimed.put(first.getKey(), first.getValue());
-            return Optional.of(new QueuedMessage(key(first.getKey()), read(first.getValue())));
+            return Optional.of(new QueuedMessage(SequenceKeys.of(first.getKey()), read(first.getValue())));
         } finally {
             lock.unlock();
         }
@@ -289,7 +285,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         lock.lock();
         try {
             List<String> back = new ArrayList<>();
-            claimed.keySet().forEach(id -> back.add(key(id)));
+            claimed.keySet().forEach(id -> back.add(SequenceKeys.of(id)));
             waiting.putAll(claimed);
             claimed.clear();
             return back;
@@ -350,7 +346,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         try {
             List<Long> all = new ArrayList<>(waiting.keySet());
             all.addAll(claimed.keySet());
-            all.forEach(id -> remove(key(id)));
+            all.forEach(id -> remove(SequenceKeys.of(id)));
             current.channel.force(false);
         } catch (IOException e) {
             throw new QueueException("cannot clear log queue " + dir + ": " + e.getMessage(), e);
@@ -365,7 +361,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         try {
             TreeMap<Long, Entry> all = new TreeMap<>(waiting);
             all.putAll(claimed);
-            return all.keySet().stream().map(LogQueue::key).toList();
+            return all.keySet().stream().map(SequenceKeys::of).toList();
         } finally {
             lock.unlock();
         }

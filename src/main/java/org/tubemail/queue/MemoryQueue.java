@@ -16,7 +16,7 @@ public final class MemoryQueue implements MessageQueue {
 
     @Override
     public synchronized String push(byte[] message) {
-        String key = String.format("%016d", sequence.incrementAndGet());
+        String key = SequenceKeys.of(sequence.incrementAndGet());
         waiting.put(key, message.clone());
         return key;
     }

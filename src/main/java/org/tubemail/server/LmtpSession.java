@@ -12,7 +12,6 @@ import org.tubemail.routing.RecipientResult;
 import org.tubemail.routing.Router;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,7 +158,7 @@ final class LmtpSession {
             return;
         }
         reply("354 End data with <CR><LF>.<CR><LF>");
-        byte[] raw = readData();
+        byte[] raw = DataReader.read(in, (int) Math.min(Integer.MAX_VALUE, settings.maxMessageBytes() + 1));
         if (raw == null) {
             throw new IOException("connection closed during DATA; nothing was accepted");
         }
@@ -205,25 +204,6 @@ final class LmtpSession {
     private void reset() {
         from = null;
         recipients.clear();
-    }
-
-    /** Reads the message up to the lone dot, undoing dot-stuffing; stops storing past the size limit. */
-    private byte[] readData() throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        long limit = settings.maxMessageBytes() + 1;
-        String line;
-        while ((line = readLine()) != null) {
-            if (line.equals(".")) {
-                return body.toByteArray();
-            }
-            if (body.size() < limit) {
-                String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-                body.writeBytes(unstuffed.getBytes(StandardCharsets.ISO_8859_1));
-                body.write('\r');
-                body.write('\n');
-            }
-        }
-        return null;
     }
 
     /** One line without its CRLF, bytes kept as ISO-8859-1 chars; {@code null} at end of stream. */

@@ -65,6 +65,7 @@ public final class SmtpReceiver implements Receiver {
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, settings.maxMessageBytes()))
                 .messageHandlerFactory(this::session)
                 .build();
+        BlockDataCommand.install(server, (int) Math.min(Integer.MAX_VALUE - 1, settings.maxMessageBytes()));
     }
 
     private static InetAddress address(String host) {

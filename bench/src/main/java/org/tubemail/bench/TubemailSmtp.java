@@ -36,7 +36,7 @@ public final class TubemailSmtp {
                 .build();
         // Long idle timeout: the memory check keeps 100 connections open and silent while it sends.
         ReceiverSettings settings = new ReceiverSettings("127.0.0.1", port, Set.of("example.com"), 10L * 1024 * 1024,
-                100, Duration.ofMinutes(10), 500);
+                100, Duration.ofMinutes(10), 500, Integer.getInteger("tubemail.workers", 32));
         // the server's default spool, a log; -Dtubemail.spool=maildir for the maildir one
         MessageQueue spool = "maildir".equals(System.getProperty("tubemail.spool")) ? new MaildirQueue(work.resolve("spool"))
                 : new LogQueue(work.resolve("spool-log"));
