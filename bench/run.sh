@@ -7,7 +7,7 @@
 #   smtp     smtp-source against smtp-sink, GreenMail and Tubemail (installs Postfix's tools if missing)
 #   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
-# Environment: SMTP_MESSAGES (default 10000), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
+# Environment: SMTP_MESSAGES (default 10000), SMTP_WARMUP (default 20000, per mode, at most 30 s), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
@@ -18,6 +18,7 @@ RAW=$RESULTS/raw
 JAR=$BENCH/target/benchmarks.jar
 JMH_OPTS=${JMH_OPTS:--wi 3 -i 3 -w 3s -r 2s -f 1}
 SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
+SMTP_WARMUP=${SMTP_WARMUP:-20000}
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory)
 
@@ -124,7 +125,7 @@ ensure_postfix_tools() {
     postfix stop > /dev/null 2>&1 || true
 }
 
-# load NAME PORT [SPOOL]: warms the server up, then times smtp-source sending SMTP_MESSAGES messages twice:
+# load NAME PORT [SPOOL]: warms the server up (see SMTP_WARMUP), then times smtp-source sending SMTP_MESSAGES messages twice:
 # one connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
 # With SPOOL (Tubemail's work folder), the clock stops only once every accepted message is routed:
 # a log spool publishes its size in spool-count, a maildir spool is empty when new/ and cur/ are.
@@ -144,7 +145,10 @@ drain() {
 load() {
     local name=$1 port=$2 spool=${3:-}
     local src=(smtp-source -s 20 -l 2048 -N -f bench@senders.example.org -t rcpt@example.com)
-    "${src[@]}" -m 1000 "127.0.0.1:$port"
+    # Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that
+    # the JVM servers are measured after their JIT has compiled the per-connection paths too.
+    timeout 30 "${src[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
+    timeout 30 "${src[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     drain "$spool"
     local mode opts t0 t1
     for mode in new-connection reused-connection; do
