@@ -15,9 +15,12 @@ import java.util.Set;
 
 /**
  * The Tubemail server the SMTP benchmark loads: SMTP receiver on 127.0.0.1, a router with
- * {@link MailboxHandler}, durable MapDB state, maildir spool and undeliverable queue, all under one
- * work folder. Usage: {@code java -cp benchmarks.jar org.tubemail.bench.TubemailSmtp PORT WORK_DIR};
- * prints {@code READY port} once bound and runs until killed (the shutdown hook stops it cleanly).
+ * {@link MailboxHandler}, durable MapDB state, a log spool (the server's default) and a maildir
+ * undeliverable queue, all under one work folder. Usage:
+ * {@code java -cp benchmarks.jar org.tubemail.bench.TubemailSmtp PORT WORK_DIR}; prints
+ * {@code READY port} once bound and runs until killed (the shutdown hook stops it cleanly). For
+ * experiments: {@code -Dtubemail.spool=maildir} spools to a maildir instead, and
+ * {@code -Dtubemail.workers=N} sets the number of spool workers (default 32).
  */
 public final class TubemailSmtp {
 
