@@ -259,11 +259,28 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             if (first == null) {
                 return Optional.empty();
             }
-            claimed.put(first.getKey(), first.getValue());
-            return Optional.of(new QueuedMessage(SequenceKeys.of(first.getKey()), read(first.getValue())));
+            return Optional.of(claimEntry(first.getKey(), first.getValue()));
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public Optional<QueuedMessage> claim(String key) {
+        lock.lock();
+        try {
+            long id = id(key);
+            Entry e = waiting.remove(id);
+            return e == null ? Optional.empty() : Optional.of(claimEntry(id, e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves a message taken from {@code waiting} to {@code claimed}; the lock is held. */
+    private QueuedMessage claimEntry(long id, Entry e) {
+        claimed.put(id, e);
+        return new QueuedMessage(SequenceKeys.of(id), read(e));
     }
 
     private byte[] read(Entry e) {

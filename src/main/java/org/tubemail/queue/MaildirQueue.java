@@ -127,22 +127,39 @@ public final class MaildirQueue implements MessageQueue {
         for (int listing = 0; listing < 2; listing++) {
             String name;
             while ((name = nextCandidate(listing > 0)) != null) {
-                String key = MaildirNames.keyOf(name);
-                Path target = cur.resolve(key + INFO);
-                try {
-                    Files.move(fresh.resolve(name), target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (NoSuchFileException e) {
-                    continue;
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new QueueException("maildir " + dir + " needs new/ and cur/ on one file system", e);
-                } catch (IOException e) {
-                    throw new QueueException("cannot claim " + fresh.resolve(name) + ": " + e, e);
+                Optional<QueuedMessage> m = claimFile(name);
+                if (m.isPresent()) {
+                    return m;
                 }
-                touch(target);
-                return Optional.of(new QueuedMessage(key, read(target)));
             }
         }
         return Optional.empty();
+    }
+
+    /** A message this queue pushed lies in {@code new/} under its key; other keys claim nothing. */
+    @Override
+    public Optional<QueuedMessage> claim(String key) {
+        if (key.isEmpty() || key.startsWith(".") || key.contains("/")) {
+            return Optional.empty();
+        }
+        return claimFile(key);
+    }
+
+    /** Moves {@code new/name} to {@code cur/}; empty when another claimer moved it first. */
+    private Optional<QueuedMessage> claimFile(String name) {
+        String key = MaildirNames.keyOf(name);
+        Path target = cur.resolve(key + INFO);
+        try {
+            Files.move(fresh.resolve(name), target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new QueueException("maildir " + dir + " needs new/ and cur/ on one file system", e);
+        } catch (IOException e) {
+            throw new QueueException("cannot claim " + fresh.resolve(name) + ": " + e, e);
+        }
+        touch(target);
+        return Optional.of(new QueuedMessage(key, read(target)));
     }
 
     /** The next name to try, listing {@code new/} again when the last listing is used up. */

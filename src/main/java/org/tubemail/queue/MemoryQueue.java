@@ -41,6 +41,16 @@ public final class MemoryQueue implements MessageQueue {
     }
 
     @Override
+    public synchronized Optional<QueuedMessage> claim(String key) {
+        byte[] m = waiting.remove(key);
+        if (m == null) {
+            return Optional.empty();
+        }
+        claimed.put(key, m);
+        return Optional.of(new QueuedMessage(key, m.clone()));
+    }
+
+    @Override
     public synchronized List<String> recover() {
         List<String> keys = new ArrayList<>(claimed.keySet());
         Map<String, byte[]> all = new java.util.TreeMap<>(claimed);

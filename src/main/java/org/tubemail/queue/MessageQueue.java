@@ -26,6 +26,13 @@ public interface MessageQueue {
     Optional<QueuedMessage> claim();
 
     /**
+     * Claims the message under {@code key}, as {@link #claim()} does, if it is still waiting; empty
+     * when another claimer took it first or it is gone. Lets the thread that pushed a message
+     * process it at once.
+     */
+    Optional<QueuedMessage> claim(String key);
+
+    /**
      * Makes every claimed but not removed message claimable again. Call at start-up, before any
      * claim, when no other process works on this queue.
      *

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param maxRecipients   more recipients are refused with 452
  * @param idleTimeout     a connection silent this long is closed
  * @param maxConnections  more simultaneous connections are refused with 421
- * @param workers         how many spooled messages are routed at once
+ * @param workers         how many spooled messages are routed at once, by the receiving sessions or by
+ *                        as many worker threads
  */
 public record ReceiverSettings(String host, int port, Set<String> acceptedDomains, long maxMessageBytes,
                                int maxRecipients, Duration idleTimeout, int maxConnections, int workers) {

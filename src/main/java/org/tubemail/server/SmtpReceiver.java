@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * An SMTP listener (on SubEthaSMTP) that hands mail to a {@link Router}.
  *
  * <p><b>Durable acceptance</b>: after {@code DATA}, the message and its envelope are pushed to the
- * spool queue (a {@link org.tubemail.queue.MaildirQueue} in production, which syncs to disk) before
- * {@code 250} is answered; worker threads then route spooled messages at least once (see
+ * spool queue (by default a {@link org.tubemail.queue.LogQueue}, which syncs to disk) before
+ * {@code 250} is answered. The session's own thread then routes the message, after the reply and
+ * before it reads the client's next command (no hand-over to another thread); when all routing
+ * slots are busy or routing fails, worker threads route it instead. Either way at least once (see
  * {@link SpoolProcessor}). A message the spool cannot take gets {@code 451}, so the client retries.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
@@ -116,6 +118,7 @@ public final class SmtpReceiver implements Receiver {
         private final String clientIp;
         private final String peer;
         private String from = "";
+        private String spooled;
         private final List<String> recipients = new ArrayList<>();
 
         Session(MessageContext context) {
@@ -162,13 +165,16 @@ public final class SmtpReceiver implements Receiver {
                 LOG.error("cannot spool message from <{}> ({}): {}", from, peer, e.getMessage());
                 throw new RejectException(451, "4.3.0 Cannot store the message now, try again later");
             }
-            processor.wake();
+            spooled = key;
             return "2.0.0 Ok: queued as " + key;
         }
 
         @Override
         public void done() {
-            // nothing held per transaction
+            // called once the transaction is over, after the reply to DATA has gone out
+            if (spooled != null) {
+                processor.routeNow(spooled);
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -24,8 +27,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * claimed, routed, and only then removed, so a crash in between leaves it claimed and the next
  * start ({@link #start()} calls {@link MessageQueue#recover()}) routes it again.
  *
+ * <p>A receiver may also route a message it has just queued in its own thread ({@link
+ * #routeNow}), which saves handing it to a worker. Either way at most {@code workers} messages
+ * are routed at once.
+ *
  * <p>When routing fails for a reason outside the handlers (the undeliverable queue or the state
- * storage is unavailable), the worker keeps the message and tries it again with a growing pause,
+ * storage is unavailable), a worker keeps the message and tries it again with a growing pause,
  * so nothing is lost while a disk or database is away.
  */
 public final class SpoolProcessor {
@@ -42,6 +49,9 @@ public final class SpoolProcessor {
     private final Condition work = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final Semaphore slots;
+    /** Claimed messages that {@link #routeNow} could not route; workers take these first. */
+    private final Queue<MessageQueue.QueuedMessage> handedOver = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
 
     /**
@@ -60,6 +70,7 @@ public final class SpoolProcessor {
         this.router = router;
         this.workers = workers;
         this.pollInterval = pollInterval;
+        this.slots = new Semaphore(workers);
     }
 
     /** Puts back messages a previous run claimed but did not finish, then starts the workers. */
@@ -121,31 +132,106 @@ public final class SpoolProcessor {
             }
         }
         threads.clear();
+        awaitRoutesNow(deadline);
     }
 
-    private void work() {
-        while (running) {
-            Optional<MessageQueue.QueuedMessage> next;
-            try {
-                next = queue.claim();
-            } catch (RuntimeException e) {
-                LOG.error("{}: cannot read the queue: {}", name, e.getMessage());
-                pause(MAX_BACKOFF);
-                continue;
+    /** Waits, until {@code deadline}, for messages being routed by {@link #routeNow} callers. */
+    private void awaitRoutesNow(long deadline) {
+        try {
+            if (slots.tryAcquire(workers, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                slots.release(workers);
+            } else {
+                LOG.warn("{}: {} message(s) still being routed at stop; they stay queued for the next start", name, busy.get());
             }
-            if (next.isEmpty()) {
-                idle();
-                continue;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Routes the message under {@code key} in the calling thread, if it is still waiting and fewer
+     * than {@code workers} messages are being routed; otherwise leaves it to the workers. When
+     * routing fails outside the handlers, a worker takes the message over and retries it, so the
+     * caller never waits for an outage to end.
+     */
+    public void routeNow(String key) {
+        if (!running || !slots.tryAcquire()) {
+            wake();
+            return;
+        }
+        try {
+            Optional<MessageQueue.QueuedMessage> claimed = queue.claim(key);
+            if (claimed.isEmpty()) {
+                return; // a worker was quicker
             }
+            MessageQueue.QueuedMessage m = claimed.get();
             busy.incrementAndGet();
             try {
-                if (routeWithRetry(next.get())) {
-                    queue.remove(next.get().key());
-                }
+                route(m.message());
+                queue.remove(key);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
+                handedOver.add(m);
+                wake();
             } finally {
                 busy.decrementAndGet();
             }
+        } catch (RuntimeException e) {
+            LOG.error("{}: cannot claim message {} ({}); the workers will find it", name, key, e.getMessage());
+            wake();
+        } finally {
+            slots.release();
         }
+    }
+
+    private enum Outcome { ROUTED, EMPTY, QUEUE_FAILED }
+
+    private void work() {
+        while (running) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Outcome outcome;
+            try {
+                outcome = running ? routeNext() : Outcome.EMPTY;
+            } finally {
+                slots.release();
+            }
+            if (outcome == Outcome.EMPTY) {
+                idle();
+            } else if (outcome == Outcome.QUEUE_FAILED) {
+                pause(MAX_BACKOFF);
+            }
+        }
+    }
+
+    /** Routes a handed-over message, else the oldest waiting one. */
+    private Outcome routeNext() {
+        MessageQueue.QueuedMessage m = handedOver.poll();
+        if (m == null) {
+            try {
+                Optional<MessageQueue.QueuedMessage> next = queue.claim();
+                if (next.isEmpty()) {
+                    return Outcome.EMPTY;
+                }
+                m = next.get();
+            } catch (RuntimeException e) {
+                LOG.error("{}: cannot read the queue: {}", name, e.getMessage());
+                return Outcome.QUEUE_FAILED;
+            }
+        }
+        busy.incrementAndGet();
+        try {
+            if (routeWithRetry(m)) {
+                queue.remove(m.key());
+            }
+        } finally {
+            busy.decrementAndGet();
+        }
+        return Outcome.ROUTED;
     }
 
     private void idle() {

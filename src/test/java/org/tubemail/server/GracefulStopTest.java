@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,18 +59,26 @@ class GracefulStopTest {
         Slow first = new Slow();
         SmtpReceiver receiver = start(first, spool);
         int sent = 20;
-        try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.reply();
-            c.cmd("HELO client");
-            for (int i = 0; i < sent; i++) {
-                c.cmd("MAIL FROM:<s@example.org>");
-                c.cmd("RCPT TO:<slow@example.com>");
-                c.cmd("DATA");
-                c.send("Subject: m" + i + "\r\n\r\nx\r\n.\r\n");
-                assertTrue(c.reply().startsWith("250"));
-            }
+        // one connection per message: the two routing slots fill, the rest wait in the spool
+        ExecutorService clients = Executors.newFixedThreadPool(sent);
+        List<Future<String>> replies = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            String subject = "m" + i;
+            replies.add(clients.submit(() -> {
+                try (SmtpClient c = new SmtpClient(receiver.port())) {
+                    c.begin("s@example.org");
+                    c.cmd("RCPT TO:<slow@example.com>");
+                    c.cmd("DATA");
+                    c.send("Subject: " + subject + "\r\n\r\nx\r\n.\r\n");
+                    return c.reply();
+                }
+            }));
         }
-        Thread.sleep(200); // the two workers are busy now
+        for (Future<String> r : replies) {
+            assertTrue(r.get(20, TimeUnit.SECONDS).startsWith("250"));
+        }
+        clients.shutdown();
+        Thread.sleep(200); // both routing slots are busy now
         receiver.stop(Duration.ofSeconds(30));
         int left = spool.count();
         System.out.printf("graceful stop: %d handled before stop, %d left spooled, %d cut short%n", first.done.size(), left,

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.queue.MessageQueue;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SMTP receiver over real sockets on 127.0.0.1. */
@@ -32,6 +34,7 @@ class SmtpReceiverTest {
     public static class Inbox {
         final List<String> seen = Collections.synchronizedList(new ArrayList<>());
         final List<String> traces = Collections.synchronizedList(new ArrayList<>());
+        final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch arrivals = new CountDownLatch(1);
 
         @Stateless
@@ -39,6 +42,7 @@ class SmtpReceiverTest {
         public void any(MailRequest msg, String user) {
             seen.add(msg.from() + ">" + msg.to() + "|" + msg.subject() + "|" + msg.peer().startsWith("127.0.0.1:"));
             traces.addAll(msg.headers("Received"));
+            threads.add(Thread.currentThread().getName());
             arrivals.countDown();
         }
     }
@@ -87,6 +91,22 @@ class SmtpReceiverTest {
         assertEquals(2, inbox.traces.size(), "one Received line per message, seen by each recipient: " + inbox.traces);
         assertTrue(inbox.traces.get(0).matches("from client\\.example\\.org \\(\\[127\\.0\\.0\\.1]\\)\\s+by \\S+ \\(Tubemail\\) "
                 + "with ESMTP id \\S+;\\s+\\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}"), inbox.traces.get(0));
+    }
+
+    @Test
+    void theSessionRoutesItsMessageAfterTheReplyAndBeforeTheNextCommand(@TempDir Path dir) throws Exception {
+        start(new LogQueue(dir.resolve("spool")), 100_000);
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.begin("sender@example.org");
+            c.cmd("RCPT TO:<one@example.com>");
+            c.cmd("DATA");
+            assertTrue(c.cmd(message("inline").trim()).startsWith("250 2.0.0"));
+            assertTrue(c.cmd("NOOP").startsWith("250"));
+            assertEquals(List.of("sender@example.org>one@example.com|inline|true"), inbox.seen,
+                    "routed by the time the next command is answered");
+            assertFalse(inbox.threads.get(0).startsWith("smtp-spool"), "routed in the session's thread, not a worker: " + inbox.threads);
+        }
+        assertEquals(0, receiver.inFlight());
     }
 
     @Test
@@ -182,6 +202,11 @@ class SmtpReceiverTest {
         @Override
         public Optional<QueuedMessage> claim() {
             return empty.claim();
+        }
+
+        @Override
+        public Optional<QueuedMessage> claim(String key) {
+            return empty.claim(key);
         }
 
         @Override
