@@ -4,7 +4,7 @@
 # Usage: bench/run.sh [STEP...]     steps: router storage smtp memory profile (default: all but profile)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
-#   smtp     smtp-source against smtp-sink, GreenMail and Tubemail (installs Postfix's tools if missing)
+#   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP and Tubemail (installs Postfix's tools if missing)
 #   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
 # Environment: SMTP_MESSAGES (default 10000), SMTP_WARMUP (default 20000, per mode, at most 30 s), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
@@ -182,6 +182,12 @@ step_smtp() {
     port=$(free_port)
     start_server GreenMail "$RAW/greenmail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.GreenMailSmtp "$port"
     load GreenMail "$port"
+    stop_server
+
+    log "SMTP: SubEthaSMTP discarding (reference: the SMTP library Tubemail uses, alone)"
+    port=$(free_port)
+    start_server SubEthaSMTP "$RAW/subethasmtp.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.SubEthaSmtpDiscard "$port"
+    load SubEthaSMTP "$port"
     stop_server
 
     log "SMTP: Tubemail (MapDB state, log spool)"

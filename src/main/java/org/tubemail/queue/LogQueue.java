@@ -1,6 +1,7 @@
 package org.tubemail.queue;
 
 import org.tubemail.io.GroupSync;
+import org.tubemail.io.ZeroFilledTail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,8 @@ import java.util.zip.CRC32;
  * paying a file create, two syncs and a rename each, as a maildir does.
  *
  * <p>Each segment ({@code NNNNNNNNNN.log} in the folder) holds records {@code length, crc32, type,
- * id, bytes}: a message, or a mark that a message was removed. Segments are deleted, oldest first,
+ * id, bytes}: a message, or a mark that a message was removed. The segment being written runs
+ * ahead of its records with zeros ({@link ZeroFilledTail}), which makes each sync cheaper. Segments are deleted, oldest first,
  * once every message in them is removed. Opening reads the segments, oldest first, stopping in each at the first
  * torn or damaged record (what a crash mid-append leaves), and queues every message not marked
  * removed. Removal marks are not synced on their own, so after a crash a message removed just
@@ -56,12 +58,14 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         final long number;
         final Path file;
         final FileChannel channel;
+        final ZeroFilledTail tail;
         int live;
 
         Segment(long number, Path file) throws IOException {
             this.number = number;
             this.file = file;
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.tail = new ZeroFilledTail(channel);
         }
     }
 
@@ -124,8 +128,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             int crc = head.getInt();
             byte type = head.get();
             long id = head.getLong();
-            if (length < 0 || pos + HEADER + length > size) {
-                break;
+            if ((type != MESSAGE && type != REMOVED) || length < 0 || pos + HEADER + length > size) {
+                break; // the zeroed tail, or a torn record
             }
             ByteBuffer body = ByteBuffer.allocate(length);
             s.channel.read(body, pos + HEADER);
@@ -144,8 +148,9 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lastId = Math.max(lastId, id);
             pos += HEADER + length;
         }
-        s.channel.truncate(pos); // drop a torn tail so later appends start clean
+        s.channel.truncate(pos); // drop a torn or zeroed tail so later appends start clean
         s.channel.position(pos);
+        s.tail.truncated(pos);
     }
 
     private static int crcOf(byte type, long id, byte[] payload) {
@@ -161,6 +166,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length);
         rec.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload).flip();
         long at = current.channel.position();
+        current.tail.reserve(at + rec.remaining());
         while (rec.hasRemaining()) {
             current.channel.write(rec);
         }
@@ -221,6 +227,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         current.channel.force(false);
         durability.covered(written);
         Segment old = current;
+        old.channel.truncate(old.channel.position()); // the zeroed tail is no longer needed
         current = new Segment(old.number + 1, segmentPath(old.number + 1));
         segments.put(current.number, current);
         dropDrained();

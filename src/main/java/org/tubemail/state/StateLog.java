@@ -1,5 +1,7 @@
 package org.tubemail.state;
 
+import org.tubemail.io.ZeroFilledTail;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,7 +17,8 @@ import java.util.zip.CRC32;
 /**
  * One append-only segment of the log of state changes in front of {@link MapDbStorage}'s checkpoints. Each record
  * is {@code length, crc32, module, key, state}; reading stops at the first torn or damaged record,
- * which is what a crash in the middle of an append leaves. Not thread-safe: its owner locks.
+ * which is what a crash in the middle of an append leaves, or at the zeros that keep the file ahead
+ * of its records ({@link ZeroFilledTail}). Not thread-safe: its owner locks.
  */
 final class StateLog implements AutoCloseable {
 
@@ -25,11 +28,13 @@ final class StateLog implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private final ZeroFilledTail tail;
 
+    /** Opens a segment: an existing one to read, a new (empty) one to append to. */
     StateLog(Path file) throws IOException {
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(channel.size());
+        this.tail = new ZeroFilledTail(channel);
     }
 
     /** Every intact record from the start, in order. */
@@ -41,8 +46,8 @@ final class StateLog implements AutoCloseable {
         while (all.remaining() >= 8) {
             int length = all.getInt();
             int crc = all.getInt();
-            if (length < 0 || length > all.remaining()) {
-                break; // torn tail
+            if (length <= 0 || length > all.remaining()) {
+                break; // the zeroed tail (no record is empty), or a torn one
             }
             byte[] payload = new byte[length];
             all.get(payload);
@@ -77,6 +82,7 @@ final class StateLog implements AutoCloseable {
         crc.update(p);
         ByteBuffer record = ByteBuffer.allocate(8 + p.length).putInt(p.length).putInt((int) crc.getValue()).put(p);
         record.flip();
+        tail.reserve(channel.position() + record.remaining());
         while (record.hasRemaining()) {
             channel.write(record);
         }
@@ -96,6 +102,7 @@ final class StateLog implements AutoCloseable {
     void reset() throws IOException {
         channel.truncate(0);
         channel.position(0);
+        tail.truncated(0);
         channel.force(true);
     }
 
