@@ -130,16 +130,13 @@ ensure_postfix_tools() {
 # With SPOOL (Tubemail's work folder), the clock stops only once every accepted message is routed:
 # a log spool publishes its size in spool-count, a maildir spool is empty when new/ and cur/ are.
 drain() {
+    # waits until the Tubemail server under test has routed everything it accepted (see TubemailSmtp)
     local work=$1
     [ -z "$work" ] && return 0
-    sleep 0.05
-    if [ -f "$work/spool-count" ]; then
-        while [ "$(cat "$work/spool-count" 2>/dev/null)" != "0" ]; do sleep 0.01; done
-        return 0
+    if ! timeout 600 bash -c 'echo drain > "$1/drain-request" && read -r _ < "$1/drain-answer"' _ "$work"; then
+        log "the server did not report an empty spool within 600 s"
+        return 1
     fi
-    while [ -n "$(find "$work/spool/new" "$work/spool/cur" -type f -print -quit 2>/dev/null)" ]; do
-        sleep 0.02
-    done
 }
 
 load() {

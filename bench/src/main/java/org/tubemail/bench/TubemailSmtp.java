@@ -44,23 +44,7 @@ public final class TubemailSmtp {
         MessageQueue spool = "maildir".equals(System.getProperty("tubemail.spool")) ? new MaildirQueue(work.resolve("spool"))
                 : new LogQueue(work.resolve("spool-log"));
         SmtpReceiver receiver = new SmtpReceiver(settings, router, spool);
-        if (spool instanceof LogQueue) {
-            // a log spool is one file: publish its size so that run.sh can wait until everything is routed
-            Path count = work.resolve("spool-count");
-            Thread publisher = new Thread(() -> {
-                while (true) {
-                    try {
-                        Files.writeString(work.resolve("spool-count.tmp"), String.valueOf(spool.count()));
-                        Files.move(work.resolve("spool-count.tmp"), count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                        Thread.sleep(10);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            }, "spool-count");
-            publisher.setDaemon(true);
-            publisher.start();
-        }
+        answerDrainRequests(work, spool);
         receiver.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             receiver.stop(Duration.ofSeconds(5));
@@ -68,5 +52,38 @@ public final class TubemailSmtp {
         }));
         System.out.println("READY " + receiver.port());
         Thread.currentThread().join();
+    }
+
+    /**
+     * Lets run.sh wait until every accepted message is routed: each line it writes into the FIFO
+     * {@code WORK/drain-request} is answered with {@code 0} on the FIFO {@code WORK/drain-answer}
+     * once the spool is empty. Nothing happens between requests (publishing the count in a file
+     * every 10 ms instead cost about 3% of the server's CPU).
+     */
+    private static void answerDrainRequests(Path work, MessageQueue spool) throws Exception {
+        Path request = work.resolve("drain-request");
+        Path answer = work.resolve("drain-answer");
+        Process mkfifo = new ProcessBuilder("mkfifo", request.toString(), answer.toString()).inheritIO().start();
+        if (mkfifo.waitFor() != 0) {
+            throw new IllegalStateException("mkfifo " + request + " " + answer + " failed");
+        }
+        Thread answerer = new Thread(() -> {
+            try {
+                while (true) {
+                    try (var lines = Files.newBufferedReader(request)) { // blocks until run.sh opens it
+                        while (lines.readLine() != null) {
+                            while (spool.count() > 0) {
+                                Thread.sleep(1);
+                            }
+                            Files.writeString(answer, "0\n");
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                System.err.println("drain answerer stopped: " + e);
+            }
+        }, "drain-answerer");
+        answerer.setDaemon(true);
+        answerer.start();
     }
 }
