@@ -168,14 +168,15 @@ public final class SpoolProcessor {
             busy.incrementAndGet();
             try {
                 route(m.message());
-                queue.remove(key);
             } catch (RuntimeException e) {
                 LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
                 handedOver.add(m);
                 wake();
+                return;
             } finally {
                 busy.decrementAndGet();
             }
+            removeRouted(key);
         } catch (RuntimeException e) {
             LOG.error("{}: cannot claim message {} ({}); the workers will find it", name, key, e.getMessage());
             wake();
@@ -226,7 +227,7 @@ public final class SpoolProcessor {
         busy.incrementAndGet();
         try {
             if (routeWithRetry(m)) {
-                queue.remove(m.key());
+                removeRouted(m.key());
             }
         } finally {
             busy.decrementAndGet();
@@ -245,6 +246,16 @@ public final class SpoolProcessor {
             running = false;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Removes a routed message; if the queue cannot, it is routed again after the next start (at least once). */
+    private void removeRouted(String key) {
+        try {
+            queue.remove(key);
+        } catch (RuntimeException e) {
+            LOG.error("{}: message {} was routed but cannot be removed from the queue ({}); it will be routed again after "
+                    + "the next start", name, key, e.getMessage());
         }
     }
 

@@ -186,57 +186,10 @@ class SmtpReceiverTest {
     }
 
     /** A spool whose disk is full. */
-    static final class FailingQueue implements MessageQueue {
-        private final MemoryQueue empty = new MemoryQueue();
-
+    static final class FailingQueue extends ForwardingQueue {
         @Override
         public String push(byte[] message) {
             throw new org.tubemail.queue.QueueException("disk full", null);
-        }
-
-        @Override
-        public Optional<QueuedMessage> pop() {
-            return empty.pop();
-        }
-
-        @Override
-        public Optional<QueuedMessage> claim() {
-            return empty.claim();
-        }
-
-        @Override
-        public Optional<QueuedMessage> claim(String key) {
-            return empty.claim(key);
-        }
-
-        @Override
-        public List<String> recover() {
-            return empty.recover();
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            return empty.get(key);
-        }
-
-        @Override
-        public boolean remove(String key) {
-            return empty.remove(key);
-        }
-
-        @Override
-        public int count() {
-            return empty.count();
-        }
-
-        @Override
-        public void clear() {
-            empty.clear();
-        }
-
-        @Override
-        public List<String> keys() {
-            return empty.keys();
         }
     }
 
