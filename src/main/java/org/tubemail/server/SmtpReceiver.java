@@ -45,6 +45,7 @@ public final class SmtpReceiver implements Receiver {
     private final MessageQueue spool;
     private final RecipientPolicy policy;
     private final SpoolProcessor processor;
+    private final IdleWatch idleWatch;
     private final SMTPServer server;
 
     /**
@@ -57,12 +58,14 @@ public final class SmtpReceiver implements Receiver {
         this.spool = spool;
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
+        this.idleWatch = new IdleWatch(settings.idleTimeout());
         this.server = SMTPServer.port(settings.port())
                 .bindAddress(address(settings.host()))
                 .softwareName("Tubemail")
                 .insertReceivedHeaders(false)
                 .maxConnections(settings.maxConnections())
-                .connectionTimeout((int) settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .connectionTimeout(0, TimeUnit.MILLISECONDS) // the idle watch cuts silent clients off instead
+                .serverSocketFactory(idleWatch)
                 .maxRecipients(settings.maxRecipients())
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, settings.maxMessageBytes()))
                 .messageHandlerFactory(this::session)
@@ -81,10 +84,12 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         processor.start();
+        idleWatch.start();
         try {
             server.start();
         } catch (RuntimeException e) {
             processor.stop(Duration.ZERO);
+            idleWatch.stop();
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
@@ -104,6 +109,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void stop(Duration grace) {
         server.stop();
+        idleWatch.stop();
         processor.stop(grace);
         LOG.info("SMTP receiver on port {} stopped; {} message(s) left in the spool", settings.port(), spool.count());
     }
