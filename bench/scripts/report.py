@@ -6,6 +6,7 @@ run, because the machine is small, shared and noisy. Usage: report.py RAW_DIR > 
 """
 import json
 import re
+import statistics
 import sys
 from pathlib import Path
 
@@ -124,20 +125,25 @@ def smtp(raw, out):
         out.append("Not run.\n")
         return
     out.append("`new-connection`: one SMTP session per message (smtp-source's default); `reused-connection`: "
-               "sessions send message after message (`-d`). Baselines: smtp-sink and GreenMail in the same mode. "
+               "sessions send message after message (`-d`). Each server gets the same runs in each mode, one after "
+               "another; the table gives the median run and the spread. Baselines: smtp-sink and GreenMail in the same mode. "
                "SubEthaSMTP is a reference point: the SMTP library Tubemail's receiver uses, alone, throwing each "
                "message away.\n")
     rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
-    rates = {(name, mode): int(n) / float(secs) for name, mode, n, secs in rows}
-    out.append("| server | mode | messages | seconds | messages/s | vs smtp-sink | vs GreenMail |")
-    out.append("|---|---|---:|---:|---:|---:|---:|")
+    runs = {}
     for name, mode, n, secs in rows:
+        runs.setdefault((name, mode), []).append(int(n) / float(secs))
+    rates = {key: statistics.median(r) for key, r in runs.items()}
+    out.append("| server | mode | messages per run | runs | messages/s (median) | slowest - fastest run | vs smtp-sink | vs GreenMail |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (name, mode), r in runs.items():
         rate = rates[(name, mode)]
+        n = next(int(m) for nm, md, m, _ in rows if (nm, md) == (name, mode))
         sink = f"{rate / rates[('smtp-sink', mode)]:.2f}x" if ("smtp-sink", mode) in rates else "n/a"
         gm = f"{rate / rates[('GreenMail', mode)]:.2f}x" if ("GreenMail", mode) in rates else "n/a"
-        out.append(f"| {name} | {mode} | {int(n):,} | {float(secs):.2f} | {fmt(rate)} | {sink} | {gm} |")
+        out.append(f"| {name} | {mode} | {n:,} | {len(r)} | {fmt(rate)} | {fmt(min(r))} - {fmt(max(r))} | {sink} | {gm} |")
     out.append("")
-    for mode in dict.fromkeys(m for _, m, _, _ in rows):
+    for mode in dict.fromkeys(m for _, m in runs):
         tm = rates.get(("Tubemail", mode))
         if tm and ("smtp-sink", mode) in rates:
             r = tm / rates[("smtp-sink", mode)]
