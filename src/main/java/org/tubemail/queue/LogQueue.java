@@ -26,9 +26,10 @@ import java.util.zip.CRC32;
  *
  * <p>Each segment ({@code NNNNNNNNNN.log} in the folder) holds records {@code length, crc32, type,
  * id, bytes}: a message, or a mark that a message was removed. The segment being written runs
- * ahead of its records with zeros ({@link ZeroFilledTail}), which makes each sync cheaper. Segments are deleted, oldest first,
- * once every message in them is removed. Opening reads the segments, oldest first, stopping in each at the first
- * torn or damaged record (what a crash mid-append leaves), and queues every message not marked
+ * ahead of its records with zeros ({@link ZeroFilledTail}), which makes each sync cheaper.
+ * Segments are deleted, oldest first, once every message in them is removed. Opening reads the
+ * segments, oldest first, stopping in each at the first torn or damaged record (what a crash
+ * mid-append leaves) or at the zeroed tail, and queues every message not marked
  * removed. Removal marks are not synced on their own, so after a crash a message removed just
  * before may be handed out again (at least once, like the maildir spool). One process per folder:
  * a lock file keeps others out.

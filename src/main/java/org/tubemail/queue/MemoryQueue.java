@@ -30,14 +30,7 @@ public final class MemoryQueue implements MessageQueue {
 
     @Override
     public synchronized Optional<QueuedMessage> claim() {
-        var it = waiting.entrySet().iterator();
-        if (!it.hasNext()) {
-            return Optional.empty();
-        }
-        var e = it.next();
-        it.remove();
-        claimed.put(e.getKey(), e.getValue());
-        return Optional.of(new QueuedMessage(e.getKey(), e.getValue().clone()));
+        return waiting.isEmpty() ? Optional.empty() : claim(waiting.keySet().iterator().next());
     }
 
     @Override
