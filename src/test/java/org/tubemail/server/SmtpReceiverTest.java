@@ -77,9 +77,9 @@ class SmtpReceiverTest {
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             assertTrue(c.reply().startsWith("220"));
             assertTrue(c.cmd("EHLO client.example.org").startsWith("250"));
-            assertEquals("250 Ok", c.cmd("MAIL FROM:<sender@example.org>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<one@example.com>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<two@LISTS.example.com>"));
+            assertTrue(c.cmd("MAIL FROM:<sender@example.org>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<one@example.com>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<two@LISTS.example.com>").startsWith("250 2.1."));
             assertTrue(c.cmd("DATA").startsWith("354"));
             String done = c.cmd(message("hello").replace("\r\n.\r\n", "\r\n.\r\n").trim());
             assertTrue(done.startsWith("250 2.0.0 Ok: queued as"), done);
@@ -121,8 +121,8 @@ class SmtpReceiverTest {
             assertTrue(c.cmd("RCPT TO:<victim@example.com.evil.org>").startsWith("550 5.7.1"));
             assertTrue(c.cmd("RCPT TO:<nodomain>").startsWith("501 5.1.3"));
             // the percent hack on an accepted domain is routed locally by its real domain, never relayed
-            assertEquals("250 Ok", c.cmd("RCPT TO:<victim%elsewhere.org@example.com>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<\"quoted local\"@example.com>"));
+            assertTrue(c.cmd("RCPT TO:<victim%elsewhere.org@example.com>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<\"quoted local\"@example.com>").startsWith("250 2.1."));
         }
     }
 
@@ -136,10 +136,10 @@ class SmtpReceiverTest {
             assertTrue(c.cmd("DATA").startsWith("503"), "DATA before MAIL");
             c.cmd("EHLO client");
             assertTrue(c.cmd("MAIL FROM").startsWith("501"), "bad syntax");
-            assertEquals("250 Ok", c.cmd("MAIL FROM:<s@example.org>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<a@example.com>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<b@example.com>"));
-            assertEquals("250 Ok", c.cmd("RCPT TO:<c@example.com>"));
+            assertTrue(c.cmd("MAIL FROM:<s@example.org>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<a@example.com>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<b@example.com>").startsWith("250 2.1."));
+            assertTrue(c.cmd("RCPT TO:<c@example.com>").startsWith("250 2.1."));
             assertTrue(c.cmd("RCPT TO:<d@example.com>").startsWith("452"), "too many recipients");
             assertTrue(c.cmd("DATA").startsWith("354"));
             String big = "Subject: big\r\n\r\n" + "x".repeat(78).concat("\r\n").repeat(100) + ".\r\n";
@@ -158,8 +158,8 @@ class SmtpReceiverTest {
             c.reply();
             assertTrue(c.cmd("EHLO client").startsWith("250"));
             c.send("MAIL FROM:<s@example.org>\r\nRCPT TO:<a@example.com>\r\nRCPT TO:<x@foreign.org>\r\nDATA\r\n");
-            assertEquals("250 Ok", c.reply());
-            assertEquals("250 Ok", c.reply());
+            assertTrue(c.reply().startsWith("250 2.1."));
+            assertTrue(c.reply().startsWith("250 2.1."));
             assertTrue(c.reply().startsWith("550"));
             assertTrue(c.reply().startsWith("354"));
             c.send(message("piped"));

@@ -1,0 +1,311 @@
+package org.tubemail.server;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One client connection of an {@link SmtpLoop}: its buffers, its {@link SmtpDialog}, and the
+ * {@code DATA} being read. The loop's thread owns it, except while a finished message is with the
+ * {@link MessageSink} ({@link #waiting()}): then the sink's thread may send the one reply
+ * ({@link #complete}) and must then {@link #release} it back to the loop. Reading stops while a
+ * message is with the sink and while replies wait to be written, so a client that sends faster
+ * than mail is stored, or that does not read its replies, is slowed down rather than buffered.
+ */
+final class SmtpConnection {
+
+    /** Takes a finished message: stores it, then calls {@link #complete} and {@link #release}. */
+    interface MessageSink {
+        void accept(SmtpConnection connection, byte[] message);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    /** Longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
+    static final int MAX_LINE = 4096;
+
+    private final SmtpLoop loop;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final SmtpDialog dialog;
+    private final String id;
+    private final String clientIp;
+    private final String peer;
+    private final long maxMessageBytes;
+    private final byte[] in = new byte[2 * MAX_LINE];
+    private final ByteBuffer inView = ByteBuffer.wrap(in);
+    private int head;
+    private int tail;
+    private ByteBuffer out = ByteBuffer.allocate(256);
+    private DataScanner data;
+    private boolean discardingLine;
+    private boolean closeAfterWrite;
+    private volatile boolean waiting;
+    private long lastActive;
+
+    SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
+        this.loop = loop;
+        this.channel = channel;
+        this.key = key;
+        this.dialog = dialog;
+        this.id = id;
+        this.maxMessageBytes = maxMessageBytes;
+        InetSocketAddress remote = remote(channel);
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : "unknown";
+        this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
+        this.lastActive = System.nanoTime();
+        this.out.flip();
+    }
+
+    private static InetSocketAddress remote(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress() instanceof InetSocketAddress a ? a : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The conversation (sender, recipients, client name). */
+    SmtpDialog dialog() {
+        return dialog;
+    }
+
+    /** This connection's id, as the {@code Received:} line names it. */
+    String id() {
+        return id;
+    }
+
+    /** The client's IP address. */
+    String clientIp() {
+        return clientIp;
+    }
+
+    /** The client's IP address and port. */
+    String peer() {
+        return peer;
+    }
+
+    /** Whether a finished message is with the sink. */
+    boolean waiting() {
+        return waiting;
+    }
+
+    /** Whether nothing was heard from the client for {@code nanos} while it was its turn. */
+    boolean idleFor(long nanos, long now) {
+        return !waiting && out.remaining() == 0 && now - lastActive > nanos;
+    }
+
+    // ---- loop thread ----
+
+    /** Greets the client. */
+    void open() {
+        send(dialog.greeting());
+        flush();
+    }
+
+    /** The channel has bytes: reads them and answers every complete command. */
+    void readable() throws IOException {
+        inView.limit(in.length).position(tail);
+        int n = channel.read(inView);
+        if (n < 0) {
+            close(null);
+            return;
+        }
+        tail += n;
+        lastActive = System.nanoTime();
+        process();
+        flush();
+    }
+
+    /** The channel can take more of the pending replies. */
+    void writable() {
+        flush();
+        if (out.remaining() == 0 && !closeAfterWrite && !waiting) {
+            process();
+            flush();
+        }
+    }
+
+    private void process() {
+        while (!waiting && !closeAfterWrite) {
+            if (data != null) {
+                int end = data.scan(in, head, tail);
+                if (end < 0) {
+                    head = tail = 0;
+                    return;
+                }
+                head = end;
+                if (!finishData()) {
+                    return;
+                }
+                continue;
+            }
+            int lf = indexOf('\n', head, tail);
+            if (lf < 0) {
+                if (tail - head >= MAX_LINE) {
+                    if (!discardingLine) {
+                        send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
+                    }
+                    discardingLine = true;
+                    head = tail = 0;
+                } else if (head > 0) {
+                    System.arraycopy(in, head, in, 0, tail - head);
+                    tail -= head;
+                    head = 0;
+                }
+                return;
+            }
+            int end = lf > head && in[lf - 1] == '\r' ? lf - 1 : lf;
+            String line = discardingLine ? null : new String(in, head, end - head, StandardCharsets.UTF_8);
+            head = lf + 1;
+            if (line == null) {
+                discardingLine = false;
+                continue;
+            }
+            send(dialog.command(line));
+            if (dialog.quit()) {
+                closeAfterWrite = true;
+            } else if (dialog.expectsData()) {
+                data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            }
+        }
+    }
+
+    /** Ends a {@code DATA}; returns whether to go on reading commands (false: the message is with the sink). */
+    private boolean finishData() {
+        DataScanner finished = data;
+        data = null;
+        if (finished.tooBig()) {
+            send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            dialog.reset();
+            return true;
+        }
+        waiting = true;
+        key.interestOps(0);
+        try {
+            loop.sink().accept(this, finished.message());
+        } catch (RuntimeException e) { // e.g. the sink's threads are shut down
+            LOG.error("cannot take a message from {}: {}", peer, e.toString());
+            waiting = false;
+            send("451 4.3.0 Cannot store the message now, try again later");
+            dialog.reset();
+            return true;
+        }
+        return false;
+    }
+
+    private int indexOf(int c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (in[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes what it can of the pending replies and sets what to wait for next. */
+    private void flush() {
+        try {
+            while (out.hasRemaining() && channel.write(out) > 0) {
+                // keep writing
+            }
+        } catch (IOException e) {
+            close(null);
+            return;
+        }
+        if (!key.isValid() || waiting) {
+            return;
+        }
+        if (out.hasRemaining()) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        } else if (closeAfterWrite) {
+            close(null);
+        } else {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /** Takes the connection back from the sink: answers what the client pipelined, then reads on. */
+    void resume() {
+        waiting = false;
+        lastActive = System.nanoTime();
+        if (!key.isValid()) {
+            return;
+        }
+        if (loop.stopping()) {
+            closeAfterWrite = true;
+        }
+        process();
+        flush();
+    }
+
+    /** Says {@code reply} (if any) and closes the connection once it is written, e.g. on idle or shutdown. */
+    void close(String reply) {
+        if (reply != null && key.isValid()) {
+            send(reply);
+            try {
+                channel.write(out);
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", peer, e.toString());
+        }
+        loop.closed(this);
+    }
+
+    /** Queues a reply line (or lines) for writing. */
+    private void send(String reply) {
+        byte[] b = (reply + "\r\n").getBytes(StandardCharsets.UTF_8);
+        if (out.capacity() - out.limit() < b.length) {
+            out.compact().flip();
+            if (out.capacity() - out.limit() < b.length) {
+                ByteBuffer bigger = ByteBuffer.allocate(2 * (out.limit() + b.length));
+                bigger.put(out).flip();
+                out = bigger;
+            }
+        }
+        int at = out.limit();
+        out.limit(at + b.length);
+        out.put(at, b);
+    }
+
+    // ---- sink thread, while waiting ----
+
+    /**
+     * Sends the reply to the finished message. Only the sink's thread calls it, once, while the
+     * connection is {@link #waiting()}; what the socket does not take at once is written by the loop
+     * after {@link #release}.
+     */
+    void complete(String reply) {
+        dialog.reset();
+        send(reply);
+        try {
+            while (out.hasRemaining() && channel.write(out) > 0) {
+                // keep writing
+            }
+        } catch (IOException e) {
+            LOG.debug("replying to {}: {}", peer, e.toString());
+        }
+    }
+
+    /** Hands the connection back to the loop once the sink is done with the message. */
+    void release() {
+        loop.execute(this::resume);
+    }
+
+    @Override
+    public String toString() {
+        return "SMTP connection " + id + " from " + peer;
+    }
+
+}
