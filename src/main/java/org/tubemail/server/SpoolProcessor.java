@@ -24,8 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Worker threads that take messages from a queue and route them, at least once: a message is
- * claimed, routed, and only then removed, so a crash in between leaves it claimed and the next
- * start ({@link #start()} calls {@link MessageQueue#recover()}) routes it again.
+ * claimed, routed, and removed only once the state changes its routing made are durable, so a
+ * crash in between leaves it claimed and the next start ({@link #start()} calls {@link
+ * MessageQueue#recover()}) routes it again. Waiting for those changes is left to the state storage
+ * ({@link org.tubemail.state.StateStorage#deferDurability}), which may sync once for many messages.
  *
  * <p>A receiver may also route a message it has just queued in its own thread ({@link
  * #routeNow}), which saves handing it to a worker. Either way at most {@code workers} messages
@@ -49,6 +51,8 @@ public final class SpoolProcessor {
     private final Condition work = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    /** Routed messages waiting for their state changes to be durable before they are removed. */
+    private final AtomicInteger removing = new AtomicInteger();
     private final Semaphore slots;
     /** Claimed messages that {@link #routeNow} could not route; workers take these first. */
     private final Queue<MessageQueue.QueuedMessage> handedOver = new ConcurrentLinkedQueue<>();
@@ -133,6 +137,20 @@ public final class SpoolProcessor {
         }
         threads.clear();
         awaitRoutesNow(deadline);
+        awaitRemovals(deadline);
+    }
+
+    /** Waits, until {@code deadline}, for routed messages to be removed once their state changes are durable. */
+    private void awaitRemovals(long deadline) {
+        while (removing.get() > 0 && System.nanoTime() < deadline) {
+            if (!pause(Duration.ofMillis(1))) {
+                return;
+            }
+        }
+        if (removing.get() > 0) {
+            LOG.warn("{}: {} routed message(s) still wait for their state changes to be durable; they stay queued and are "
+                    + "routed again at the next start", name, removing.get());
+        }
     }
 
     /** Waits, until {@code deadline}, for messages being routed by {@link #routeNow} callers. */
@@ -167,7 +185,7 @@ public final class SpoolProcessor {
             MessageQueue.QueuedMessage m = claimed.get();
             busy.incrementAndGet();
             try {
-                route(m.message());
+                routeThenRemove(m);
             } catch (RuntimeException e) {
                 LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
                 handedOver.add(m);
@@ -176,7 +194,6 @@ public final class SpoolProcessor {
             } finally {
                 busy.decrementAndGet();
             }
-            removeRouted(key);
         } catch (RuntimeException e) {
             LOG.error("{}: cannot claim message {} ({}); the workers will find it", name, key, e.getMessage());
             wake();
@@ -226,9 +243,7 @@ public final class SpoolProcessor {
         }
         busy.incrementAndGet();
         try {
-            if (routeWithRetry(m)) {
-                removeRouted(m.key());
-            }
+            routeWithRetry(m);
         } finally {
             busy.decrementAndGet();
         }
@@ -259,21 +274,35 @@ public final class SpoolProcessor {
         }
     }
 
-    /** @return whether the message was routed (and may be removed) */
-    private boolean routeWithRetry(MessageQueue.QueuedMessage m) {
+    /** Routes until it works or the processor stops (then the message stays claimed for the next start). */
+    private void routeWithRetry(MessageQueue.QueuedMessage m) {
         Duration backoff = Duration.ofMillis(500);
         while (true) {
             try {
-                route(m.message());
-                return true;
+                routeThenRemove(m);
+                return;
             } catch (RuntimeException e) {
                 LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
                         backoff.toMillis());
             }
             if (!running || !pause(backoff)) {
-                return false;
+                return;
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** Routes the message, and removes it once the state storage has its changes durable. */
+    private void routeThenRemove(MessageQueue.QueuedMessage m) {
+        removing.incrementAndGet();
+        try {
+            router.storage().deferDurability(() -> route(m.message()), () -> {
+                removeRouted(m.key());
+                removing.decrementAndGet();
+            });
+        } catch (RuntimeException e) {
+            removing.decrementAndGet();
+            throw e;
         }
     }
 

@@ -36,6 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * segments, oldest first, onto the last MapDB commit; replaying twice is harmless, since a change
  * sets a value.
  *
+ * <p><b>Deferred durability</b>: inside {@link #deferDurability}, {@code set} does not wait for
+ * its sync; a background thread syncs at most every {@value #DEFER_WINDOW_MS} ms for all such
+ * callers together and then runs their {@code afterDurable} actions.
+ *
  * <p>Thread-safe ({@link ReentrantLock}s); the file is locked against other processes.
  */
 public final class MapDbStorage implements StateStorage {
@@ -44,6 +48,12 @@ public final class MapDbStorage implements StateStorage {
     static final int CHECKPOINT_CHANGES = 20_000;
     private final int checkpointChanges;
     private static final int FLUSH_CHUNK = 500;
+    /** How long deferred changes gather before their shared sync. */
+    static final long DEFER_WINDOW_MS = 2;
+
+    /** An action waiting for every write up to {@code ticket} to be durable. */
+    private record Deferred(long ticket, Runnable action) {
+    }
 
     private final Path file;
     private final DB db;
@@ -60,6 +70,12 @@ public final class MapDbStorage implements StateStorage {
     private long segment;
     private long written;
     private boolean closed;
+    /** Set while this thread runs deferred work: its {@code set} calls do not wait for the disk. */
+    private final ThreadLocal<Boolean> deferring = ThreadLocal.withInitial(() -> false);
+    /** Actions waiting for a deferred sync; guarded by the data lock. */
+    private final List<Deferred> deferred = new ArrayList<>();
+    private final Condition deferredArrived = data.newCondition();
+    private Thread deferredSyncer;
 
     /**
      * Opens (or creates) the state file, and its folder when missing, replaying any log left by a
@@ -176,7 +192,101 @@ public final class MapDbStorage implements StateStorage {
         } finally {
             data.unlock();
         }
-        durability.await(mine, this::syncLog);
+        if (!deferring.get()) {
+            durability.await(mine, this::syncLog);
+        }
+    }
+
+    @Override
+    public void deferDurability(Runnable work, Runnable afterDurable) {
+        boolean outer = !deferring.get();
+        deferring.set(true);
+        try {
+            work.run();
+        } finally {
+            if (outer) {
+                deferring.set(false);
+            }
+        }
+        data.lock();
+        try {
+            checkOpen();
+            deferred.add(new Deferred(written, afterDurable));
+            if (deferredSyncer == null) {
+                deferredSyncer = new Thread(this::syncDeferred, "tubemail-state-sync");
+                deferredSyncer.setDaemon(true);
+                deferredSyncer.start();
+            }
+            if (deferred.size() == 1) {
+                deferredArrived.signal();
+            }
+        } finally {
+            data.unlock();
+        }
+    }
+
+    /** The deferred syncer: waits for actions, lets more gather, syncs once for all, runs them. */
+    private void syncDeferred() {
+        while (true) {
+            data.lock();
+            try {
+                while (deferred.isEmpty() && !closed) {
+                    deferredArrived.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+            } finally {
+                data.unlock();
+            }
+            try {
+                Thread.sleep(DEFER_WINDOW_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            List<Deferred> batch;
+            data.lock();
+            try {
+                batch = new ArrayList<>(deferred);
+                deferred.clear();
+            } finally {
+                data.unlock();
+            }
+            long upTo = batch.stream().mapToLong(Deferred::ticket).max().orElse(0);
+            try {
+                durability.await(upTo, this::syncLog);
+            } catch (StateStorageException e) {
+                if (isClosed()) { // closing raced with this sync; its checkpoint made every change durable
+                    runAll(batch);
+                    return;
+                }
+                org.slf4j.LoggerFactory.getLogger(MapDbStorage.class).error("{}; {} deferred action(s) dropped, their input "
+                        + "is kept for the next run", e.getMessage(), batch.size());
+                continue;
+            }
+            runAll(batch);
+        }
+    }
+
+    private boolean isClosed() {
+        data.lock();
+        try {
+            return closed;
+        } finally {
+            data.unlock();
+        }
+    }
+
+    private static void runAll(List<Deferred> batch) {
+        for (Deferred d : batch) {
+            try {
+                d.action().run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MapDbStorage.class).error("an action after a deferred state sync failed: {}",
+                        e.toString());
+            }
+        }
     }
 
     /** Syncs the current segment; returns the last write number the sync covers. */
@@ -295,6 +405,7 @@ public final class MapDbStorage implements StateStorage {
     /** Writes every change into MapDB and closes the file; closing twice is harmless. */
     @Override
     public void close() {
+        List<Deferred> after = List.of();
         data.lock();
         try {
             if (!closed) {
@@ -303,12 +414,16 @@ public final class MapDbStorage implements StateStorage {
                 log.close();
                 Files.deleteIfExists(log.path());
                 db.close();
+                after = new ArrayList<>(deferred); // the checkpoint made their changes durable
+                deferred.clear();
+                deferredArrived.signalAll();
             }
         } catch (IOException e) {
             throw new StateStorageException("cannot close the state log of " + file + ": " + e.getMessage(), e);
         } finally {
             data.unlock();
         }
+        runAll(after);
     }
 
     @Override

@@ -40,6 +40,23 @@ public interface StateStorage extends AutoCloseable {
         return work.get();
     }
 
+    /**
+     * Runs {@code work}, whose {@link #set} calls may return before their changes are as durable as
+     * promised, then {@code afterDurable} once every change {@code work} made is: at once for a
+     * storage that makes each change durable before {@code set} returns (the default), later and
+     * from the storage's own thread for one that batches its disk syncs. The changes are visible to
+     * every {@link #get} at once either way. If {@code work} throws, {@code afterDurable} is never
+     * run; nor is it when the storage cannot make the changes durable (then it logs why).
+     *
+     * <p>For callers that keep their input until it is fully processed, such as a spool that
+     * removes a routed message only in {@code afterDurable}: a crash then loses no change whose
+     * input is gone, and one disk sync serves many messages instead of one sync each.
+     */
+    default void deferDurability(Runnable work, Runnable afterDurable) {
+        work.run();
+        afterDurable.run();
+    }
+
     /** Forgets every state. Meant for tests and development. */
     void clear();
 

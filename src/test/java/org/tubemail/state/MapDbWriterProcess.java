@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * A child process for {@link MapDbCrashTest}: writes states from several threads forever and prints
- * {@code ack <key> <state>} after each {@code set} returns, until it is killed.
+ * {@code ack <key> <state>} once each change is promised durable, until it is killed: half the
+ * threads when {@code set} returns, the other half from the {@code afterDurable} action of
+ * {@link MapDbStorage#deferDurability}.
  */
 public final class MapDbWriterProcess {
 
@@ -26,10 +28,17 @@ public final class MapDbWriterProcess {
                 for (long i = 0; ; i++) {
                     String key = "r" + round + "-t" + id + "-k" + (i % 50);
                     String state = "S" + i;
-                    storage.set("crash", key, state);
-                    synchronized (out) {
-                        out.println("ack " + key + " " + state);
-                        out.flush();
+                    Runnable ack = () -> {
+                        synchronized (out) {
+                            out.println("ack " + key + " " + state);
+                            out.flush();
+                        }
+                    };
+                    if (id % 2 == 0) {
+                        storage.set("crash", key, state);
+                        ack.run();
+                    } else {
+                        storage.deferDurability(() -> storage.set("crash", key, state), ack);
                     }
                 }
             });
