@@ -184,17 +184,26 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
 
     @Override
     public String push(byte[] message) {
-        long id;
+        return pushAll(List.of(message)).get(0);
+    }
+
+    /** Appends every message, then waits for one sync covering them all. */
+    @Override
+    public List<String> pushAll(List<byte[]> messages) {
+        List<String> keys = new ArrayList<>(messages.size());
         long ticket;
         lock.lock();
         try {
-            if (current.channel.position() > segmentBytes) {
-                rotate();
+            for (byte[] message : messages) {
+                if (current.channel.position() > segmentBytes) {
+                    rotate();
+                }
+                long id = ++lastId;
+                long offset = append(MESSAGE, id, message);
+                waiting.put(id, new Entry(current, offset, message.length));
+                current.live++;
+                keys.add(SequenceKeys.of(id));
             }
-            id = ++lastId;
-            long offset = append(MESSAGE, id, message);
-            waiting.put(id, new Entry(current, offset, message.length));
-            current.live++;
             ticket = ++written;
         } catch (IOException e) {
             throw new QueueException("cannot append to log queue " + dir + ": " + e.getMessage(), e);
@@ -202,7 +211,13 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lock.unlock();
         }
         durability.await(ticket, this::syncCurrent);
-        return SequenceKeys.of(id);
+        return keys;
+    }
+
+    /** Yes: a batch shares one sync. */
+    @Override
+    public boolean syncsBatches() {
+        return true;
     }
 
     private long syncCurrent() {

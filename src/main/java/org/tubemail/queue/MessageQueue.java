@@ -15,6 +15,27 @@ public interface MessageQueue {
     /** Stores a message and returns its key. When this returns, the message is stored. */
     String push(byte[] message);
 
+    /**
+     * Stores several messages and returns their keys, in order. When this returns, all are stored;
+     * when it throws, any of them may be. The default pushes them one by one; a queue that syncs
+     * to disk stores the batch with one sync, and says so in {@link #syncsBatches()}.
+     */
+    default List<String> pushAll(List<byte[]> messages) {
+        List<String> keys = new java.util.ArrayList<>(messages.size());
+        for (byte[] m : messages) {
+            keys.add(push(m));
+        }
+        return keys;
+    }
+
+    /**
+     * Whether {@link #pushAll} costs about one push, so that one thread pushing batches beats
+     * several threads pushing one message each. The default says no.
+     */
+    default boolean syncsBatches() {
+        return false;
+    }
+
     /** Removes and returns the oldest message, if any. */
     Optional<QueuedMessage> pop();
 

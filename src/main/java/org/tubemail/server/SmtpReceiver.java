@@ -2,32 +2,26 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tubemail.mail.Envelope;
-import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An SMTP listener that hands mail to a {@link Router}: one event-loop thread speaks SMTP with
- * every client ({@link SmtpLoop}); a finished message is stored and routed on a pooled thread, of
- * which each session uses at most one at a time.
+ * every client ({@link SmtpLoop}), and an {@link SmtpSpooler} stores, answers and routes each
+ * finished message.
  *
  * <p><b>Durable acceptance</b>: after {@code DATA}, the message and its envelope are pushed to the
- * spool queue (by default a {@link org.tubemail.queue.LogQueue}, which syncs to disk) before
- * {@code 250} is answered. The same thread then routes the message (at most {@code receiver.workers}
- * at once), and only then does the
- * session read the client's next command, so a client sending faster than mail is routed is
- * slowed down instead of filling the spool. When all routing slots are busy or routing fails,
- * worker threads route it instead. Either way at least once (see {@link SpoolProcessor}). A
- * message the spool cannot take gets {@code 451}, so the client retries.
+ * spool queue (by default a {@link org.tubemail.queue.LogQueue}, which syncs to disk, one sync for
+ * all messages waiting at that moment) before {@code 250} is answered. The message is then routed
+ * (at most {@code receiver.workers} at once), and only then does the session read the client's
+ * next command, so a client sending faster than mail is routed is slowed down instead of filling
+ * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
+ * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
+ * {@code 451}, so the client retries.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
@@ -41,7 +35,7 @@ public final class SmtpReceiver implements Receiver {
     private final ReceiverSettings settings;
     private final MessageQueue spool;
     private final SpoolProcessor processor;
-    private final ThreadPoolExecutor storing;
+    private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
     private SmtpLoop loop;
@@ -56,13 +50,7 @@ public final class SmtpReceiver implements Receiver {
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
-        AtomicInteger n = new AtomicInteger();
-        // a session has at most one message being stored, so this never needs more than one thread per connection
-        this.storing = new ThreadPoolExecutor(0, settings.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "smtp-store-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers());
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
     }
 
@@ -77,11 +65,12 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, this::store);
+            loop = new SmtpLoop(settings, host, policy, spooler::accept);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         processor.start();
+        spooler.start();
         loop.start();
         LOG.info("SMTP receiver listening on {}:{}", settings.host(), port());
     }
@@ -106,37 +95,8 @@ public final class SmtpReceiver implements Receiver {
         if (loop != null) {
             loop.stop(grace);
         }
-        storing.shutdown();
-        try {
-            storing.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        spooler.stop(grace);
         processor.stop(grace);
         LOG.info("SMTP receiver on port {} stopped; {} message(s) left in the spool", settings.port(), spool.count());
-    }
-
-    /** Takes a finished message from the loop: spools it, answers, routes it, then lets the session go on. */
-    private void store(SmtpConnection c, byte[] raw) {
-        storing.execute(() -> {
-            SmtpDialog d = c.dialog();
-            Envelope envelope = new Envelope(c.peer(), d.from(), d.recipients());
-            String key = null;
-            try {
-                byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, "ESMTP", c.id(), raw);
-                key = spool.push(EnvelopeHeaders.wrap(envelope, "", traced));
-                c.complete("250 2.0.0 Ok: queued as " + key);
-            } catch (RuntimeException e) {
-                LOG.error("cannot spool message from <{}> ({}): {}", d.from(), c.peer(), e.getMessage());
-                c.complete("451 4.3.0 Cannot store the message now, try again later");
-            }
-            try {
-                if (key != null) {
-                    processor.routeNow(key);
-                }
-            } finally {
-                c.release();
-            }
-        });
     }
 }
