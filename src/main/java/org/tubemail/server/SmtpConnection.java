@@ -160,6 +160,11 @@ final class SmtpConnection {
                 }
                 return;
             }
+            if (!discardingLine && lf + 1 - head > MAX_LINE) { // too long, though whole in the buffer
+                send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
+                head = lf + 1;
+                continue;
+            }
             int end = lf > head && in[lf - 1] == '\r' ? lf - 1 : lf;
             String line = discardingLine ? null : new String(in, head, end - head, StandardCharsets.UTF_8);
             head = lf + 1;
@@ -210,6 +215,9 @@ final class SmtpConnection {
 
     /** Writes what it can of the pending replies and sets what to wait for next. */
     private void flush() {
+        if (waiting) { // the sink's thread owns the buffer now; complete() writes what is pending
+            return;
+        }
         try {
             while (out.hasRemaining() && channel.write(out) > 0) {
                 // keep writing
@@ -218,7 +226,7 @@ final class SmtpConnection {
             close(null);
             return;
         }
-        if (!key.isValid() || waiting) {
+        if (!key.isValid()) {
             return;
         }
         if (out.hasRemaining()) {

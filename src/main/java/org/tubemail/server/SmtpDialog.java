@@ -97,8 +97,9 @@ final class SmtpDialog {
             return "501 5.1.7 Bad sender address syntax";
         }
         for (String p : path.parameters()) {
-            String key = (p.contains("=") ? p.substring(0, p.indexOf('=')) : p).toUpperCase(Locale.ROOT);
-            String value = p.substring(key.length()).replaceFirst("^=", "");
+            int eq = p.indexOf('=');
+            String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String value = eq < 0 ? "" : p.substring(eq + 1); // not by key.length(): upper case may change it ("ß" -> "SS")
             switch (key) {
                 case "SIZE" -> {
                     if (!value.matches("[0-9]{1,18}")) {

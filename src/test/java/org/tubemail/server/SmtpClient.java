@@ -21,6 +21,11 @@ final class SmtpClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** The underlying socket, for tests that need to write in their own way. */
+    Socket socket() {
+        return socket;
+    }
+
     /** Reads one whole reply; returns its last line. */
     String reply() throws IOException {
         String line;
