@@ -95,9 +95,13 @@ final class SmtpConnection {
         return waiting;
     }
 
-    /** Whether nothing was heard from the client for {@code nanos} while it was its turn. */
+    /**
+     * Whether the client neither sent anything nor took any of its pending replies for
+     * {@code nanos} while no message of it was being stored (so a client that never reads its
+     * replies is cut off too).
+     */
     boolean idleFor(long nanos, long now) {
-        return !waiting && out.remaining() == 0 && now - lastActive > nanos;
+        return !waiting && now - lastActive > nanos;
     }
 
     // ---- loop thread ----
@@ -218,11 +222,7 @@ final class SmtpConnection {
         if (waiting) { // the sink's thread owns the buffer now; complete() writes what is pending
             return;
         }
-        try {
-            while (out.hasRemaining() && channel.write(out) > 0) {
-                // keep writing
-            }
-        } catch (IOException e) {
+        if (!writePending()) {
             close(null);
             return;
         }
@@ -297,12 +297,23 @@ final class SmtpConnection {
     void complete(String reply) {
         dialog.reset();
         send(reply);
+        writePending(); // on failure the loop finds the connection closed when it reads again
+    }
+
+    /** Writes what the socket takes of the pending replies; false when the connection failed. */
+    private boolean writePending() {
         try {
+            int before = out.remaining();
             while (out.hasRemaining() && channel.write(out) > 0) {
                 // keep writing
             }
+            if (out.remaining() < before) {
+                lastActive = System.nanoTime();
+            }
+            return true;
         } catch (IOException e) {
-            LOG.debug("replying to {}: {}", peer, e.toString());
+            LOG.debug("writing to {}: {}", peer, e.toString());
+            return false;
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,6 +156,24 @@ class SmtpLoopTest {
             assertEquals(List.of("s@example.org>slow@example.com|slow"), inbox.seen);
             assertReply("250", c.cmd("NOOP"));
             assertReply("221", c.cmd("QUIT"));
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsItsRepliesIsCutOff() throws Exception {
+        start();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", receiver.port()));
+            OutputStream out = s.getOutputStream();
+            byte[] noops = "NOOP\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+            // a server that never cuts it off leaves this write blocked: fail after 10 s instead of hanging
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 2_000; i++) { // 120 MB of commands, 280 MB of replies: far more than any buffers
+                    out.write(noops);
+                }
+            }));
+            await("the connection is gone", () -> receiver.openConnections() == 0);
         }
     }
 
