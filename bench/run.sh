@@ -184,7 +184,7 @@ step_smtp() {
     load GreenMail "$port"
     stop_server
 
-    log "SMTP: SubEthaSMTP discarding (reference: the SMTP library Tubemail uses, alone)"
+    log "SMTP: SubEthaSMTP discarding (reference: a thread-per-connection Java SMTP library, alone)"
     port=$(free_port)
     start_server SubEthaSMTP "$RAW/subethasmtp.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.SubEthaSmtpDiscard "$port"
     load SubEthaSMTP "$port"

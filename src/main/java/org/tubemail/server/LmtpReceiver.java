@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An LMTP listener (RFC 2033), for running behind Postfix or another MTA: after {@code DATA} each
- * recipient gets its own reply from the router's outcome. SubEthaSMTP has no LMTP, so this is a
- * small session engine of its own ({@link LmtpSession}) on a bounded thread pool.
+ * recipient gets its own reply from the router's outcome. A session ({@link LmtpSession}) runs on a
+ * thread of a bounded pool: an MTA opens few LMTP connections and keeps them busy.
  *
  * <p>Messages are routed before the replies are sent, so no spool is needed: the MTA keeps each
  * message until it gets a final reply, and tries again after a crash or a {@code 451}.

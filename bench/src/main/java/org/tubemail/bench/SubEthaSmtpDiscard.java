@@ -7,10 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A reference point rather than a baseline: SubEthaSMTP, the SMTP library Tubemail's receiver is
- * built on, as shipped, with a message handler that reads each message and throws it away (no
- * spool, no routing, no state). What it reaches is about the most any design on this library can
- * reach here. Usage: {@code java -cp benchmarks.jar org.tubemail.bench.SubEthaSmtpDiscard PORT};
+ * A reference point rather than a baseline: SubEthaSMTP (a maintained Java SMTP library with a
+ * thread per connection, which Tubemail's receiver was built on before its own event loop), as
+ * shipped, with a message handler that reads each message and throws it away (no spool, no
+ * routing, no state): what a server on that library could reach at most. Usage: {@code java -cp benchmarks.jar org.tubemail.bench.SubEthaSmtpDiscard PORT};
  * prints {@code READY port} once bound and runs until killed.
  */
 public final class SubEthaSmtpDiscard {
