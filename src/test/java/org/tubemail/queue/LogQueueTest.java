@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,37 @@ class LogQueueTest {
             q.clear();
             assertEquals(0, q.count());
             assertTrue(q.claim().isEmpty());
+        }
+    }
+
+    @Test
+    void aBatchIsQueuedInOrderAcrossSegmentsAndSurvivesReopening() throws Exception {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(msg("batch " + i));
+        }
+        List<String> keys;
+        try (LogQueue q = new LogQueue(dir, 200)) { // a new segment every few messages, also mid-batch
+            String before = q.push(msg("before"));
+            keys = q.pushAll(batch);
+            assertEquals(40, keys.size());
+            List<String> all = new ArrayList<>(List.of(before));
+            all.addAll(keys);
+            assertEquals(all, q.keys(), "the batch follows what was pushed before it, in its own order");
+            assertEquals(List.of(), q.pushAll(List.of()));
+        }
+        try (DirectoryStream<Path> segments = Files.newDirectoryStream(dir, "*.log")) {
+            int n = 0;
+            for (Path ignored : segments) {
+                n++;
+            }
+            assertTrue(n > 2, "the batch spans segments (" + n + ")");
+        }
+        try (LogQueue q = new LogQueue(dir)) {
+            for (int i = 0; i < 40; i++) {
+                assertEquals(text(batch.get(i)), text(q.get(keys.get(i)).orElseThrow()));
+            }
+            assertEquals(41, q.count());
         }
     }
 
