@@ -7,7 +7,8 @@
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP and Tubemail (installs Postfix's tools if missing)
 #   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
-# Environment: SMTP_MESSAGES (default 10000), SMTP_WARMUP (default 20000, per mode, at most 30 s), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
+# Environment: SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
+#              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
@@ -18,7 +19,7 @@ RAW=$RESULTS/raw
 JAR=$BENCH/target/benchmarks.jar
 JMH_OPTS=${JMH_OPTS:--wi 3 -i 3 -w 3s -r 2s -f 1}
 SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
-SMTP_WARMUP=${SMTP_WARMUP:-20000}
+SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory)
@@ -126,12 +127,28 @@ ensure_postfix_tools() {
     postfix stop > /dev/null 2>&1 || true
 }
 
-# load NAME PORT [SPOOL]: warms the server up (see SMTP_WARMUP), then times smtp-source sending SMTP_MESSAGES messages twice:
-# one connection per message (smtp-source's default, like mail from many MTAs) and connections reused (-d).
-# With SPOOL (Tubemail's work folder), the clock stops only once every accepted message is routed:
-# a log spool publishes its size in spool-count, a maildir spool is empty when new/ and cur/ are.
+# The SMTP step runs every server at once, each on its own port, and interleaves the timed runs:
+# in each round, every server gets one run per mode, smtp-sink first, Tubemail last, and after each
+# run the machine settles (see settle). A ratio is then taken between runs seconds apart, rather than minutes, which keeps
+# slow drifts of this shared machine (disk sync latency, other guests) out of it.
+SMTP_SOURCE=(smtp-source -s 20 -l 2048 -N -f bench@senders.example.org -t rcpt@example.com)
+SMTP_PAUSE=${SMTP_PAUSE:-2}
+SMTP_NAMES=()
+SMTP_PORTS=()
+SMTP_WORKS=()
+SMTP_PIDS=()
+
+# add_smtp NAME PORT [WORK]: a server under test; WORK is Tubemail's work folder (see drain).
+add_smtp() {
+    SMTP_NAMES+=("$1")
+    SMTP_PORTS+=("$2")
+    SMTP_WORKS+=("${3:-}")
+    SMTP_PIDS+=("$SERVER_PID")
+}
+
+# With a Tubemail work folder, the clock stops only once every accepted message is routed: the
+# server answers through a FIFO in its work folder once its spool is empty (see TubemailSmtp).
 drain() {
-    # waits until the Tubemail server under test has routed everything it accepted (see TubemailSmtp)
     local work=$1
     [ -z "$work" ] && return 0
     if ! timeout 600 bash -c 'echo drain > "$1/drain-request" && read -r _ < "$1/drain-answer"' _ "$work"; then
@@ -140,62 +157,81 @@ drain() {
     fi
 }
 
-load() {
-    local name=$1 port=$2 spool=${3:-}
-    local src=(smtp-source -s 20 -l 2048 -N -f bench@senders.example.org -t rcpt@example.com)
-    # Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that
-    # the JVM servers are measured after their JIT has compiled the per-connection paths too.
-    timeout 30 "${src[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
-    timeout 30 "${src[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
-    drain "$spool"
-    local mode opts t0 t1
-    for mode in new-connection reused-connection; do
-        opts=()
-        [ "$mode" = reused-connection ] && opts=(-d)
-        echo "${src[*]} ${opts[*]} -m $SMTP_MESSAGES 127.0.0.1:$port  # $SMTP_REPEAT times" >> "$RAW/commands.txt"
-        for _ in $(seq "$SMTP_REPEAT"); do
-            t0=$(date +%s.%N)
-            "${src[@]}" "${opts[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
-            drain "$spool"
-            t1=$(date +%s.%N)
-            awk -v n="$name" -v o="$mode" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" \
-                'BEGIN { printf "%s\t%s\t%s\t%.3f\n", n, o, m, b - a }' >> "$RAW/smtp.tsv"
-        done
-    done
+# Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that the
+# JVM servers are measured after their JIT has compiled the per-connection paths too.
+warm_up() {
+    local port=$1 work=$2
+    timeout 30 "${SMTP_SOURCE[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
+    timeout 30 "${SMTP_SOURCE[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
+    drain "$work"
+    settle
+}
+
+# timed_run NAME PORT WORK MODE ROUND: one timed smtp-source run of SMTP_MESSAGES messages, one
+# connection per message (smtp-source's default, like mail from many MTAs) or reused (-d).
+timed_run() {
+    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1
+    [ "$mode" = reused-connection ] && opts=(-d)
+    t0=$(date +%s.%N)
+    "${SMTP_SOURCE[@]}" "${opts[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
+    drain "$work"
+    t1=$(date +%s.%N)
+    awk -v n="$name" -v o="$mode" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" -v r="$round" \
+        'BEGIN { printf "%s\t%s\t%s\t%.3f\t%s\n", n, o, m, b - a, r }' >> "$RAW/smtp.tsv"
+    settle
+}
+
+# Lets what a run left behind finish before the next one is timed: the kernel writes the dirty pages
+# of Tubemail's spool and state files back to disk (sync), then a short pause.
+settle() {
+    sync
+    sleep "$SMTP_PAUSE"
 }
 
 step_smtp() {
     ensure_postfix_tools
     : > "$RAW/smtp.tsv"
-    local port work
-    log "SMTP: smtp-sink (ceiling baseline)"
+    local port work i round mode
+    log "SMTP: starting smtp-sink (ceiling baseline), GreenMail (second baseline), SubEthaSMTP discarding"
+    log "      (reference: a thread-per-connection Java SMTP library, alone) and Tubemail (MapDB state, log spool)"
     port=$(free_port)
     echo "smtp-sink -u nobody 127.0.0.1:$port 256 &" >> "$RAW/commands.txt"
     smtp-sink -u nobody "127.0.0.1:$port" 256 > "$RAW/smtp-sink.log" 2>&1 &
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
-    sleep 1
-    load smtp-sink "$port"
-    stop_server
-
-    log "SMTP: GreenMail (second baseline)"
+    add_smtp smtp-sink "$port"
     port=$(free_port)
     start_server GreenMail "$RAW/greenmail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.GreenMailSmtp "$port"
-    load GreenMail "$port"
-    stop_server
-
-    log "SMTP: SubEthaSMTP discarding (reference: a thread-per-connection Java SMTP library, alone)"
+    add_smtp GreenMail "$port"
     port=$(free_port)
     start_server SubEthaSMTP "$RAW/subethasmtp.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.SubEthaSmtpDiscard "$port"
-    load SubEthaSMTP "$port"
-    stop_server
-
-    log "SMTP: Tubemail (MapDB state, log spool)"
+    add_smtp SubEthaSMTP "$port"
     port=$(free_port)
     work=$(mktemp -d)
     start_server Tubemail "$RAW/tubemail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
-    load Tubemail "$port" "$work"
-    stop_server
+    add_smtp Tubemail "$port" "$work"
+
+    log "SMTP: warming every server up"
+    for i in "${!SMTP_NAMES[@]}"; do
+        warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}"
+    done
+    for mode in new-connection reused-connection; do
+        local opt=""
+        [ "$mode" = reused-connection ] && opt="-d "
+        echo "${SMTP_SOURCE[*]} ${opt}-m $SMTP_MESSAGES 127.0.0.1:PORT  # each server in turn, $SMTP_REPEAT rounds" \
+            >> "$RAW/commands.txt"
+    done
+    for round in $(seq "$SMTP_REPEAT"); do
+        log "SMTP: round $round of $SMTP_REPEAT"
+        for mode in new-connection reused-connection; do
+            for i in "${!SMTP_NAMES[@]}"; do
+                timed_run "${SMTP_NAMES[$i]}" "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" "$mode" "$round"
+            done
+        done
+    done
+    for SERVER_PID in "${SMTP_PIDS[@]}"; do
+        stop_server
+    done
     rm -rf "$work"
 }
 
