@@ -187,10 +187,14 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         return pushAll(List.of(message)).get(0);
     }
 
-    /** Appends every message, then waits for one sync covering them all. */
+    /**
+     * Appends every message, waits for one sync covering them all, and only then queues them, so
+     * that no claimer routes a message that is not on disk yet (and whose sender may yet be told
+     * it failed).
+     */
     @Override
     public List<String> pushAll(List<byte[]> messages) {
-        List<String> keys = new ArrayList<>(messages.size());
+        TreeMap<Long, Entry> appended = new TreeMap<>();
         long ticket;
         lock.lock();
         try {
@@ -200,9 +204,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
                 }
                 long id = ++lastId;
                 long offset = append(MESSAGE, id, message);
-                waiting.put(id, new Entry(current, offset, message.length));
+                appended.put(id, new Entry(current, offset, message.length));
                 current.live++;
-                keys.add(SequenceKeys.of(id));
             }
             ticket = ++written;
         } catch (IOException e) {
@@ -211,7 +214,13 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lock.unlock();
         }
         durability.await(ticket, this::syncCurrent);
-        return keys;
+        lock.lock();
+        try {
+            waiting.putAll(appended);
+        } finally {
+            lock.unlock();
+        }
+        return appended.keySet().stream().map(SequenceKeys::of).toList();
     }
 
     /** Yes: a batch shares one sync. */
