@@ -21,11 +21,7 @@ public interface MessageQueue {
      * to disk stores the batch with one sync, and says so in {@link #syncsBatches()}.
      */
     default List<String> pushAll(List<byte[]> messages) {
-        List<String> keys = new java.util.ArrayList<>(messages.size());
-        for (byte[] m : messages) {
-            keys.add(push(m));
-        }
-        return keys;
+        return messages.stream().map(this::push).toList();
     }
 
     /**
