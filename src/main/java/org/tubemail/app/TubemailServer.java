@@ -17,6 +17,7 @@ import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.UnixLmtpReceiver;
 import org.tubemail.state.StateStorage;
 
 import java.io.IOException;
@@ -84,6 +85,10 @@ public final class TubemailServer {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+            }
+            if (!s.string("receiver.lmtp.socket", "").isEmpty()) {
+                server.receivers.add(new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                        s.string("receiver.lmtp.socket.group", ""), receiving, router));
             }
             String queuePath = s.string("receiver.queue.path", "");
             if (!queuePath.isEmpty()) {

@@ -107,6 +107,7 @@ public final class Router {
      *                                           cannot be stored there; callers must then not accept it
      * @throws StateStorageException when the state storage cannot be read or written; the message
      *                               must be kept and delivered again later (handlers may have run)
+     * @throws TryLaterException     when a handler asks for the message to be offered again later
      */
     public DeliveryReport deliver(MailRequest request) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
@@ -201,6 +202,8 @@ public final class Router {
         try {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
+        } catch (TryLaterException ex) {
+            throw ex;
         } catch (Exception | LinkageError ex) {
             fail(outcome, m.method().qualifiedName(), request, ex);
         }
@@ -215,8 +218,8 @@ public final class Router {
                 storage.set(key.module(), key.key(), next);
             }
             outcome.ran.add(method.qualifiedName());
-        } catch (StateStorageException ex) {
-            throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
+        } catch (StateStorageException | TryLaterException ex) {
+            throw ex; // the storage failed, or the handler asks for later: the caller keeps the message and tries again
         } catch (Exception | LinkageError ex) {
             fail(outcome, method.qualifiedName(), request, ex);
             storage.set(key.module(), key.key(), errorState);

@@ -47,13 +47,24 @@ final class LmtpSession {
     private final List<String> recipients = new ArrayList<>();
 
     LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router) throws IOException {
+        this(socket.getInputStream(), socket.getOutputStream(), socket.getRemoteSocketAddress() instanceof InetSocketAddress a
+                ? a : null, String.valueOf(socket.getRemoteSocketAddress()), settings, policy, router);
+    }
+
+    /**
+     * A conversation over any byte streams, e.g. a unix-domain socket channel's.
+     *
+     * @param remote  the client's IP address and port, or {@code null} when it has none
+     * @param name    what to call the client then, e.g. {@code unix:run/lmtp.sock}
+     */
+    LmtpSession(InputStream in, OutputStream out, InetSocketAddress remote, String name, ReceiverSettings settings,
+                RecipientPolicy policy, Router router) {
         this.settings = settings;
         this.policy = policy;
         this.router = router;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
-        InetSocketAddress remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
-        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : String.valueOf(socket.getRemoteSocketAddress());
+        this.in = new BufferedInputStream(in);
+        this.out = out;
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : name;
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
     }
 
