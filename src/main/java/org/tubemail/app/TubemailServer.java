@@ -10,6 +10,7 @@ import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
+import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.server.LmtpReceiver;
@@ -43,6 +44,7 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool) {
@@ -60,6 +62,7 @@ public final class TubemailServer {
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
+        Forwarders.Forwarding forwarding = null;
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
@@ -67,6 +70,10 @@ public final class TubemailServer {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
                 context.handlers().add(HandlerFactory.create(name, context));
+            }
+            forwarding = Forwarders.create(s);
+            if (forwarding != null) {
+                context.handlers().addAll(forwarding.routes());
             }
             String bootClass = s.string("boot.class", "");
             if (!bootClass.isEmpty()) {
@@ -80,6 +87,7 @@ public final class TubemailServer {
             MessageQueue spool = openSpool(s);
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
+            server.forwarder = forwarding == null ? null : forwarding.forwarder();
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -98,9 +106,15 @@ public final class TubemailServer {
             return server;
         } catch (HandlerDefinitionException e) {
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw e;
         }
     }
@@ -194,6 +208,9 @@ public final class TubemailServer {
             } catch (Exception e) {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
+        }
+        if (forwarder != null) {
+            forwarder.close();
         }
         if (relay instanceof AutoCloseable c) {
             try {
