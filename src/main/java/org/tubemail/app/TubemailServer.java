@@ -98,6 +98,7 @@ public final class TubemailServer {
                 server.receivers.add(new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                         s.string("receiver.lmtp.socket.group", ""), receiving, router));
             }
+            server.receivers.addAll(ImapMailboxes.create(s, router));
             String queuePath = s.string("receiver.queue.path", "");
             if (!queuePath.isEmpty()) {
                 server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,

@@ -2,10 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
-import org.tubemail.mail.MailParseException;
-import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
@@ -308,20 +305,7 @@ public final class SpoolProcessor {
 
     private void route(byte[] queued) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
-        Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
-        if (envelope.isEmpty()) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
-                    "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
-            return;
-        }
-        MailRequest request;
-        try {
-            request = MailRequest.parse(envelope.get(), u.message());
-        } catch (MailParseException e) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
-            return;
-        }
-        router.deliver(request);
+        HeaderRouting.route(router, u.envelope().or(() -> HeaderEnvelope.of(u.message())), u.message(), "queued message");
     }
 
     private boolean pause(Duration d) {
