@@ -58,11 +58,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * routed flag ({@link ImapMailbox.After#FLAG}) and those routed but not yet moved (recorded by
  * Message-ID, or a hash of the content), so nothing is lost and nothing repeated.
  *
- * <p>Watching: IDLE through Angus Mail's {@link IdleManager} on plain connections (socket channels);
- * on TLS connections, whose sockets have no channel, a blocking IDLE on the receiver's own thread,
- * broken every {@code pollInterval} to check the connection; polling every {@code pollInterval}
- * when the server has no IDLE or {@code idle} is off. A dropped connection or a restarted server is
- * reconnected with a backoff from 1 s doubling to 60 s.
+ * <p>Watching: IDLE through Angus Mail's {@link IdleManager}, which watches socket channels, so
+ * on plain connections (and STARTTLS is not one: Angus's TLS sockets have no channel); polling every
+ * {@code pollInterval} on TLS connections, when the server has no IDLE, or when {@code idle} is
+ * off. With IDLE the connection is still checked every {@code pollInterval}. A dropped connection
+ * or a restarted server is reconnected with a backoff from 1 s doubling to 60 s.
  */
 public final class ImapReceiver implements Receiver {
 
@@ -82,7 +82,6 @@ public final class ImapReceiver implements Receiver {
     private volatile Store store;
     private volatile IMAPFolder folder;
     private ExecutorService idleExecutor;
-    private java.util.concurrent.ScheduledExecutorService idleBreaker;
     private IdleManager idleManager;
     private Thread thread;
     private ImapProgressLog journal;
@@ -104,10 +103,9 @@ public final class ImapReceiver implements Receiver {
         String p = m.security() == ImapMailbox.Security.TLS ? "mail.imaps." : "mail.imap.";
         Properties props = new Properties();
         props.setProperty(p + "connectiontimeout", Long.toString(m.timeout().toMillis()));
-        // reads wait through an IDLE that is broken every pollInterval
-        props.setProperty(p + "timeout", Long.toString(m.timeout().plus(m.pollInterval()).toMillis()));
+        props.setProperty(p + "timeout", Long.toString(m.timeout().toMillis()));
         props.setProperty(p + "peek", "true");
-        props.setProperty(p + "usesocketchannels", Boolean.toString(m.security() == ImapMailbox.Security.NONE));
+        props.setProperty(p + "usesocketchannels", Boolean.toString(m.security() == ImapMailbox.Security.NONE)); // for IdleManager
         if (m.security() == ImapMailbox.Security.STARTTLS) {
             props.setProperty(p + "starttls.enable", "true");
             props.setProperty(p + "starttls.required", "true");
@@ -132,11 +130,6 @@ public final class ImapReceiver implements Receiver {
         running = true;
         idleExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "imap-idle-" + mailbox.name());
-            t.setDaemon(true);
-            return t;
-        });
-        idleBreaker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "imap-idle-breaker-" + mailbox.name());
             t.setDaemon(true);
             return t;
         });
@@ -192,8 +185,8 @@ public final class ImapReceiver implements Receiver {
 
     private void watch() throws MessagingException {
         IMAPFolder f = folder;
-        boolean idle = mailbox.idle() && ((IMAPStore) store).hasCapability("IDLE");
-        boolean channels = idle && mailbox.security() == ImapMailbox.Security.NONE;
+        // IdleManager watches socket channels; TLS sockets have none, so TLS connections poll
+        boolean channels = mailbox.idle() && ((IMAPStore) store).hasCapability("IDLE") && mailbox.security() == ImapMailbox.Security.NONE;
         if (channels && idleManager == null) {
             try {
                 idleManager = new IdleManager(session, idleExecutor);
@@ -219,31 +212,10 @@ public final class ImapReceiver implements Receiver {
                 idleManager.watch(f);
                 await(mailbox.pollInterval());
                 f.getMessageCount(); // ends the IDLE; throws when the connection is gone
-            } else if (idle) {
-                idleBlocking(f);
             } else {
                 await(mailbox.pollInterval());
                 f.getMessageCount(); // polls (a NOOP brings news of new mail)
             }
-        }
-    }
-
-    /** IDLE on this thread until news or {@code pollInterval}; a timer ends it with a NOOP. */
-    private void idleBlocking(IMAPFolder f) throws MessagingException {
-        java.util.concurrent.ScheduledFuture<?> breaker = idleBreaker.schedule(() -> {
-            try {
-                f.doCommand(p -> {
-                    p.simpleCommand("NOOP", null);
-                    return null;
-                });
-            } catch (MessagingException e) {
-                LOG.debug("{}: NOOP to end IDLE failed: {}", mailbox, e.getMessage());
-            }
-        }, mailbox.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            f.idle(true);
-        } finally {
-            breaker.cancel(false);
         }
     }
 
@@ -528,7 +500,6 @@ public final class ImapReceiver implements Receiver {
         }
         if (idleExecutor != null) {
             idleExecutor.shutdownNow();
-            idleBreaker.shutdownNow();
         }
         if (journal != null && (thread == null || !thread.isAlive())) {
             journal.close();
