@@ -22,11 +22,11 @@ import java.util.Map;
  */
 final class LmtpSubmitter implements AutoCloseable {
 
-    private final AutoCloseable connection;
+    private final java.io.Closeable connection;
     private final BufferedReader in;
     private final OutputStream out;
 
-    private LmtpSubmitter(AutoCloseable connection, java.io.InputStream in, OutputStream out) {
+    private LmtpSubmitter(java.io.Closeable connection, java.io.InputStream in, OutputStream out) {
         this.connection = connection;
         this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.out = out;
@@ -144,7 +144,7 @@ final class LmtpSubmitter implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         connection.close();
     }
 }

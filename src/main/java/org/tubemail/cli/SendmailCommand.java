@@ -205,7 +205,7 @@ final class SendmailCommand implements Callable<Integer> {
                 ? LmtpSubmitter.tcp(s.string("receiver.lmtp.host", s.string("receiver.smtp.host", "127.0.0.1")), s.port("receiver.lmtp.port", 0))
                 : LmtpSubmitter.unix(s.path("receiver.lmtp.socket", ""))) {
             replies = c.send(raw, sender, rcpts);
-        } catch (Exception e) {
+        } catch (IOException e) {
             err.println("sendmail: LMTP submission failed (is the server running?): " + e.getMessage());
             return EX_TEMPFAIL;
         }

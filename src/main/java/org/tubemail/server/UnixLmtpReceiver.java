@@ -97,7 +97,8 @@ public final class UnixLmtpReceiver implements Receiver {
             return;
         }
         boolean alive;
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
             alive = true;
         } catch (IOException e) {
             alive = false;
