@@ -57,6 +57,21 @@ public final class TestKit {
         return router().deliver(request);
     }
 
+    /** A conversation of {@code address} with the handlers: see {@link Conversation}. */
+    public Conversation conversation(String address) {
+        router(); // fails early without a router
+        return new Conversation(this, address);
+    }
+
+    /**
+     * Forgets every message relayed and every message in the undeliverable queue, after Salmon's
+     * {@code clear_queue()}: a test can then look only at what happens next.
+     */
+    public void clearQueue() {
+        relay.clear();
+        undeliverable.clear();
+    }
+
     /** The relay handlers should send through. */
     public CapturingRelay relay() {
         return relay;
