@@ -63,8 +63,7 @@ public final class TubemailServer {
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
-        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
-        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        routingSettings(s, builder);
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
@@ -107,7 +106,13 @@ public final class TubemailServer {
         }
     }
 
-    private static void runBoot(Settings s, String bootClass, BootContext context) {
+    /** Applies the capture defaults ({@code route.default.NAME}) and the handler time limit. */
+    static void routingSettings(Settings s, Router.Builder builder) {
+        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+    }
+
+    static void runBoot(Settings s, String bootClass, BootContext context) {
         try {
             Object hook = Class.forName(bootClass).getConstructor().newInstance();
             if (!(hook instanceof Boot boot)) {
@@ -234,7 +239,7 @@ public final class TubemailServer {
     }
 
     /** The wiring state shared with handlers and the boot hook. */
-    private static final class Context implements BootContext {
+    static final class Context implements BootContext {
         private final Settings settings;
         private final Path dataDir;
         private final String host;
