@@ -148,6 +148,13 @@ class CliWhileRunningTest {
         assertEquals(0, run("queue", "undeliverable", "show", undeliverableKey), said());
         assertTrue(out.contains("Subject: doomed"), said());
         await("the echo reply", () -> run("queue", "outbox", "count") == 0 && out.trim().equals("1"));
+        org.tubemail.queue.MaildirQueue toBlast = new org.tubemail.queue.MaildirQueue(home.resolve("blast"));
+        toBlast.push(org.tubemail.queue.EnvelopeHeaders.wrap(org.tubemail.mail.Envelope.of("ann@example.org", "echo@localhost"), "",
+                "From: <ann@example.org>\r\nSubject: blasted\r\n\r\nhi\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(0, run("blast", home.resolve("blast").toString(), "--port", String.valueOf(port)), said());
+        await("the reply to the blasted message", () -> run("queue", "outbox", "count") == 0 && out.trim().equals("2"));
+        assertEquals(1, run("start"), said());
+        assertTrue(err.contains("already running (pid " + pid), said());
 
         Files.createDirectories(home.resolve("run/data"));
         Files.createFile(home.resolve("run/data/release"));
