@@ -65,6 +65,15 @@ public final class Inspection implements AutoCloseable {
         });
         context.storage(states(s, runningPid, notes));
         context.confirmations(new MemoryConfirmationStore());
+        try {
+            return assemble(s, context, notes, scratch);
+        } catch (RuntimeException e) {
+            cleanUp(context, scratch, context.handlers());
+            throw e;
+        }
+    }
+
+    private static Inspection assemble(Settings s, TubemailServer.Context context, List<String> notes, Path scratch) {
         Router.Builder builder = context.router();
         TubemailServer.routingSettings(s, builder);
         builder.undeliverable(new MemoryQueue());
@@ -83,15 +92,12 @@ public final class Inspection implements AutoCloseable {
                 notes.add("handlers added by boot.class " + bootClass + " may be missing: " + e.getMessage());
             }
         }
-        Inspection inspection;
         try {
-            inspection = new Inspection(builder.storage(context.storage()).handlers(context.handlers().toArray()).build(),
+            return new Inspection(builder.storage(context.storage()).handlers(context.handlers().toArray()).build(),
                     notes, context, scratch);
         } catch (HandlerDefinitionException e) {
-            cleanUp(context, scratch, context.handlers());
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         }
-        return inspection;
     }
 
     /** The configured storage when it can be read now, else memory (every key in START) with a note. */

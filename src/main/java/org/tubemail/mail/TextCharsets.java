@@ -31,15 +31,14 @@ final class TextCharsets {
      * text declares no charset).
      */
     static Decoded decode(byte[] bytes, String declared) {
-        if (isAscii(bytes)) {
-            return new Decoded(new String(bytes, StandardCharsets.US_ASCII), Optional.empty());
-        }
         Optional<Charset> named = known(declared);
-        if (named.isPresent()) {
+        if (named.isPresent()) { // first, as 7-bit charsets (ISO-2022-JP, UTF-7) are not ASCII
             Optional<String> text = strict(bytes, named.get());
             if (text.isPresent()) {
                 return new Decoded(text.get(), Optional.empty());
             }
+        } else if (isAscii(bytes)) {
+            return new Decoded(new String(bytes, StandardCharsets.US_ASCII), Optional.empty());
         }
         Charset used = guess(bytes);
         String what = declared == null || declared.isBlank() ? "no charset declared"

@@ -78,6 +78,13 @@ class HeaderDecodingTest {
     }
 
     @Test
+    void sevenBitCharsetsAreDecodedInTheirCharset() {
+        byte[] iso2022 = "日本語の件名".getBytes(Charset.forName("ISO-2022-JP"));
+        assertEquals("日本語の件名", message("Subject: =?ISO-2022-JP?B?" + java.util.Base64.getEncoder().encodeToString(iso2022)
+                + "?=\r\n").subject());
+    }
+
+    @Test
     void anUnknownCharsetIsDetected() {
         byte[] japanese = "日本語のメールです".getBytes(Charset.forName("Shift_JIS"));
         String word = "=?x-unknown?B?" + java.util.Base64.getEncoder().encodeToString(japanese) + "?=";
