@@ -6,7 +6,8 @@
 # Usage: bench/soak.sh [--quick]      30 minutes by default, 2 minutes with --quick
 # Environment: SOAK_SECONDS (run length; overrides --quick), SOAK_RATE (messages/s; default half of
 #              the rate measured in a 20 s calibration run), SOAK_SAMPLE (seconds between samples,
-#              default 5), SOAK_SKIP_BUILD=1 (use the jars already built), BENCH_NOTE.
+#              default 5), SOAK_SKIP_BUILD=1 (use the jars already built), SOAK_CP (the server's class
+#              path, default the bench jar; e.g. ../target/classes:target/benchmarks.jar), BENCH_NOTE.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +40,7 @@ RESTARTS=0
 start_server() {
     RESTARTS=$((RESTARTS + 1))
     java -Xmx256m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/gc-$RESTARTS.log":uptime \
-        -cp "$JAR" org.tubemail.bench.SoakServer "$PORT" "$HOME_DIR" >> "$OUT/server.log" 2>&1 &
+        -cp "${SOAK_CP:-$JAR}" org.tubemail.bench.SoakServer "$PORT" "$HOME_DIR" >> "$OUT/server.log" 2>&1 &
     SERVER=$!
     PIDS+=("$SERVER")
     for _ in $(seq 1 240); do

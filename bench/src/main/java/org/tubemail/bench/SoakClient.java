@@ -54,6 +54,16 @@ public final class SoakClient {
         long seconds = Long.parseLong(Ports.arg(args, 2, "SECONDS"));
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(Path.of(Ports.arg(args, 3, "ACCEPTED_LOG"))))) {
             SoakClient c = new SoakClient(port, rate, seconds, log);
+            Thread flusher = new Thread(() -> {
+                while (true) {
+                    LockSupport.parkNanos(1_000_000_000L);
+                    synchronized (log) {
+                        log.flush(); // the run samples the log's length as "accepted so far"
+                    }
+                }
+            }, "soak-flush");
+            flusher.setDaemon(true);
+            flusher.start();
             List<Thread> threads = new ArrayList<>();
             int sessions = rate == 0 ? 16 : 48; // at a fixed rate, slow clients must not hold up the others
             for (int i = 0; i < sessions; i++) {
