@@ -31,6 +31,35 @@ public final class Addresses {
     }
 
     /**
+     * The form used for case-insensitive routing: stripped and {@linkplain #lowerCase lower-cased},
+     * so {@code ECHO@LocalHost} becomes {@code echo@localhost}.
+     */
+    public static String folded(String address) {
+        return lowerCase(strip(address));
+    }
+
+    /**
+     * Folds case one character at a time (upper, then lower case: {@code ς}, {@code σ} and
+     * {@code Σ} all become {@code σ}; no locale, no context, unlike {@link String#toLowerCase}), so
+     * that text found in an address stays a substring of it once both are folded.
+     */
+    public static String lowerCase(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int lower = Character.toLowerCase(Character.toUpperCase(cp));
+            if (lower != cp && b == null) {
+                b = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (b != null) {
+                b.appendCodePoint(lower);
+            }
+            i += Character.charCount(cp);
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /**
      * The form used as a default state key: stripped and wholly lower case, so that
      * {@code Bob@Example.com} and {@code bob@example.com} share one state.
      */

@@ -58,7 +58,7 @@ public final class Router {
         List<StateMethod> methods = new ArrayList<>();
         List<List<String>> literals = new ArrayList<>();
         for (Object h : b.handlers) {
-            HandlerModule m = HandlerModule.load(h, b.defaults);
+            HandlerModule m = HandlerModule.load(h, b.defaults, b.exactCase);
             for (HandlerModule other : loaded) {
                 if (other.name().equals(m.name())) {
                     throw new HandlerDefinitionException(h.getClass().getName() + ": module name '" + m.name()
@@ -84,10 +84,13 @@ public final class Router {
     private record Match(StateMethod method, Map<String, String> captures) {
     }
 
+    /** The state methods whose routes match {@code address} (as written), with their captures. */
     private List<Match> match(String address) {
+        String routed = Addresses.forRouting(address);
+        String folded = Addresses.folded(address);
         List<Match> out = new ArrayList<>();
-        for (StateMethod m : index.candidates(address)) {
-            Map<String, String> caps = m.route().match(address);
+        for (StateMethod m : index.candidates(folded)) {
+            Map<String, String> caps = m.route().match(routed, folded);
             if (caps != null) {
                 out.add(new Match(m, caps));
             }
@@ -97,7 +100,7 @@ public final class Router {
 
     /** Whether any route matches {@code address}: receivers refuse other recipients at {@code RCPT}. */
     public boolean accepts(String address) {
-        return !match(Addresses.forRouting(address)).isEmpty();
+        return !match(address).isEmpty();
     }
 
     /**
@@ -117,10 +120,9 @@ public final class Router {
     }
 
     private RecipientResult deliverTo(MailRequest request) {
-        String address = Addresses.forRouting(request.to());
-        List<Match> matches = match(address);
+        List<Match> matches = match(request.to());
         if (matches.isEmpty()) {
-            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + address + ">");
+            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + request.to() + ">");
         }
         Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
         for (Match m : matches) {
@@ -267,7 +269,7 @@ public final class Router {
      * of them would run in the current states. Nothing is run or changed.
      */
     public List<RouteCheck> explain(String address, String sender) {
-        String routed = Addresses.forRouting(address);
+        String routed = Addresses.strip(address);
         MailRequest probe = MailRequest.parse(Envelope.of(sender, routed),
                 ("From: <" + sender + ">\r\nTo: <" + routed + ">\r\nSubject: probe\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         List<RouteCheck> out = new ArrayList<>();
@@ -307,6 +309,7 @@ public final class Router {
         private MessageQueue undeliverable = new MemoryQueue();
         private String errorState = StateStorage.ERROR;
         private java.time.Duration handlerTimeout;
+        private boolean exactCase;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
 
@@ -338,6 +341,16 @@ public final class Router {
          */
         public Builder handlerTimeout(java.time.Duration limit) {
             this.handlerTimeout = limit;
+            return this;
+        }
+
+        /**
+         * Whether every route matches its local part exactly (RFC 5321 lets the local part be
+         * case-sensitive). Off by default: addresses match in any case and captures arrive in
+         * lower case; {@link Route#exactCase()} opts in one route.
+         */
+        public Builder exactCase(boolean exact) {
+            this.exactCase = exact;
             return this;
         }
 

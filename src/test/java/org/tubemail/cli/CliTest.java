@@ -46,6 +46,9 @@ class CliTest {
         assertTrue(out.toString().contains("echo@(host)") && out.toString().contains("EchoHandler.echo"), out.toString());
         assertEquals(0, run("routes", "echo@localhost", "--sender", "bob@example.org"));
         assertTrue(out.toString().contains("RUNS"), out.toString());
+        assertEquals(0, run("routes", "ECHO@LocalHost", "--sender", "bob@example.org"));
+        assertTrue(out.toString().contains("EchoHandler.echo") && out.toString().lines().filter(l -> l.contains("RUNS")).count() == 2,
+                "an address typed in capitals reaches the same method: " + out);
         assertEquals(1, run("routes", "nobody@localhost"));
         assertTrue(out.toString().contains("no route matches <nobody@localhost>"), out.toString());
     }

@@ -77,6 +77,22 @@ class LmtpReceiverTest {
     }
 
     @Test
+    void recipientsMatchInAnyCase() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.cmd("LHLO mta.example.org");
+            assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<s@example.org>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<OK-1@EXAMPLE.COM>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<Ok-2@example.com>"));
+            assertTrue(c.cmd("DATA").startsWith("354"));
+            c.send("Subject: hi\r\n\r\nmixed\r\n.\r\n");
+            assertEquals("250 2.0.0 <OK-1@EXAMPLE.COM> delivered", c.reply());
+            assertEquals("250 2.0.0 <Ok-2@example.com> delivered", c.reply());
+        }
+        assertEquals(List.of("OK-1@EXAMPLE.COM|mixed", "Ok-2@example.com|mixed"), handlers.seen);
+    }
+
+    @Test
     void commandsOutOfOrderAndLimits() throws Exception {
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             c.reply();

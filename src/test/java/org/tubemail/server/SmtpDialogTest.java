@@ -264,6 +264,27 @@ class SmtpDialogTest {
         assertEquals(List.of("local@example.com"), dialog.recipients(), "the source route is dropped");
     }
 
+    /** Routes one literal address. */
+    public static class Echo {
+        @Stateless
+        @Route("echo@(host)")
+        public void echo(MailRequest msg) {
+        }
+    }
+
+    @Test
+    void recipientsMatchRoutesInAnyCaseAndKeepTheirSpelling() {
+        Router router = Router.builder().defaultCapture("host", "example\\.com").handlers(new Echo()).build();
+        ReceiverSettings settings = new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), MAX_BYTES, MAX_RECIPIENTS,
+                Duration.ofSeconds(60), 20, 2);
+        dialog = new SmtpDialog("mx.test", settings, new RecipientPolicy(settings.acceptedDomains(), router));
+        mailFrom("a@example.org");
+        assertReply("250 2.1.5", "RCPT TO:<ECHO@example.com>");
+        assertReply("250 2.1.5", "RCPT TO:<Echo@Example.COM>");
+        assertReply("550 5.1.1", "RCPT TO:<echo2@example.com>");
+        assertEquals(List.of("ECHO@example.com", "Echo@Example.COM"), dialog.recipients(), "the addresses as written");
+    }
+
     // ---- RSET, QUIT, verbs ----
 
     @Test
