@@ -77,7 +77,9 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+            SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                    ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, dataReply);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {

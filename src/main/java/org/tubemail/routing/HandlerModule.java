@@ -165,6 +165,11 @@ public final class HandlerModule {
         return Addresses.forStateKey(request.from());
     }
 
+    /** Whether its state key is the sender (the default), rather than its own {@link StateKeyed} key. */
+    boolean keysBySender() {
+        return !(instance instanceof StateKeyed);
+    }
+
     /** The module's name: part of every state key it stores. */
     public String name() {
         return name;

@@ -26,7 +26,9 @@ import java.util.Locale;
  * One LMTP conversation. Replies: {@code 500}/{@code 501}/{@code 503} for unknown, malformed and
  * out-of-order commands; {@code RCPT} checks as in SMTP ({@link RecipientPolicy}); after
  * {@code DATA}, per recipient: handled {@code 250 2.0.0}, no method for its state {@code 550 5.1.1},
- * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), and {@code 451 4.3.0}
+ * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), a handler's
+ * {@link org.tubemail.routing.SmtpReject} its own code and text (not kept: the MTA tells the
+ * sender or tries again), and {@code 451 4.3.0}
  * for all when the message could not be routed at all, e.g. state storage away (the MTA keeps
  * it and tries again).
  */
@@ -176,7 +178,7 @@ final class LmtpSession {
         Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients);
         DeliveryReport report;
         try {
-            report = router.deliver(MailRequest.parse(envelope, raw));
+            report = router.deliver(MailRequest.parse(envelope, raw), Router.Rejects.REPLY_EACH);
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope, e.getMessage(), raw));
             allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
@@ -191,6 +193,8 @@ final class LmtpSession {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
                 case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
                 case FAILED -> "554 5.3.0 <" + r.recipient() + "> handler failed; kept for the administrator";
+                case REJECTED -> r.rejection().code() + " " + r.rejection().status() + " <" + r.recipient() + "> "
+                        + r.rejection().text();
             });
         }
     }

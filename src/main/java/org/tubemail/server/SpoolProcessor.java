@@ -8,6 +8,7 @@ import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.DeliveryReport;
 import org.tubemail.routing.Router;
 
 import java.time.Duration;
@@ -170,35 +171,57 @@ public final class SpoolProcessor {
      * Routes the message under {@code key} in the calling thread, if it is still waiting and fewer
      * than {@code workers} messages are being routed; otherwise leaves it to the workers. When
      * routing fails outside the handlers, a worker takes the message over and retries it, so the
-     * caller never waits for an outage to end.
+     * caller never waits for an outage to end. Rejected copies are kept ({@link Router.Rejects#KEEP}).
      */
     public void routeNow(String key) {
-        if (!running || !slots.tryAcquire()) {
+        routeNow(key, Router.Rejects.KEEP);
+    }
+
+    /**
+     * Routes the message under {@code key} as {@link #routeNow(String)} does, treating handlers'
+     * rejections as {@code rejects} says. A caller that passes rejections on to the sender (any
+     * mode but {@code KEEP}) waits for a routing slot rather than leaving the message to the workers.
+     *
+     * @return what routing did, or empty when this call did not route the message (the workers will,
+     *         keeping every rejected copy) or it could not be read as a message (it is then kept as undeliverable)
+     */
+    public Optional<DeliveryReport> routeNow(String key, Router.Rejects rejects) {
+        if (!running || !(rejects == Router.Rejects.KEEP ? slots.tryAcquire() : awaitSlot())) {
             wake();
-            return;
+            return Optional.empty();
         }
         try {
             Optional<MessageQueue.QueuedMessage> claimed = queue.claim(key);
             if (claimed.isEmpty()) {
-                return; // a worker was quicker
+                return Optional.empty(); // a worker was quicker
             }
             MessageQueue.QueuedMessage m = claimed.get();
             busy.incrementAndGet();
             try {
-                routeThenRemove(m);
+                return Optional.ofNullable(routeThenRemove(m, rejects));
             } catch (RuntimeException e) {
                 LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
                 handedOver.add(m);
                 wake();
-                return;
+                return Optional.empty();
             } finally {
                 busy.decrementAndGet();
             }
         } catch (RuntimeException e) {
             LOG.error("{}: cannot claim message {} ({}); the workers will find it", name, key, e.getMessage());
             wake();
+            return Optional.empty();
         } finally {
             slots.release();
+        }
+    }
+
+    private boolean awaitSlot() {
+        try {
+            return slots.tryAcquire(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -279,7 +302,7 @@ public final class SpoolProcessor {
         Duration backoff = Duration.ofMillis(500);
         while (true) {
             try {
-                routeThenRemove(m);
+                routeThenRemove(m, Router.Rejects.KEEP);
                 return;
             } catch (RuntimeException e) {
                 LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
@@ -292,11 +315,16 @@ public final class SpoolProcessor {
         }
     }
 
-    /** Routes the message, and removes it once the state storage has its changes durable. */
-    private void routeThenRemove(MessageQueue.QueuedMessage m) {
+    /**
+     * Routes the message, and removes it once the state storage has its changes durable.
+     *
+     * @return the report, or {@code null} when the message was kept as undeliverable unrouted
+     */
+    private DeliveryReport routeThenRemove(MessageQueue.QueuedMessage m, Router.Rejects rejects) {
         removing.incrementAndGet();
+        DeliveryReport[] report = new DeliveryReport[1];
         try {
-            router.storage().deferDurability(() -> route(m.message()), () -> {
+            router.storage().deferDurability(() -> report[0] = route(m.message(), rejects), () -> {
                 removeRouted(m.key());
                 removing.decrementAndGet();
             });
@@ -304,24 +332,25 @@ public final class SpoolProcessor {
             removing.decrementAndGet();
             throw e;
         }
+        return report[0];
     }
 
-    private void route(byte[] queued) {
+    private DeliveryReport route(byte[] queued, Router.Rejects rejects) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
                     "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
-            return;
+            return null;
         }
         MailRequest request;
         try {
             request = MailRequest.parse(envelope.get(), u.message());
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
-            return;
+            return null;
         }
-        router.deliver(request);
+        return router.deliver(request, rejects);
     }
 
     private boolean pause(Duration d) {

@@ -7,6 +7,7 @@ import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
+import org.tubemail.routing.SmtpReject;
 import org.tubemail.routing.Stateless;
 
 import java.time.Duration;
@@ -28,6 +29,12 @@ class LmtpReceiverTest {
         @Route("ok-(n)@(host)")
         public void ok(MailRequest msg) {
             seen.add(msg.to() + "|" + msg.text().trim());
+        }
+
+        @Stateless
+        @Route("members-only@(host)")
+        public void membersOnly() {
+            throw new SmtpReject(550, "5.7.1", "not a member of this list");
         }
 
         @Stateless
@@ -74,6 +81,25 @@ class LmtpReceiverTest {
         }
         assertEquals(List.of("ok-1@example.com|.dotted line", "ok-2@example.com|.dotted line"), handlers.seen);
         assertEquals(1, undeliverable.count(), "the failed recipient's copy is kept");
+    }
+
+    @Test
+    void aHandlerRejectionIsThatRecipientsReplyAndTheOthersGetTheirOwn() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.cmd("LHLO mta.example.org");
+            c.cmd("MAIL FROM:<s@example.org>");
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<ok-1@example.com>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<members-only@example.com>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<ok-2@example.com>"));
+            assertTrue(c.cmd("DATA").startsWith("354"));
+            c.send("Subject: hi\r\n\r\npost\r\n.\r\n");
+            assertEquals("250 2.0.0 <ok-1@example.com> delivered", c.reply());
+            assertEquals("550 5.7.1 <members-only@example.com> not a member of this list", c.reply());
+            assertEquals("250 2.0.0 <ok-2@example.com> delivered", c.reply());
+        }
+        assertEquals(2, handlers.seen.size());
+        assertEquals(0, undeliverable.count(), "the MTA tells the sender; no copy is kept");
     }
 
     @Test
