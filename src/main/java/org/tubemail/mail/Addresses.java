@@ -67,6 +67,20 @@ public final class Addresses {
         return strip(address).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Whether {@code c} must never be written into a header line raw: a C0 or C1 control character
+     * (including CR, LF, TAB and U+0085 NEXT LINE), DEL, or the Unicode line and paragraph
+     * separators U+2028 and U+2029, which some readers take for line breaks.
+     */
+    public static boolean breaksLines(int c) {
+        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
+    }
+
+    /** Whether {@code s} holds a character that {@link #breaksLines} refuses. */
+    public static boolean hasLineBreaking(String s) {
+        return s.chars().anyMatch(Addresses::breaksLines);
+    }
+
     /** The domain part (after the last {@code @}), lower case; {@code ""} when there is none. */
     public static String domain(String address) {
         String a = strip(address);

@@ -18,10 +18,17 @@ import java.util.Locale;
  */
 final class SmtpDialog {
 
+    /**
+     * The reply to a command line ended by a bare LF, which is refused rather than guessed at (as
+     * Postfix's {@code smtpd_forbid_bare_newline=yes}): every line must end with CRLF.
+     */
+    static final String BARE_LF = "500 5.5.2 Command line ended by a bare LF: end every line with CRLF";
+
     private final String host;
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
     private String helo;
+    private boolean extended;
     private String from;
     private final List<String> recipients = new ArrayList<>();
     private boolean data;
@@ -74,6 +81,7 @@ final class SmtpDialog {
             return "501 5.5.4 " + (extended ? "EHLO" : "HELO") + " needs a host name";
         }
         helo = arg;
+        this.extended = extended;
         reset();
         if (!extended) {
             return "250 " + host;
@@ -167,6 +175,14 @@ final class SmtpDialog {
     /** The name the client gave in {@code HELO}/{@code EHLO}. */
     String helo() {
         return helo;
+    }
+
+    /**
+     * The protocol word of the {@code Received:} line (RFC 3848), decided here only: {@code SMTP}
+     * after {@code HELO}, {@code ESMTP} after {@code EHLO}.
+     */
+    String traceProtocol() {
+        return extended ? "ESMTP" : "SMTP";
     }
 
     /** The transaction's sender ({@code ""} for the null sender). */

@@ -103,6 +103,21 @@ class LmtpReceiverTest {
     }
 
     @Test
+    void brokenPathsAndBareLfLinesAreRefused() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.send("LHLO mta.example.org\n");
+            assertTrue(c.reply().startsWith("500 5.5.2 Command line ended by a bare LF"));
+            c.cmd("LHLO mta.example.org");
+            assertTrue(c.cmd("MAIL FROM:not-an-address-<<").startsWith("501 5.1.7"));
+            assertTrue(c.cmd("MAIL FROM:<a\u2028b@example.org>").startsWith("501 5.1.7"));
+            assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<jöse@example.org>"));
+            assertTrue(c.cmd("RCPT TO:<ok-1@b@example.com>").startsWith("501 5.1.3"));
+            assertTrue(c.cmd("RCPT TO:<ok\u0085@example.com>").startsWith("501 5.1.3"));
+        }
+    }
+
+    @Test
     void recipientsMatchInAnyCase() throws Exception {
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             c.reply();
@@ -128,7 +143,8 @@ class LmtpReceiverTest {
             c.cmd("LHLO mta");
             assertTrue(c.cmd("RCPT TO:<ok-1@example.com>").startsWith("503"), "RCPT before MAIL");
             assertTrue(c.cmd("DATA").startsWith("503"), "DATA before MAIL");
-            assertTrue(c.cmd("MAIL FROM:s@example.org").startsWith("501"));
+            assertTrue(c.cmd("MAIL FROM:<s@example.org").startsWith("501"));
+            assertTrue(c.cmd("MAIL FROM:a@b@example.org").startsWith("501"));
             assertTrue(c.cmd("FROB").startsWith("500"));
             c.cmd("MAIL FROM:<>");
             c.cmd("RCPT TO:<ok-1@example.com>");

@@ -375,6 +375,59 @@ class SmtpDialogTest {
         assertNull(dialog.from());
     }
 
+    @Test
+    void brokenPathsAre501() {
+        assertReply("250", "EHLO client");
+        for (String bad : List.of("not-an-address-<<", "<a@b@localhost>", "<a..b@example.org>", "<.a@example.org>",
+                "<a.@example.org>", "<a b@example.org>", "<a@-example.org>", "<a@example-.org>", "<a@example..org>", "<a@>",
+                "<@example.org>", "<a@example.org>junk", "<a(comment)@example.org>", "<a@[192.0.2.1>", "<@a.org:>",
+                "<@a.org,b.org:u@example.org>", "a@b@localhost SIZE=10")) {
+            assertReply("501 5.1.7", "MAIL FROM:" + bad);
+        }
+        assertNull(dialog.from());
+        assertReply("250 2.1.0", "MAIL FROM:<a@example.org>");
+        assertReply("501 5.1.3", "RCPT TO:<a@b@example.com>");
+        assertReply("501 5.1.3", "RCPT TO:<b..c@example.com>");
+        assertReply("501 5.1.3", "RCPT TO:not-an-address-<<");
+        assertEquals(List.of(), dialog.recipients());
+    }
+
+    @Test
+    void wellFormedPathsOfEveryKindAreAccepted() {
+        assertReply("250", "EHLO client");
+        for (String good : List.of("<a.b+tag@example.org>", "<\"a@b\"@example.org>", "<\"a\\\\b\"@example.org>", "<user@[192.0.2.1]>",
+                "<u@[IPv6:2001:db8::1]>", "<jöse@exämple.org>", "<o'brien!x#y$z%w&v*u=t?s^r`q{p|o}n~m/l@mail_host.example.org>",
+                "<@a.org,@b.org:u@example.org>", "bare@example.org")) {
+            assertReply("250 2.1.0", "MAIL FROM:" + good);
+            assertReply("250", "RSET");
+        }
+    }
+
+    @Test
+    void lineSeparatorsInSmtputf8AddressesAreRefused() {
+        assertReply("250", "EHLO client");
+        for (String sep : List.of("\u0085", "\u2028", "\u2029", "\u009b", "\u0080")) {
+            assertReply("501 5.1.7", "MAIL FROM:<a" + sep + "b@example.org> SMTPUTF8");
+            assertReply("501 5.1.7", "MAIL FROM:<\"a" + sep + "b\"@example.org> SMTPUTF8");
+            assertReply("501 5.1.7", "MAIL FROM:<ab@exa" + sep + "mple.org> SMTPUTF8");
+        }
+        assertReply("250 2.1.0", "MAIL FROM:<jöse@example.org> SMTPUTF8");
+        for (String sep : List.of("\u0085", "\u2028", "\u2029")) {
+            assertReply("501 5.1.3", "RCPT TO:<b" + sep + "@example.com>");
+        }
+        assertEquals(List.of(), dialog.recipients());
+    }
+
+    @Test
+    void theTraceProtocolIsSmtpAfterHeloAndEsmtpAfterEhlo() {
+        assertReply("250", "HELO client");
+        assertEquals("SMTP", dialog.traceProtocol());
+        assertReply("250", "EHLO client");
+        assertEquals("ESMTP", dialog.traceProtocol());
+        assertReply("250", "HELO client");
+        assertEquals("SMTP", dialog.traceProtocol());
+    }
+
     // ---- SmtpPath ----
 
     @Test
