@@ -47,6 +47,7 @@ public final class SpoolProcessor {
     private final Router router;
     private final int workers;
     private final Duration pollInterval;
+    private final long maxMessageBytes;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -67,6 +68,15 @@ public final class SpoolProcessor {
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
+        this(name, queue, router, workers, pollInterval, Long.MAX_VALUE);
+    }
+
+    /**
+     * A processor that routes no message larger than {@code maxMessageBytes}: such a message goes to
+     * the undeliverable queue with the reason (for queues that other programs fill, whose sizes no
+     * receiver checked).
+     */
+    public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval, long maxMessageBytes) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
@@ -75,6 +85,7 @@ public final class SpoolProcessor {
         this.router = router;
         this.workers = workers;
         this.pollInterval = pollInterval;
+        this.maxMessageBytes = maxMessageBytes;
         this.slots = new Semaphore(workers);
     }
 
@@ -91,6 +102,55 @@ public final class SpoolProcessor {
             threads.add(t);
             t.start();
         }
+    }
+
+    /** What a {@link #drain} did. */
+    public record Drained(int routed, int failed) {
+    }
+
+    /**
+     * Routes every message waiting now, on up to {@code workers} threads, and returns once each is
+     * routed and removed (a one-shot run, e.g. from cron; not while {@link #start started}). First puts
+     * back messages a previous run claimed but did not finish. When routing fails outside the
+     * handlers (state storage away), it stops claiming: the failed message stays claimed and is
+     * routed by the next run, like every message not claimed yet.
+     *
+     * @param grace how long to wait for routed messages' state changes to become durable
+     */
+    public Drained drain(Duration grace) {
+        queue.recover();
+        AtomicInteger routed = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Thread> drainers = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> {
+                while (failed.get() == 0) {
+                    Optional<MessageQueue.QueuedMessage> m = queue.claim();
+                    if (m.isEmpty()) {
+                        return;
+                    }
+                    try {
+                        routeThenRemove(m.get(), Router.Rejects.KEEP);
+                        routed.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        LOG.error("{}: cannot route message {} ({}); it stays for the next run", name, m.get().key(), e.toString());
+                        failed.incrementAndGet();
+                    }
+                }
+            }, name + "-drain-" + (i + 1));
+            drainers.add(t);
+            t.start();
+        }
+        for (Thread t : drainers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        awaitRemovals(System.nanoTime() + grace.toNanos());
+        return new Drained(routed.get(), failed.get());
     }
 
     /** Tells idle workers a message is waiting. */
@@ -341,6 +401,13 @@ public final class SpoolProcessor {
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
                     "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
+            return null;
+        }
+        if (u.message().length > maxMessageBytes) {
+            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), "message of " + u.message().length
+                    + " bytes is larger than the limit of " + maxMessageBytes + " bytes; not routed", u.message()));
+            LOG.warn("{}: a message of {} bytes from <{}> is over the limit of {} bytes; kept as undeliverable, not routed", name,
+                    u.message().length, envelope.get().mailFrom(), maxMessageBytes);
             return null;
         }
         MailRequest request;

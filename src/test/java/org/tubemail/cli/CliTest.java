@@ -54,6 +54,20 @@ class CliTest {
     }
 
     @Test
+    void queueRunRoutesAMaildirOnceAndExits() throws Exception {
+        MaildirQueue incoming = new MaildirQueue(home.resolve("incoming"));
+        incoming.push(("Return-Path: <bob@example.org>\r\nDelivered-To: echo@localhost\r\nFrom: bob@example.org\r\n"
+                + "Subject: via cron\r\n\r\nhello\r\n").getBytes());
+        incoming.push(EnvelopeHeaders.wrap(Envelope.of("ann@example.org", "ECHO@localhost"), "", "Subject: too\r\n\r\nhi\r\n".getBytes()));
+        assertEquals(0, run("queue-run", "incoming"), err.toString());
+        assertTrue(out.toString().contains("routed 2 message(s) from " + home.resolve("incoming")), out.toString());
+        assertEquals(0, incoming.count());
+        assertEquals(2, new MaildirQueue(home.resolve("run/outbox")).count(), "the echo handler answered both");
+        assertEquals(1, run("queue-run", "nowhere"));
+        assertTrue(err.toString().contains("is not a maildir"), err.toString());
+    }
+
+    @Test
     void queueCountListShowClear() {
         MaildirQueue q = new MaildirQueue(home.resolve("run/undeliverable"));
         String key = q.push(EnvelopeHeaders.wrap(Envelope.of("bob@example.org", "x@localhost"), "no route matches <x@localhost>",
