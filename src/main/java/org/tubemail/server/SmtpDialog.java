@@ -12,9 +12,10 @@ import java.util.Locale;
  * limit, a declared {@code SIZE} checked against the size limit. The message text itself is read
  * by the connection once {@link #expectsData()} holds.
  *
- * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501}, out-of-order commands
- * {@code 503}, unsupported parameters {@code 555}, not-offered extensions ({@code STARTTLS},
- * {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502}.
+ * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501} (also a path that is not RFC
+ * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
+ * {@code 555}, not-offered extensions ({@code STARTTLS}, {@code AUTH}, {@code BDAT}, {@code EXPN})
+ * {@code 502}; the connection answers a line ended by a bare LF with {@link #BARE_LF}.
  */
 final class SmtpDialog {
 
