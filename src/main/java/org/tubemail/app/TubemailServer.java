@@ -6,6 +6,7 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -82,7 +83,7 @@ public final class TubemailServer {
             String queuePath = s.string("receiver.queue.path", "");
             QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, dataReply);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -139,7 +140,16 @@ public final class TubemailServer {
                 s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
     }
 
-    static ReceiverSettings receiverSettings(Settings s) {
+    /**
+     * The spool's low-space watermark, {@code receiver.min.free.bytes}: by default one and a half
+     * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
+     */
+    public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
+        return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
+    }
+
+    public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
             throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
@@ -225,6 +235,11 @@ public final class TubemailServer {
     /** The SMTP port in use. */
     public int smtpPort() {
         return smtp.port();
+    }
+
+    /** How many messages wait in the SMTP spool (being routed, or to be routed). */
+    public int spoolCount() {
+        return spool.count();
     }
 
     /** The router. */

@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
@@ -51,7 +52,7 @@ class SmtpDataReplyTest {
         Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(lists).build();
         spool = new MaildirQueue(dir.resolve("spool"));
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 100_000, 5,
-                Duration.ofSeconds(5), 10, 2), router, spool, mode);
+                Duration.ofSeconds(5), 10, 2), router, spool, FreeSpace.unlimited(), mode);
         receiver.start();
     }
 
