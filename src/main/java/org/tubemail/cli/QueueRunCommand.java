@@ -43,7 +43,7 @@ final class QueueRunCommand implements java.util.concurrent.Callable<Integer> {
         TubemailServer server = TubemailServer.configure(settings);
         try {
             SpoolProcessor.Drained d = TubemailServer.queueReceiver(settings, dir, server.router()).runOnce(Duration.ofSeconds(60));
-            out.println("routed " + d.routed() + " message(s) from " + dir
+            out.println("took " + d.routed() + " message(s) from " + dir + " (each routed, or kept in the undeliverable queue with the reason)"
                     + (d.failed() > 0 ? "; routing failed outside the handlers, the rest stays for the next run" : ""));
             return d.failed() > 0 ? 1 : 0;
         } finally {

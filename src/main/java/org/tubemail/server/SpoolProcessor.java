@@ -105,7 +105,12 @@ public final class SpoolProcessor {
         }
     }
 
-    /** What a {@link #drain} did. */
+    /**
+     * What a {@link #drain} did.
+     *
+     * @param routed messages done with: routed, or kept as undeliverable (no recipient, unreadable, too large)
+     * @param failed messages whose routing failed outside the handlers; they stay for the next run
+     */
     public record Drained(int routed, int failed) {
     }
 

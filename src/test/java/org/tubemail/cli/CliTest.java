@@ -60,7 +60,7 @@ class CliTest {
                 + "Subject: via cron\r\n\r\nhello\r\n").getBytes());
         incoming.push(EnvelopeHeaders.wrap(Envelope.of("ann@example.org", "ECHO@localhost"), "", "Subject: too\r\n\r\nhi\r\n".getBytes()));
         assertEquals(0, run("queue-run", "incoming"), err.toString());
-        assertTrue(out.toString().contains("routed 2 message(s) from " + home.resolve("incoming")), out.toString());
+        assertTrue(out.toString().contains("took 2 message(s) from " + home.resolve("incoming")), out.toString());
         assertEquals(0, incoming.count());
         assertEquals(2, new MaildirQueue(home.resolve("run/outbox")).count(), "the echo handler answered both");
         assertEquals(1, run("queue-run", "nowhere"));
