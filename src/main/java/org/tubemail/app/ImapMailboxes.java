@@ -25,7 +25,7 @@ final class ImapMailboxes {
     private ImapMailboxes() {
     }
 
-    static List<ImapReceiver> create(Settings s, Router router) {
+    static List<ImapReceiver> create(Settings s, Router router, long maxMessageBytes) {
         Set<String> names = new LinkedHashSet<>();
         s.withPrefix(PREFIX).keySet().forEach(k -> names.add(k.contains(".") ? k.substring(0, k.indexOf('.')) : k));
         List<ImapReceiver> out = new ArrayList<>();
@@ -57,7 +57,8 @@ final class ImapMailboxes {
                     s.seconds(k + "poll.seconds", Duration.ofSeconds(60), false),
                     s.choice(k + "idle", "true", "true", "false").equals("true"), s.string(k + "ssl.trust", ""),
                     s.seconds(k + "timeout.seconds", Duration.ofSeconds(30), false));
-            out.add(new ImapReceiver(mailbox, router, s.path("queue.imap.progress", "run/imap").resolve(name + ".progress")));
+            out.add(new ImapReceiver(mailbox, router, s.path("queue.imap.progress", "run/imap").resolve(name + ".progress"),
+                    maxMessageBytes));
         }
         return out;
     }

@@ -74,6 +74,7 @@ public final class ImapReceiver implements Receiver {
     private final ImapMailbox mailbox;
     private final Router router;
     private final Path progressFile;
+    private final long maxMessageBytes;
     private final Session session;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -90,10 +91,12 @@ public final class ImapReceiver implements Receiver {
     /**
      * @param mailbox      what to watch
      * @param router       where messages go
-     * @param progressFile where the routed UIDs are recorded, e.g. {@code run/imap/NAME.progress}
+     * @param progressFile    where the routed UIDs are recorded, e.g. {@code run/imap/NAME.progress}
+     * @param maxMessageBytes larger messages are kept as undeliverable (and moved), not routed
      */
-    public ImapReceiver(ImapMailbox mailbox, Router router, Path progressFile) {
+    public ImapReceiver(ImapMailbox mailbox, Router router, Path progressFile, long maxMessageBytes) {
         this.mailbox = mailbox;
+        this.maxMessageBytes = maxMessageBytes;
         this.router = router;
         this.progressFile = progressFile;
         this.session = Session.getInstance(properties(mailbox));
@@ -385,7 +388,8 @@ public final class ImapReceiver implements Receiver {
                 : Optional.of(new Envelope("", HeaderEnvelope.of(raw).map(Envelope::mailFrom).orElse(""), List.of(mailbox.address())));
         String source = "IMAP message " + uid + " of " + mailbox;
         CountDownLatch durable = new CountDownLatch(1);
-        router.storage().deferDurability(() -> HeaderRouting.route(router, envelope, raw, source), durable::countDown);
+        router.storage().deferDurability(() -> HeaderRouting.route(router, envelope, raw, source, maxMessageBytes, Router.Rejects.KEEP,
+                "imap-" + mailbox.name()), durable::countDown);
         try {
             while (!durable.await(1, TimeUnit.SECONDS)) {
                 if (!running) {

@@ -79,7 +79,7 @@ class ImapReceiverTest {
                                   Duration poll, boolean idle) {
         ImapMailbox m = new ImapMailbox("support", "127.0.0.1", port, security, "support", tokens == null ? "s3cret-token" : "", tokens,
                 folder, after, "Processed", "$Tubemail", "", poll, idle, "*", Duration.ofSeconds(10));
-        ImapReceiver r = new ImapReceiver(m, router, dir.resolve("imap/support.progress"));
+        ImapReceiver r = new ImapReceiver(m, router, dir.resolve("imap/support.progress"), 10 * 1024 * 1024);
         receivers.add(r);
         return r;
     }
