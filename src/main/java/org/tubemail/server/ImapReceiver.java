@@ -214,12 +214,20 @@ public final class ImapReceiver implements Receiver {
             if (channels) {
                 idleManager.watch(f);
                 await(mailbox.pollInterval());
-                f.getMessageCount(); // ends the IDLE; throws when the connection is gone
+                noop(f); // ends the IDLE; throws when the connection is gone
             } else {
                 await(mailbox.pollInterval());
-                f.getMessageCount(); // polls (a NOOP brings news of new mail)
+                noop(f); // polls: the server answers with news of new mail
             }
         }
+    }
+
+    /** A NOOP sent to the server (a cached message count is not a poll). */
+    private static void noop(IMAPFolder f) throws MessagingException {
+        f.doCommand(p -> {
+            p.noop();
+            return null;
+        });
     }
 
     /** Routes every message past the recorded UID, in UID order. */

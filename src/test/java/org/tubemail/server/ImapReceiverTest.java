@@ -230,6 +230,19 @@ class ImapReceiverTest {
     }
 
     @Test
+    void mailArrivingAfterAMoveIsPolledToo() throws Exception {
+        startGreenMail(ServerSetup.PROTOCOL_IMAP);
+        ImapReceiver r = receiver(ImapMailbox.Security.NONE, null, "INBOX", ImapMailbox.After.MOVE, Duration.ofMillis(300), false);
+        r.start();
+        for (String subject : List.of("one", "two", "three")) {
+            user.deliver(mail(subject));
+            int n = recorder.seen.size() + 1;
+            await(() -> recorder.seen.size() == n, Duration.ofSeconds(15), subject);
+        }
+        assertEquals(List.of("one", "two", "three"), recorder.seen);
+    }
+
+    @Test
     void imapsWithXoauth2AndAFixedToken() throws Exception {
         startGreenMail(ServerSetup.PROTOCOL_IMAPS);
         ImapReceiver r = receiver(ImapMailbox.Security.TLS, u -> "s3cret-token", "INBOX", ImapMailbox.After.MOVE, Duration.ofMillis(500), true);
