@@ -2,6 +2,7 @@ package org.tubemail.app;
 
 import org.tubemail.config.Settings;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.relay.RetryPolicy;
 import org.tubemail.relay.WebhookEndpoint;
 import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.ConfiguredRoute;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +36,29 @@ final class Forwarders {
     }
 
     private Forwarders() {
+    }
+
+    /**
+     * {@code forward.retry.seconds} (the waits after the first, second, ... failure, the last one
+     * repeating; default 30, 60, 300, 900, 1800, 3600) and {@code forward.retry.max.hours} (120).
+     */
+    private static RetryPolicy retryPolicy(Settings s) {
+        RetryPolicy standard = RetryPolicy.standard();
+        List<String> seconds = s.list("forward.retry.seconds", "");
+        List<Duration> delays = new ArrayList<>();
+        for (String v : seconds) {
+            try {
+                delays.add(Duration.ofSeconds(Long.parseLong(v)));
+            } catch (NumberFormatException e) {
+                throw s.invalid("forward.retry.seconds", "a comma-separated list of whole seconds, e.g. 30,60,300");
+            }
+            if (delays.get(delays.size() - 1).isNegative() || delays.get(delays.size() - 1).isZero()) {
+                throw s.invalid("forward.retry.seconds", "a comma-separated list of positive whole seconds, e.g. 30,60,300");
+            }
+        }
+        return new RetryPolicy(delays.isEmpty() ? standard.delays() : delays,
+                Duration.ofHours(s.integer("forward.retry.max.hours", 120, 1, 24 * 365)),
+                delays.isEmpty() ? standard.scanInterval() : Collections.min(List.of(standard.scanInterval(), delays.get(0))));
     }
 
     /** The configured webhooks; {@code null} when there are none. */
@@ -67,7 +92,8 @@ final class Forwarders {
         if (endpoints.isEmpty()) {
             return null;
         }
-        WebhookForwarder forwarder = new WebhookForwarder(endpoints, new MaildirQueue(s.path("queue.forward.retry", "run/forward-retry")));
+        WebhookForwarder forwarder = new WebhookForwarder(endpoints, new MaildirQueue(s.path("queue.forward.retry", "run/forward-retry")),
+                retryPolicy(s));
         List<ConfiguredRoute> handlers = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             handlers.add(forwarder.route(endpoints.get(i).name(), routes.get(i)));

@@ -69,6 +69,53 @@ class WebhookSettingsTest {
     }
 
     @Test
+    void retriesPendingWhenTubemailStopsAreSentAfterTheRestart() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        int[] status = {503};
+        http.createContext("/mail", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (status[0] == 200) {
+                bodies.add(body);
+            }
+            ex.sendResponseHeaders(status[0], -1);
+            ex.close();
+        });
+        http.start();
+        Settings settings = settings("http://127.0.0.1:" + http.getAddress().getPort() + "/mail").with("forward.retry.seconds", "1");
+        TubemailServer first = TubemailServer.configure(settings);
+        first.start();
+        try {
+            StringWriter out = new StringWriter();
+            assertEquals(0, TubemailCli.run(new String[]{"--home", home.toString(), "send", "--from", "bob@example.org", "--to",
+                    "support@localhost", "--subject", "survives a restart", "--port", String.valueOf(first.smtpPort())},
+                    new PrintWriter(out, true), new PrintWriter(out, true)), out.toString());
+            Path retry = home.resolve("run/forward-retry/new");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((!Files.isDirectory(retry) || Files.list(retry).findAny().isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            first.stop(Duration.ofSeconds(5)); // stops with the retry pending
+        }
+        assertEquals(1, Files.list(home.resolve("run/forward-retry/new")).count(), "the pending retry is on disk");
+        status[0] = 200;
+        TubemailServer second = TubemailServer.configure(settings);
+        second.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (bodies.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, bodies.size(), "posted by the restarted server");
+            assertTrue(bodies.get(0).contains("\"subject\":\"survives a restart\""), bodies.get(0));
+        } finally {
+            second.stop(Duration.ofSeconds(5));
+            http.stop(0);
+        }
+    }
+
+    @Test
     void badSettingsNameTheKey() throws Exception {
         ConfigException noSecret = assertThrows(ConfigException.class, () -> TubemailServer.configure(
                 settings("https://app.example/mail").with("forward.http.support.secret", "short")));
