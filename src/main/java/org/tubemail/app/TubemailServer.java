@@ -16,6 +16,7 @@ import org.tubemail.relay.Relay;
 import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ImapReceiver;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
@@ -92,6 +93,11 @@ public final class TubemailServer {
             Router router = builder.build();
             String queuePath = s.string("receiver.queue.path", "");
             QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
+            // receivers whose settings can be wrong are built before the spool is opened (and locked)
+            List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
+            UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
+                    : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                    s.string("receiver.lmtp.socket.group", ""), receiving, router);
             MessageQueue spool = openSpool(s);
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
@@ -103,11 +109,10 @@ public final class TubemailServer {
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
             }
-            if (!s.string("receiver.lmtp.socket", "").isEmpty()) {
-                server.receivers.add(new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
-                        s.string("receiver.lmtp.socket.group", ""), receiving, router));
+            if (lmtpSocket != null) {
+                server.receivers.add(lmtpSocket);
             }
-            server.receivers.addAll(ImapMailboxes.create(s, router, receiving.maxMessageBytes()));
+            server.receivers.addAll(imap);
             if (queue != null) {
                 server.receivers.add(queue);
             }
