@@ -12,6 +12,7 @@ import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
@@ -77,13 +78,15 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+            ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, security);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
+                        new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
             }
             String queuePath = s.string("receiver.queue.path", "");
             if (!queuePath.isEmpty()) {

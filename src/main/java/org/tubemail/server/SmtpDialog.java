@@ -13,8 +13,13 @@ import java.util.Locale;
  * by the connection once {@link #expectsData()} holds.
  *
  * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501}, out-of-order commands
- * {@code 503}, unsupported parameters {@code 555}, not-offered extensions ({@code STARTTLS},
- * {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502}.
+ * {@code 503}, unsupported parameters {@code 555}, not-offered extensions ({@code AUTH},
+ * {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a certificate) {@code 502}.
+ *
+ * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
+ * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
+ * session starts over and the client must say {@code EHLO} again. When TLS is required,
+ * {@code MAIL} before it gets {@code 530 5.7.0}.
  */
 final class SmtpDialog {
 
@@ -26,11 +31,21 @@ final class SmtpDialog {
     private final List<String> recipients = new ArrayList<>();
     private boolean data;
     private boolean quit;
+    private final boolean tlsOffered;
+    private final boolean tlsRequired;
+    private boolean tlsActive;
+    private boolean startTls;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
+        this(host, settings, policy, false, false);
+    }
+
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, boolean tlsOffered, boolean tlsRequired) {
         this.host = host;
         this.settings = settings;
         this.policy = policy;
+        this.tlsOffered = tlsOffered;
+        this.tlsRequired = tlsRequired;
     }
 
     /** The reply that opens the conversation. */
@@ -64,7 +79,8 @@ final class SmtpDialog {
                 quit = true;
                 yield "221 2.0.0 Bye";
             }
-            case "STARTTLS", "AUTH", "BDAT", "EXPN", "TURN", "ETRN" -> "502 5.5.1 " + verb + " is not offered here";
+            case "STARTTLS" -> startTls(arg);
+            case "AUTH", "BDAT", "EXPN", "TURN", "ETRN" -> "502 5.5.1 " + verb + " is not offered here";
             default -> "500 5.5.2 Unknown command";
         };
     }
@@ -78,13 +94,16 @@ final class SmtpDialog {
         if (!extended) {
             return "250 " + host;
         }
-        return "250-" + host + "\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 SIZE "
+        return "250-" + host + (tlsOffered && !tlsActive ? "\r\n250-STARTTLS" : "") + "\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 SIZE "
                 + settings.maxMessageBytes();
     }
 
     private String mail(String arg) {
         if (helo == null) {
             return "503 5.5.1 Send HELO or EHLO first";
+        }
+        if (tlsRequired && !tlsActive) {
+            return "530 5.7.0 Must issue a STARTTLS command first";
         }
         if (from != null) {
             return "503 5.5.1 Sender already given";
@@ -152,6 +171,38 @@ final class SmtpDialog {
         }
         data = true;
         return "354 End data with <CR><LF>.<CR><LF>";
+    }
+
+    private String startTls(String arg) {
+        if (!tlsOffered) {
+            return "502 5.5.1 STARTTLS is not offered here";
+        }
+        if (tlsActive) {
+            return "503 5.5.1 TLS is already active";
+        }
+        if (!arg.isEmpty()) {
+            return "501 5.5.4 STARTTLS takes no parameters";
+        }
+        startTls = true;
+        return "220 2.0.0 Ready to start TLS";
+    }
+
+    /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */
+    boolean startTls() {
+        return startTls;
+    }
+
+    /** TLS is on: the session starts over (RFC 3207 section 4.2), the client must greet again. */
+    void tlsStarted() {
+        startTls = false;
+        tlsActive = true;
+        helo = null;
+        reset();
+    }
+
+    /** Whether the conversation runs over TLS. */
+    boolean tlsActive() {
+        return tlsActive;
     }
 
     /** Whether the last command was an accepted {@code DATA}: the message text comes next. */

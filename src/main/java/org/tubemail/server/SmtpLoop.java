@@ -47,6 +47,7 @@ final class SmtpLoop {
     private final String host;
     private final RecipientPolicy policy;
     private final SmtpConnection.MessageSink sink;
+    private final ConnectionSecurity security;
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -62,13 +63,16 @@ final class SmtpLoop {
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
      *
-     * @param host the name this server gives in its greeting and trace lines
+     * @param host     the name this server gives in its greeting and trace lines
+     * @param security STARTTLS and PROXY protocol settings
      */
-    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, SmtpConnection.MessageSink sink) throws IOException {
+    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, SmtpConnection.MessageSink sink,
+             ConnectionSecurity security) throws IOException {
         this.settings = settings;
         this.host = host;
         this.policy = policy;
         this.sink = sink;
+        this.security = security;
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
         try {
@@ -96,6 +100,10 @@ final class SmtpLoop {
 
     SmtpConnection.MessageSink sink() {
         return sink;
+    }
+
+    ConnectionSecurity security() {
+        return security;
     }
 
     /** Whether the listener is shutting down (connections close after their current reply). */
@@ -230,7 +238,7 @@ final class SmtpLoop {
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            SmtpConnection c = new SmtpConnection(this, ch, key, new SmtpDialog(host, settings, policy),
+            SmtpConnection c = new SmtpConnection(this, ch, key, new SmtpDialog(host, settings, policy, security.tls() != null, security.tlsRequired()),
                     idPrefix + Long.toString(ids.incrementAndGet(), 36), settings.maxMessageBytes());
             key.attach(c);
             connections.add(c);

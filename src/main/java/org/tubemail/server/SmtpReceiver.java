@@ -38,6 +38,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final ConnectionSecurity security;
     private SmtpLoop loop;
 
     /**
@@ -46,15 +47,27 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+        this(settings, router, spool, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param settings where to listen and the limits
+     * @param router   where messages go
+     * @param spool    where accepted messages wait until routed
+     * @param security STARTTLS and PROXY protocol
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, ConnectionSecurity security) {
         this.settings = settings;
         this.spool = spool;
+        this.security = security;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers());
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
     }
 
-    private static String localName() {
+    /** The name this host gives in greetings, trace lines and a generated certificate. */
+    public static String localName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -65,14 +78,16 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, spooler::accept, security);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         processor.start();
         spooler.start();
         loop.start();
-        LOG.info("SMTP receiver listening on {}:{}", settings.host(), port());
+        LOG.info("SMTP receiver listening on {}:{} ({}{}{})", settings.host(), port(),
+                security.tls() == null ? "no STARTTLS" : "STARTTLS with " + security.tls().certFile(),
+                security.tlsRequired() ? ", required" : "", security.proxy() == null ? "" : ", " + security.proxy());
     }
 
     /** The bound port (useful when the settings asked for port 0); only once started. */

@@ -1,0 +1,262 @@
+package org.tubemail.server.tls;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * TLS over a non-blocking {@link SocketChannel}, for an event loop: {@link #read} and
+ * {@link #write} never block, and return 0 when the network has to be waited for
+ * ({@link #pendingOutput()} then says whether that is for writing). The handshake runs inside
+ * them, its tasks on the calling thread.
+ *
+ * <p>Memory: an idle connection keeps only its {@link SSLEngine}. The network and plaintext
+ * buffers (about 16 KiB each) exist only while they hold bytes, so ten thousand idle TLS sessions
+ * do not hold half a gigabyte of empty buffers.
+ *
+ * <p>Refused: a client-initiated renegotiation (a second handshake in TLS 1.2) fails the channel
+ * with an {@link SSLException}. TLS 1.3 post-handshake messages (key updates, tickets) are fine.
+ *
+ * <p>Threads: reads on one thread; writes on one thread at a time, which may be another, with a
+ * hand-over that orders them (as the SMTP loop hands a connection to its spooler).
+ */
+public final class TlsChannel implements ByteChannel {
+
+    private final SocketChannel raw;
+    private final SSLEngine engine;
+    /** Received ciphertext not yet decrypted, in read mode; null when empty. */
+    private ByteBuffer netIn;
+    /** Decrypted bytes not yet read, in read mode; null when empty. */
+    private ByteBuffer appIn;
+    /** Ciphertext not yet sent, in read mode; null when empty. */
+    private ByteBuffer netOut;
+    private boolean handshaken;
+    private boolean eof;
+
+    /** Starts the server side of TLS on {@code raw}; the client speaks first (ClientHello). */
+    public TlsChannel(SocketChannel raw, SSLEngine engine) throws SSLException {
+        this.raw = raw;
+        this.engine = engine;
+        engine.beginHandshake();
+    }
+
+    /** Whether the handshake is done (the {@link #session()} then has its protocol and cipher). */
+    public boolean handshaken() {
+        return handshaken;
+    }
+
+    /** The negotiated session. */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    /** Whether decrypted or received bytes wait here, so that reading on needs no network event. */
+    public boolean bufferedInput() {
+        return appIn != null || netIn != null && !eof;
+    }
+
+    /** Whether ciphertext waits to be sent (a full socket): wait until it is writable. */
+    public boolean pendingOutput() {
+        return netOut != null;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (appIn != null) {
+            return drain(dst);
+        }
+        while (true) {
+            if (!flush()) {
+                return 0;
+            }
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runTasks();
+                continue;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                wrap(ByteBuffer.allocate(0));
+                continue;
+            }
+            if (netIn == null || eof) {
+                int n = fill();
+                if (n <= 0) {
+                    return n;
+                }
+            }
+            if (appIn == null) {
+                appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            } else {
+                appIn.compact();
+            }
+            SSLEngineResult r;
+            try {
+                r = engine.unwrap(netIn, appIn);
+            } finally {
+                appIn.flip();
+                if (!appIn.hasRemaining()) {
+                    appIn = null;
+                }
+                if (!netIn.hasRemaining()) {
+                    netIn = null;
+                }
+            }
+            checkRenegotiation(r);
+            switch (r.getStatus()) {
+                case CLOSED -> {
+                    return -1;
+                }
+                case BUFFER_UNDERFLOW -> {
+                    if (netIn != null && netIn.remaining() >= engine.getSession().getPacketBufferSize()) {
+                        throw new SSLException("TLS record larger than the packet size");
+                    }
+                    int n = fill();
+                    if (n <= 0) {
+                        return n;
+                    }
+                }
+                case BUFFER_OVERFLOW -> throw new SSLException("TLS record larger than the application buffer");
+                case OK -> {
+                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                        handshaken = true;
+                    }
+                    if (appIn != null) {
+                        return drain(dst);
+                    }
+                }
+            }
+        }
+    }
+
+    /** TLS 1.2 after the first handshake: any handshake message from the client is a renegotiation. */
+    private void checkRenegotiation(SSLEngineResult r) throws SSLException {
+        if (handshaken && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING
+                && r.getHandshakeStatus() != HandshakeStatus.FINISHED
+                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+            throw new SSLException("client-initiated renegotiation refused");
+        }
+    }
+
+    private int drain(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), appIn.remaining());
+        int limit = appIn.limit();
+        appIn.limit(appIn.position() + n);
+        dst.put(appIn);
+        appIn.limit(limit);
+        if (!appIn.hasRemaining()) {
+            appIn = null;
+        }
+        return n;
+    }
+
+    /** Reads ciphertext from the socket; returns the count, or -1 at its end. */
+    private int fill() throws IOException {
+        if (netIn == null) {
+            netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            netIn.flip();
+        }
+        netIn.compact();
+        int n;
+        try {
+            n = raw.read(netIn);
+        } finally {
+            netIn.flip();
+        }
+        if (n < 0) {
+            eof = true;
+        }
+        if (!netIn.hasRemaining()) {
+            netIn = null;
+        }
+        return n;
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (!flush() || !handshaken) {
+            return 0;
+        }
+        int consumed = 0;
+        while (src.hasRemaining()) {
+            consumed += wrap(src);
+            if (!flush()) {
+                break;
+            }
+        }
+        return consumed;
+    }
+
+    /** Encrypts what {@code src} holds into the outgoing buffer; returns the bytes consumed. */
+    private int wrap(ByteBuffer src) throws IOException {
+        if (netOut == null) {
+            netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        } else {
+            netOut.compact();
+        }
+        SSLEngineResult r;
+        try {
+            r = engine.wrap(src, netOut);
+        } finally {
+            netOut.flip();
+            if (!netOut.hasRemaining()) {
+                netOut = null;
+            }
+        }
+        switch (r.getStatus()) {
+            case CLOSED -> throw new ClosedChannelException();
+            case BUFFER_OVERFLOW -> {
+                if (netOut == null) {
+                    throw new SSLException("TLS record larger than the packet size");
+                }
+            }
+            default -> {
+                if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                    handshaken = true;
+                }
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                }
+            }
+        }
+        return r.bytesConsumed();
+    }
+
+    /** Sends what it can of the outgoing ciphertext; returns whether all of it is sent. */
+    public boolean flush() throws IOException {
+        while (netOut != null) {
+            if (raw.write(netOut) == 0) {
+                return false;
+            }
+            if (!netOut.hasRemaining()) {
+                netOut = null;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return raw.isOpen();
+    }
+
+    /** Closes the socket without a close_notify: mail sessions end with QUIT, or are cut off. */
+    @Override
+    public void close() throws IOException {
+        engine.closeOutbound();
+        raw.close();
+    }
+}
