@@ -78,8 +78,8 @@ public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
-                if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                if (o instanceof PEMKeyPair pair) { // the public half may be missing (SEC 1 allows it): not needed
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new IOException(file + ": the private key is encrypted; expected an unencrypted PEM key (PKCS#8, PKCS#1 or EC)");
@@ -89,7 +89,7 @@ public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
                             + "; expected a private key (PKCS#8, PKCS#1 or EC)");
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (org.bouncycastle.openssl.PEMException | RuntimeException e) {
             throw new IOException(file + ": not a PEM private key: " + e.getMessage(), e);
         }
         throw new IOException(file + ": no private key found (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
