@@ -57,6 +57,7 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
@@ -78,7 +79,6 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, security);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);

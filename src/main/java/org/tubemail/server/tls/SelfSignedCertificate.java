@@ -16,6 +16,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +40,8 @@ import java.util.Date;
  * A self-signed certificate for this host, made on first start when no certificate is configured,
  * so that STARTTLS works out of the box (encryption against passive eavesdroppers; a client that
  * checks certificates will not trust it, which for mail between MTAs is the usual case anyway).
- * An ECDSA P-256 key, valid for ten years, with the host name as subject and DNS name.
+ * An ECDSA P-256 key, with the host name as subject and DNS name, valid for 397 days (the most
+ * browsers and audit tools accept) and made anew at start-up once fewer than 30 days are left.
  */
 public final class SelfSignedCertificate {
 
@@ -48,15 +53,19 @@ public final class SelfSignedCertificate {
     private SelfSignedCertificate() {
     }
 
+    private static final Duration VALIDITY = Duration.ofDays(397);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
     /**
-     * Makes {@code dir/cert.pem} and {@code dir/key.pem} for {@code host} unless both exist.
+     * Makes {@code dir/cert.pem} and {@code dir/key.pem} for {@code host} unless both exist and the
+     * certificate is valid for 30 days more.
      *
      * @return the certificate file (the key is beside it)
      */
     public static Path ensure(Path dir, String host) throws IOException {
         Path cert = dir.resolve(CERT);
         Path key = dir.resolve(KEY);
-        if (Files.exists(cert) && Files.exists(key)) {
+        if (Files.exists(cert) && Files.exists(key) && !expiring(cert)) {
             return cert;
         }
         Files.createDirectories(dir);
@@ -67,7 +76,7 @@ public final class SelfSignedCertificate {
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + host.replaceAll("[,+=\"\\\\<>;#]", "_"));
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()).abs(),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -78,6 +87,15 @@ public final class SelfSignedCertificate {
             return cert;
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot make a self-signed certificate in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean expiring(Path cert) throws IOException {
+        try (InputStream in = Files.newInputStream(cert)) {
+            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return c.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
+        } catch (CertificateException e) {
+            return true; // unreadable: make a new one
         }
     }
 
