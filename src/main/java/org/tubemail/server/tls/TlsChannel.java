@@ -57,9 +57,13 @@ public final class TlsChannel implements ByteChannel {
         return engine.getSession();
     }
 
-    /** Whether decrypted or received bytes wait here, so that reading on needs no network event. */
+    /**
+     * Whether {@link #read} can make progress without a network event: decrypted or received bytes
+     * wait here, or the handshake has something to compute or send.
+     */
     public boolean bufferedInput() {
-        return appIn != null || netIn != null && !eof;
+        HandshakeStatus hs = engine.getHandshakeStatus();
+        return appIn != null || netIn != null && !eof || hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK;
     }
 
     /** Whether ciphertext waits to be sent (a full socket): wait until it is writable. */
