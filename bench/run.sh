@@ -12,7 +12,7 @@
 # Environment: SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), MEMORY_IDLE (idle connections in the second memory
-#              check, default 10000, half TLS), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
+#              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -89,6 +89,7 @@ build() {
 # One certificate for every TLS server in the run (ECDSA P-256, like Tubemail's self-signed one).
 bench_certificate() {
     TLS_DIR=$(mktemp -d)
+    chmod 755 "$TLS_DIR"
     run openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=bench.localdomain \
         -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2> /dev/null
 }
@@ -336,7 +337,7 @@ mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
 describe_machine
-build
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
 bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in

@@ -13,6 +13,7 @@ case $cmd in
 start)
     port=$3 cert=$4 key=$5
     mkdir -p "$dir/conf" "$dir/queue" "$dir/data"
+    chmod 755 "$dir" # mktemp -d makes it 700: the postfix user must reach its data folder
     chown postfix "$dir/data"
     cat > "$dir/conf/main.cf" << CF
 compatibility_level = 3.6
