@@ -6,6 +6,7 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -79,7 +80,7 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, security);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), security);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -130,7 +131,16 @@ public final class TubemailServer {
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
     }
 
-    static ReceiverSettings receiverSettings(Settings s) {
+    /**
+     * The spool's low-space watermark, {@code receiver.min.free.bytes}: by default one and a half
+     * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
+     */
+    public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
+        return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
+    }
+
+    public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
             throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
@@ -216,6 +226,11 @@ public final class TubemailServer {
     /** The SMTP port in use. */
     public int smtpPort() {
         return smtp.port();
+    }
+
+    /** How many messages wait in the SMTP spool (being routed, or to be routed). */
+    public int spoolCount() {
+        return spool.count();
     }
 
     /** The router. */

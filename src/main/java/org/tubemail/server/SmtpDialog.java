@@ -1,5 +1,7 @@
 package org.tubemail.server;
 
+import org.tubemail.io.FreeSpace;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +15,9 @@ import java.util.Locale;
  * by the connection once {@link #expectsData()} holds.
  *
  * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501}, out-of-order commands
- * {@code 503}, unsupported parameters {@code 555}, not-offered extensions ({@code AUTH},
- * {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a certificate) {@code 502}.
+ * {@code 503}, unsupported parameters {@code 555}, {@code MAIL} while the spool is below its free-space
+ * watermark {@code 452 4.3.1}, not-offered extensions ({@code AUTH}, {@code BDAT}, {@code EXPN},
+ * and {@code STARTTLS} without a certificate) {@code 502}.
  *
  * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
  * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
@@ -23,9 +26,13 @@ import java.util.Locale;
  */
 final class SmtpDialog {
 
+    /** The reply to {@code MAIL} while the spool's file system is below its free-space watermark. */
+    static final String LOW_SPACE = "452 4.3.1 Insufficient system storage, try again later";
+
     private final String host;
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
+    private final FreeSpace space;
     private String helo;
     private String from;
     private final List<String> recipients = new ArrayList<>();
@@ -37,13 +44,21 @@ final class SmtpDialog {
     private boolean startTls;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
-        this(host, settings, policy, false, false);
+        this(host, settings, policy, FreeSpace.unlimited());
     }
 
-    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, boolean tlsOffered, boolean tlsRequired) {
+    /** With a low-space watermark on the spool: below it, {@code MAIL} gets {@code 452 4.3.1}. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space) {
+        this(host, settings, policy, space, false, false);
+    }
+
+    /** With a watermark, and STARTTLS offered (and perhaps required) or not. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space, boolean tlsOffered,
+               boolean tlsRequired) {
         this.host = host;
         this.settings = settings;
         this.policy = policy;
+        this.space = space;
         this.tlsOffered = tlsOffered;
         this.tlsRequired = tlsRequired;
     }
@@ -110,6 +125,9 @@ final class SmtpDialog {
         }
         if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
             return "501 5.5.4 Syntax: MAIL FROM:<address>";
+        }
+        if (space.low()) {
+            return LOW_SPACE;
         }
         SmtpPath path = SmtpPath.parse(arg.substring(5));
         if (path == null) {

@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
@@ -21,7 +22,8 @@ import java.time.Duration;
  * next command, so a client sending faster than mail is routed is slowed down instead of filling
  * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
  * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
- * {@code 451}, so the client retries.
+ * {@code 452 4.3.1} when its disk is full, {@code 451 4.3.0} for other failures, so the client
+ * retries; below the free-space watermark, {@code MAIL} already gets {@code 452 4.3.1}.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
@@ -38,6 +40,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final FreeSpace space;
     private final ConnectionSecurity security;
     private SmtpLoop loop;
 
@@ -47,17 +50,33 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
-        this(settings, router, spool, ConnectionSecurity.NONE);
+        this(settings, router, spool, FreeSpace.unlimited(), ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
+        this(settings, router, spool, space, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param security STARTTLS and PROXY protocol
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, ConnectionSecurity security) {
+        this(settings, router, spool, FreeSpace.unlimited(), security);
     }
 
     /**
      * @param settings where to listen and the limits
      * @param router   where messages go
      * @param spool    where accepted messages wait until routed
+     * @param space    the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      * @param security STARTTLS and PROXY protocol
      */
-    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, ConnectionSecurity security) {
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, ConnectionSecurity security) {
         this.settings = settings;
+        this.space = space;
         this.spool = spool;
         this.security = security;
         this.host = localName();
@@ -78,7 +97,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, spooler::accept, security);
+            loop = new SmtpLoop(settings, host, policy, space, spooler::accept, security);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
