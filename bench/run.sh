@@ -322,7 +322,10 @@ step_memory() {
 memory_idle() {
     log "memory: Tubemail in -Xmx256m, $MEMORY_IDLE idle connections (half TLS), then a new client"
     local port work
-    ulimit -n $((MEMORY_IDLE * 2 + 1024))
+    local want=$((MEMORY_IDLE + 1024)) hard
+    hard=$(ulimit -Hn)
+    [ "$hard" != unlimited ] && [ "$want" -gt "$hard" ] && want=$hard
+    ulimit -n "$want" # the server and the client (two processes) each hold one end of every connection
     port=$(free_port)
     work=$(mktemp -d)
     start_server Tubemail "$RAW/memory-idle-server.log" java -Xmx256m -XX:+ExitOnOutOfMemoryError \
