@@ -330,6 +330,8 @@ final class SmtpConnection {
             key.interestOps(SelectionKey.OP_WRITE);
         } else if (closeAfterWrite) {
             close(null);
+        } else if (tls != null && tls.tasksRunning()) {
+            key.interestOps(0); // the handshake computes elsewhere; tlsTasksDone() reads on
         } else {
             if (upgrading) {
                 startTls();
@@ -342,7 +344,7 @@ final class SmtpConnection {
     private void startTls() {
         upgrading = false;
         try {
-            tls = new TlsChannel(channel, loop.security().tls().newEngine());
+            tls = new TlsChannel(channel, loop.security().tls().newEngine(), loop.tlsTasks(), () -> loop.execute(this::tlsTasksDone));
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: cannot start TLS: {}", this, e.toString());
             close(null);
@@ -350,6 +352,18 @@ final class SmtpConnection {
         }
         io = tls;
         dialog.tlsStarted();
+    }
+
+    /** The TLS handshake's tasks are done (loop thread): the handshake goes on. */
+    private void tlsTasksDone() {
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
     }
 
     /** Whether replies (or TLS records) wait to be written. */

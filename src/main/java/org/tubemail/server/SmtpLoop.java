@@ -21,6 +21,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,8 @@ final class SmtpLoop {
     private final FreeSpace space;
     private final SmtpConnection.MessageSink sink;
     private final ConnectionSecurity security;
+    /** Runs TLS handshakes' expensive steps off the loop's thread; {@code null} without TLS. */
+    private final ExecutorService tlsTasks;
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -77,6 +82,11 @@ final class SmtpLoop {
         this.space = space;
         this.sink = sink;
         this.security = security;
+        this.tlsTasks = security.tls() == null ? null : Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "tls-handshake");
+            t.setDaemon(true);
+            return t;
+        });
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
         try {
@@ -108,6 +118,11 @@ final class SmtpLoop {
 
     ConnectionSecurity security() {
         return security;
+    }
+
+    /** Where TLS handshakes compute (key exchange, signatures), so that the loop serves others meanwhile. */
+    Executor tlsTasks() {
+        return tlsTasks;
     }
 
     /** Whether the listener is shutting down (connections close after their current reply). */
@@ -212,6 +227,9 @@ final class SmtpLoop {
             }
             closeQuietly(listener);
             closeQuietly(selector);
+            if (tlsTasks != null) {
+                tlsTasks.shutdownNow();
+            }
             finished.countDown();
         }
     }

@@ -58,6 +58,8 @@ class SmtpStartTlsTest {
         try (TlsClient c = startTls(receiver.port())) {
             SSLSocket s = (SSLSocket) c.socket();
             assertEquals("TLSv1.3", s.getSession().getProtocol());
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("tls-handshake")),
+                    "the handshake computed off the event loop's thread");
             String ehlo = c.cmdAll("EHLO client.example.org");
             assertFalse(ehlo.contains("STARTTLS"), "not offered again inside TLS: " + ehlo);
             assertTrue(c.cmd("MAIL FROM:<alice@example.org>").startsWith("250"));

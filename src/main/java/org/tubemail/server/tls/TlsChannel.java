@@ -10,12 +10,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 
 /**
  * TLS over a non-blocking {@link SocketChannel}, for an event loop: {@link #read} and
  * {@link #write} never block, and return 0 when the network has to be waited for
  * ({@link #pendingOutput()} then says whether that is for writing). The handshake runs inside
- * them, its tasks on the calling thread.
+ * them; its expensive steps (the JDK's delegated tasks: key exchange, signing) run on a shared
+ * executor when one is given, so that an event loop goes on serving other connections meanwhile:
+ * {@link #tasksRunning()} holds until they are done, then the channel calls its callback (from
+ * the executor's thread), after which reading goes on.
  *
  * <p>Memory: an idle connection keeps only its {@link SSLEngine}. The network and plaintext
  * buffers (about 16 KiB each) exist only while they hold bytes, so ten thousand idle TLS sessions
@@ -39,12 +43,32 @@ public final class TlsChannel implements ByteChannel {
     private ByteBuffer netOut;
     private boolean handshaken;
     private boolean eof;
+    private final Executor tasks;
+    private final Runnable tasksDone;
+    private volatile boolean tasksRunning;
 
-    /** Starts the server side of TLS on {@code raw}; the client speaks first (ClientHello). */
+    /** Starts the server side of TLS on {@code raw}, handshake tasks on the calling thread. */
     public TlsChannel(SocketChannel raw, SSLEngine engine) throws SSLException {
+        this(raw, engine, null, null);
+    }
+
+    /**
+     * Starts the server side of TLS on {@code raw}; the client speaks first (ClientHello).
+     *
+     * @param tasks     runs the handshake's delegated tasks ({@code null}: the calling thread)
+     * @param tasksDone called on the executor's thread once they are done
+     */
+    public TlsChannel(SocketChannel raw, SSLEngine engine, Executor tasks, Runnable tasksDone) throws SSLException {
         this.raw = raw;
         this.engine = engine;
+        this.tasks = tasks;
+        this.tasksDone = tasksDone;
         engine.beginHandshake();
+    }
+
+    /** Whether handshake tasks run on the executor: nothing can be read or written until they are done. */
+    public boolean tasksRunning() {
+        return tasksRunning;
     }
 
     /** Whether the handshake is done (the {@link #session()} then has its protocol and cipher). */
@@ -62,6 +86,9 @@ public final class TlsChannel implements ByteChannel {
      * wait here, or the handshake has something to compute or send.
      */
     public boolean bufferedInput() {
+        if (tasksRunning) {
+            return false;
+        }
         HandshakeStatus hs = engine.getHandshakeStatus();
         return appIn != null || netIn != null && !eof || hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK;
     }
@@ -73,6 +100,9 @@ public final class TlsChannel implements ByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (tasksRunning) {
+            return 0;
+        }
         if (appIn != null) {
             return drain(dst);
         }
@@ -82,8 +112,20 @@ public final class TlsChannel implements ByteChannel {
             }
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
-                runTasks();
-                continue;
+                if (tasks == null) {
+                    runTasks();
+                    continue;
+                }
+                tasksRunning = true;
+                tasks.execute(() -> {
+                    try {
+                        runTasks();
+                    } finally {
+                        tasksRunning = false;
+                        tasksDone.run();
+                    }
+                });
+                return 0;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
                 wrap(ByteBuffer.allocate(0));
@@ -191,7 +233,7 @@ public final class TlsChannel implements ByteChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        if (!flush() || !handshaken) {
+        if (tasksRunning || !flush() || !handshaken) {
             return 0;
         }
         int consumed = 0;
