@@ -19,8 +19,13 @@ fi
 work=$(mktemp -d /tmp/tubemail-security.XXXXXX)
 server=""
 cleanup() {
-    [ -n "$server" ] && kill "$server" 2> /dev/null && wait "$server" 2> /dev/null
+    local status=$?
+    if [ -n "$server" ]; then
+        kill "$server" 2> /dev/null || true
+        wait "$server" 2> /dev/null || true # killed by SIGTERM: not this script's failure
+    fi
     rm -rf "$work"
+    exit "$status"
 }
 trap cleanup EXIT
 
