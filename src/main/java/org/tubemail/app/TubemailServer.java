@@ -59,11 +59,14 @@ public final class TubemailServer {
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
         ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
+        SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
@@ -79,8 +82,10 @@ public final class TubemailServer {
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
+            String queuePath = s.string("receiver.queue.path", "");
+            QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), security);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply, security);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -89,10 +94,8 @@ public final class TubemailServer {
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
                         new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
             }
-            String queuePath = s.string("receiver.queue.path", "");
-            if (!queuePath.isEmpty()) {
-                server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
-                        s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+            if (queue != null) {
+                server.receivers.add(queue);
             }
             return server;
         } catch (HandlerDefinitionException e) {
@@ -129,6 +132,15 @@ public final class TubemailServer {
     public static MessageQueue openSpool(Settings s) {
         Path path = s.path("queue.spool", "run/spool");
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+    }
+
+    /**
+     * A queue receiver for the maildir {@code dir}, with the settings' workers
+     * ({@code receiver.queue.workers}), poll interval and message size limit.
+     */
+    public static QueueReceiver queueReceiver(Settings s, Path dir, Router router) {
+        return new QueueReceiver(new MaildirQueue(dir), router, s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false),
+                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
     }
 
     /**
