@@ -16,6 +16,7 @@ import org.tubemail.relay.Relay;
 import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ImapReceiver;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
@@ -65,6 +66,7 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
                 ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
@@ -99,7 +101,7 @@ public final class TubemailServer {
                     : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                     s.string("receiver.lmtp.socket.group", ""), receiving, router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply, security);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.forwarder = forwarding == null ? null : forwarding.forwarder();
             server.context = context;
@@ -107,7 +109,8 @@ public final class TubemailServer {
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
+                        new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
             }
             if (lmtpSocket != null) {
                 server.receivers.add(lmtpSocket);

@@ -135,8 +135,7 @@ public final class UnixLmtpReceiver implements Receiver {
 
     private void serve(SocketChannel channel) {
         try (channel) {
-            new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), null, "unix", settings, policy,
-                    router).run();
+            new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), "unix", settings, policy, router).run();
         } catch (IOException e) {
             LOG.debug("LMTP connection on {} ended: {}", path, e.getMessage());
         } finally {
