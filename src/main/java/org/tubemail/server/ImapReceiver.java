@@ -248,9 +248,9 @@ public final class ImapReceiver implements Receiver {
             }
             fruitless = progress.routedUid() > before ? 0 : fruitless + 1;
             // Mail that arrived while routing: a UID fetch goes through Angus's message cache, which
-            // misses mail whose EXISTS (or the EXPUNGEs before it) it has not seen yet, and an IDLE
-            // would then wait for the next message. So the server is asked right before each wait;
-            // when it holds mail that a pass did not find, the folder is selected again (twice at most).
+            // misses mail the server announced late or wrongly (see reselect), and an IDLE would then
+            // wait for the next message. So the server is asked right before each wait; when it
+            // holds mail that a pass did not find, the folder is selected again (twice at most).
             if (fruitless < 3 && newMailWaiting(f)) {
                 if (fruitless > 0) {
                     reselect(f);
@@ -299,10 +299,12 @@ public final class ImapReceiver implements Receiver {
     }
 
     /**
-     * Selects the folder again, for a fresh message cache: Angus maps the server's answers to its
-     * cached sequence numbers, and when the server's EXISTS and EXPUNGE news leave that cache behind
-     * (GreenMail does under concurrent delivery and MOVE), a UID fetch finds nothing of mail the
-     * server holds.
+     * Selects the folder again, for a fresh message cache. Angus ignores FETCH answers for sequence
+     * numbers past the message count it knows, so when the server's EXISTS news leave that count
+     * short, a UID fetch finds nothing of mail the server holds. GreenMail does this when mail
+     * arrives during a MOVE: it sends {@code * 17 EXISTS} (the count after the move) before the
+     * move's 16 EXPUNGEs, and the cache ends up 16 short. The cache is only short at its end, so
+     * the sequence numbers it knows stay right.
      */
     private void reselect(IMAPFolder f) throws MessagingException {
         LOG.info("{}: the server holds mail past UID {} that the message cache misses; selecting the folder again", mailbox, progress.routedUid());
