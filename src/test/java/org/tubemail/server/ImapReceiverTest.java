@@ -173,6 +173,11 @@ class ImapReceiverTest {
         assertEquals(201, new TreeSet<>(recorder.seen).size());
         await(() -> count("INBOX") == 0, Duration.ofSeconds(5), "the moves");
         assertEquals(201, count("Processed"));
+        // the keep-alive's NOOP from another thread ends a blocking IDLE; stop() sends one at once
+        // (without it, stop() waits 2 s for the thread, then closes the connection under it)
+        long start = System.nanoTime();
+        r.stop(Duration.ofSeconds(5));
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1500, "a NOOP ends the IDLE at once");
     }
 
     @Test
