@@ -96,10 +96,11 @@ public final class DkimVerifier {
         boolean relaxedHeader = canonicalization(c[0]);
         boolean relaxedBody = canonicalization(c.length > 1 ? c[1] : "simple");
         long length = tags.get("l").map(l -> number(l, "l")).orElse(-1L);
-        if (length > SignedData.bodyLength(raw, relaxedBody)) throw new Failure(Verdict.PERMERROR, "l= is longer than the body");
+        byte[] body = raw.canonicalBody(relaxedBody);
+        if (length > body.length) throw new Failure(Verdict.PERMERROR, "l= is longer than the body");
 
         byte[] bodyHash = decode(tags.required("bh"), "bh");
-        if (!Arrays.equals(bodyHash, SignedData.bodyHash(raw, relaxedBody, length))) {
+        if (!Arrays.equals(bodyHash, SignedData.bodyHash(body, length))) {
             throw new Failure(Verdict.FAIL, "body hash does not match");
         }
         PublicKey key = key(domain, selector, algorithm);
