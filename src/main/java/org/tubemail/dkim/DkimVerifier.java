@@ -42,7 +42,11 @@ public final class DkimVerifier {
 
     /** One verdict per signature, top first; empty when the message is unsigned. */
     public List<Authentication.Dkim> verify(byte[] message) {
-        RawMessage raw = RawMessage.parse(message);
+        return verify(RawMessage.parse(message));
+    }
+
+    /** One verdict per signature of an already split message, top first. */
+    public List<Authentication.Dkim> verify(RawMessage raw) {
         List<Authentication.Dkim> out = new ArrayList<>();
         for (HeaderField field : raw.headers()) {
             if (field.key().equals("dkim-signature")) out.add(verify(raw, field));
