@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Builds the relay: a smarthost when {@code relay.host} is set, else a maildir under {@code run/}. */
-final class Relays {
+public final class Relays {
 
     private Relays() {
     }
 
-    static Relay create(Settings s) {
+    /** The relay the settings describe: a smarthost, or the outbox maildir. */
+    public static Relay create(Settings s) {
         String host = s.string("relay.host", "");
         if (host.isEmpty()) {
             return new MaildirRelay(s.path("relay.outbox", "run/outbox"));

@@ -42,9 +42,11 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private final boolean ownsComponents;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
-                           MessageQueue spool) {
+                           MessageQueue spool, boolean ownsComponents) {
+        this.ownsComponents = ownsComponents;
         this.spool = spool;
         this.settings = settings;
         this.storage = storage;
@@ -58,10 +60,8 @@ public final class TubemailServer {
         ReceiverSettings receiving = receiverSettings(s);
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
-        Router.Builder builder = context.router();
-        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
-        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
-        builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
+        Router.Builder builder = routing(s, context.router());
+        builder.undeliverable(undeliverableQueue(s));
         try {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
@@ -75,22 +75,7 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            Router router = builder.build();
-            MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
-            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
-            server.receivers.add(smtp);
-            if (!s.string("receiver.lmtp.port", "").isEmpty()) {
-                server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
-                        s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
-            }
-            String queuePath = s.string("receiver.queue.path", "");
-            if (!queuePath.isEmpty()) {
-                server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
-                        s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
-            }
-            return server;
+            return assemble(s, receiving, builder.build(), context.storage(), context.relay(), true);
         } catch (HandlerDefinitionException e) {
             closeQuietly(context.storage());
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
@@ -98,6 +83,47 @@ public final class TubemailServer {
             closeQuietly(context.storage());
             throw e;
         }
+    }
+
+    /**
+     * The receivers and spool the settings describe, over a router built by the caller (e.g. a
+     * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
+     */
+    public static TubemailServer create(Settings s, Router router) {
+        return assemble(s, receiverSettings(s), router, router.storage(), null, false);
+    }
+
+    /**
+     * Applies the routing settings to {@code builder}: capture defaults ({@code route.default.NAME})
+     * and the handler time limit ({@code handler.timeout.seconds}).
+     */
+    public static Router.Builder routing(Settings s, Router.Builder builder) {
+        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        return builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+    }
+
+    /** The undeliverable queue the settings name ({@code queue.undeliverable}). */
+    public static MessageQueue undeliverableQueue(Settings s) {
+        return new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable"));
+    }
+
+    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, StateStorage storage, Relay relay,
+                                           boolean owns) {
+        MessageQueue spool = openSpool(s);
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+        TubemailServer server = new TubemailServer(s, storage, relay, router, smtp, spool, owns);
+        server.receivers.add(smtp);
+        if (!s.string("receiver.lmtp.port", "").isEmpty()) {
+            server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
+                    s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
+                    receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+        }
+        String queuePath = s.string("receiver.queue.path", "");
+        if (!queuePath.isEmpty()) {
+            server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
+                    s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+        }
+        return server;
     }
 
     private static void runBoot(Settings s, String bootClass, BootContext context) {
@@ -127,7 +153,8 @@ public final class TubemailServer {
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
     }
 
-    static ReceiverSettings receiverSettings(Settings s) {
+    /** The SMTP receiver's settings, checked ({@link ConfigException} naming the key when one is bad). */
+    public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
             throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
@@ -178,7 +205,10 @@ public final class TubemailServer {
                 smtp.port(), router.modules().size(), settings.source());
     }
 
-    /** Stops receivers gracefully (in-flight messages finish, up to {@code grace}), then the relay and storage. */
+    /**
+     * Stops receivers gracefully (in-flight messages finish, up to {@code grace}) and closes the
+     * spool; then, for a server built by {@link #configure}, the relay, handlers and storage.
+     */
     public void stop(Duration grace) {
         for (Receiver r : receivers) {
             r.stop(grace);
@@ -190,6 +220,13 @@ public final class TubemailServer {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
         }
+        if (ownsComponents) {
+            closeComponents();
+        }
+        LOG.info("Tubemail stopped");
+    }
+
+    private void closeComponents() {
         if (relay instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -207,7 +244,6 @@ public final class TubemailServer {
             }
         }
         closeQuietly(storage);
-        LOG.info("Tubemail stopped");
     }
 
     /** The SMTP port in use. */
