@@ -3,7 +3,6 @@ package org.tubemail.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -34,13 +33,10 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
 
     static final String TUBEMAIL_VERSION = "0.1.0-SNAPSHOT";
 
-    @ParentCommand
-    TubemailCli cli;
-
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Project folder (also its artifact id): lower-case letters, digits and -.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Project folder, relative to the current folder; its name (also the artifact id): lower-case letters, digits and -.")
     Path target;
 
     @Option(names = "--force", description = "Write into NAME even when it exists and is not empty (generated files are replaced, others kept).")
@@ -62,7 +58,7 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
             err.println("tubemail gen: --port " + port + ": expected a port number 1-65535");
             return 2;
         }
-        Path dir = cli.home().resolve(target).normalize();
+        Path dir = target.toAbsolutePath().normalize();
         if (!force && Files.isDirectory(dir) && !isEmpty(dir)) {
             err.println("tubemail gen: " + dir + " exists and is not empty; choose another NAME, or pass --force to rewrite the generated files");
             return 1;

@@ -39,7 +39,7 @@ class GenTest {
         assertTrue(err.toString().contains("--port 70000: expected a port number 1-65535"), err.toString());
         Files.createDirectories(tmp.resolve("taken"));
         Files.writeString(tmp.resolve("taken/notes.txt"), "mine");
-        assertEquals(1, gen(err, "taken"));
+        assertEquals(1, gen(err, tmp.resolve("taken").toString()));
         assertTrue(err.toString().contains("taken exists and is not empty; choose another NAME, or pass --force"), err.toString());
         assertEquals("mine", Files.readString(tmp.resolve("taken/notes.txt")), "nothing was overwritten");
         assertFalse(Files.exists(tmp.resolve("taken/pom.xml")));
@@ -51,7 +51,7 @@ class GenTest {
     }
 
     private int gen(StringWriter err, String... args) {
-        List<String> all = new ArrayList<>(List.of("--home", tmp.toString(), "gen"));
+        List<String> all = new ArrayList<>(List.of("gen"));
         all.addAll(List.of(args));
         return TubemailCli.run(all.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
     }
@@ -77,7 +77,7 @@ class GenTest {
         };
         int port = Shell.freePort();
         List<String> gen = List.of(javaCommand(), "-Duser.home=" + user, "-cp", System.getProperty("java.class.path"),
-                TubemailCli.class.getName(), "--home", tmp.toString(), "gen", "signup-app", "--port", String.valueOf(port));
+                TubemailCli.class.getName(), "gen", "signup-app", "--port", String.valueOf(port)); // in the folder tmp
         Shell.Result created = Shell.run(tmp, 300, env, gen);
         assertEquals(0, created.code(), created.output());
         assertTrue(created.output().contains("installed Tubemail " + GenCommand.TUBEMAIL_VERSION + " from " + jar.toAbsolutePath()
