@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,7 @@ final class ArtifactInstaller {
     }
 
     private void install(Path jar, Path pom) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("mvn", "-q", "-B", INSTALL_FILE, "-Dfile=" + jar, "-DpomFile=" + pom));
+        List<String> command = new ArrayList<>(List.of("mvn", "-q", "-B", INSTALL_FILE, "-Dfile=" + jar, "-DpomFile=" + pom));
         if (System.getProperty("maven.repo.local") != null) {
             command.add("-Dmaven.repo.local=" + repository);
         }
