@@ -6,6 +6,7 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -110,7 +111,7 @@ public final class TubemailServer {
     private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, StateStorage storage, Relay relay,
                                            boolean owns) {
         MessageQueue spool = openSpool(s);
-        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving));
         TubemailServer server = new TubemailServer(s, storage, relay, router, smtp, spool, owns);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -151,6 +152,15 @@ public final class TubemailServer {
     public static MessageQueue openSpool(Settings s) {
         Path path = s.path("queue.spool", "run/spool");
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+    }
+
+    /**
+     * The spool's low-space watermark, {@code receiver.min.free.bytes}: by default one and a half
+     * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
+     */
+    public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
+        return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
     }
 
     /** The SMTP receiver's settings, checked ({@link ConfigException} naming the key when one is bad). */
@@ -249,6 +259,11 @@ public final class TubemailServer {
     /** The SMTP port in use. */
     public int smtpPort() {
         return smtp.port();
+    }
+
+    /** How many messages wait in the SMTP spool (being routed, or to be routed). */
+    public int spoolCount() {
+        return spool.count();
     }
 
     /** The router. */

@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
@@ -21,7 +22,8 @@ import java.time.Duration;
  * next command, so a client sending faster than mail is routed is slowed down instead of filling
  * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
  * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
- * {@code 451}, so the client retries.
+ * {@code 452 4.3.1} when its disk is full, {@code 451 4.3.0} for other failures, so the client
+ * retries; below the free-space watermark, {@code MAIL} already gets {@code 452 4.3.1}.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
@@ -38,6 +40,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final FreeSpace space;
     private SmtpLoop loop;
 
     /**
@@ -46,7 +49,15 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+        this(settings, router, spool, FreeSpace.unlimited());
+    }
+
+    /**
+     * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
         this.settings = settings;
+        this.space = space;
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
@@ -65,7 +76,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, space, spooler::accept);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
