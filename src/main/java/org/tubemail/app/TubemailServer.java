@@ -59,6 +59,7 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        dataReply(s); // checked before anything is opened
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = routing(s, context.router());
@@ -95,11 +96,12 @@ public final class TubemailServer {
     }
 
     /**
-     * Applies the routing settings to {@code builder}: capture defaults ({@code route.default.NAME})
-     * and the handler time limit ({@code handler.timeout.seconds}).
+     * Applies the routing settings to {@code builder}: capture defaults ({@code route.default.NAME}),
+     * address case ({@code route.exact.case}) and the handler time limit ({@code handler.timeout.seconds}).
      */
     public static Router.Builder routing(Settings s, Router.Builder builder) {
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
         return builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
     }
 
@@ -110,8 +112,10 @@ public final class TubemailServer {
 
     private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, StateStorage storage, Relay relay,
                                            boolean owns) {
+        String queuePath = s.string("receiver.queue.path", "");
+        QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
         MessageQueue spool = openSpool(s);
-        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving));
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s));
         TubemailServer server = new TubemailServer(s, storage, relay, router, smtp, spool, owns);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -119,12 +123,16 @@ public final class TubemailServer {
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                     receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
         }
-        String queuePath = s.string("receiver.queue.path", "");
-        if (!queuePath.isEmpty()) {
-            server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
-                    s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+        if (queue != null) {
+            server.receivers.add(queue);
         }
         return server;
+    }
+
+    /** When SMTP answers DATA: {@code receiver.smtp.data.reply=spooled} (the default) or {@code routed}. */
+    private static SmtpReceiver.DataReply dataReply(Settings s) {
+        return s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
     }
 
     private static void runBoot(Settings s, String bootClass, BootContext context) {
@@ -152,6 +160,15 @@ public final class TubemailServer {
     public static MessageQueue openSpool(Settings s) {
         Path path = s.path("queue.spool", "run/spool");
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+    }
+
+    /**
+     * A queue receiver for the maildir {@code dir}, with the settings' workers
+     * ({@code receiver.queue.workers}), poll interval and message size limit.
+     */
+    public static QueueReceiver queueReceiver(Settings s, Path dir, Router router) {
+        return new QueueReceiver(new MaildirQueue(dir), router, s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false),
+                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
     }
 
     /**
