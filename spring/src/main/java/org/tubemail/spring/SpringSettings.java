@@ -24,7 +24,8 @@ public final class SpringSettings {
     /** The property prefix. */
     public static final String PREFIX = "tubemail.";
 
-    private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d+)]");
+    /** A list element as the Binder gives it: a YAML sequence or {@code key[0]} becomes {@code key.0}. */
+    private static final Pattern INDEXED = Pattern.compile("(.+)\\.(\\d+)");
 
     private SpringSettings() {
     }
@@ -33,7 +34,7 @@ public final class SpringSettings {
     public static Settings from(Environment environment) {
         Map<String, String> bound = Binder.get(environment)
                 .bind("tubemail", Bindable.mapOf(String.class, String.class)).orElseGet(Map::of);
-        // A YAML sequence arrives as key[0], key[1], ...: Tubemail's lists are comma-separated.
+        // A YAML sequence arrives as key.0, key.1, ...: Tubemail's lists are comma-separated.
         Map<String, String> values = new TreeMap<>();
         Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
         bound.forEach((key, value) -> {

@@ -34,9 +34,10 @@ class SignupApplicationTest {
 
     @Test
     void answersRealSmtpMailAndReportsHealth() throws Exception {
-        Mail.send(receivers.smtpPort(), "ann@example.org", "join@localhost", "hello");
+        // signup.example is the second accepted domain of application.yml's YAML list.
+        Mail.send(receivers.smtpPort(), "ann@example.org", "join@signup.example", "hello");
         String reply = Mail.awaitReply(home, 1);
-        assertThat(reply).contains("Subject: Re: hello", "Delivered-To: ann@example.org",
+        assertThat(reply).contains("Subject: Re: hello", "Delivered-To: ann@example.org", "From: join@signup.example",
                 "Thanks for writing to the Tubemail example community. Reply to this message to confirm");
 
         assertThat(health.healthForPath("tubemailReceivers").getStatus()).isEqualTo(Status.UP);
