@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
@@ -53,6 +54,12 @@ class TubemailAutoConfigurationTest {
     }
 
     @Test
+    void handlerModulesRunInOrderOfTheirBeans() {
+        runner().withUserConfiguration(Ordered.class).run(ctx -> assertThat(ctx.getBean(Router.class).modules())
+                .extracting(m -> m.instance().getClass().getSimpleName()).containsExactly("First", "Second"));
+    }
+
+    @Test
     void withoutAnyRouteBeanStartUpSaysSo() {
         runner().run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
                 .hasMessage("Tubemail: no handler: no bean has a method with @Route or @RouteLike"));
@@ -73,6 +80,33 @@ class TubemailAutoConfigurationTest {
         @Bean
         StateStorage myStorage() {
             return storage;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Ordered {
+        @Bean
+        @Order(2)
+        Second second() {
+            return new Second();
+        }
+
+        @Bean
+        @Order(1)
+        First first() {
+            return new First();
+        }
+    }
+
+    public static class First {
+        @Route("first@(host)")
+        public void START(MailRequest msg, String host) {
+        }
+    }
+
+    public static class Second {
+        @Route("second@(host)")
+        public void START(MailRequest msg, String host) {
         }
     }
 
