@@ -2,6 +2,8 @@ package org.tubemail.app;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
@@ -38,16 +40,18 @@ public final class TubemailServer {
 
     private final Settings settings;
     private final StateStorage storage;
+    /** The wiring shared with handlers; holds the confirmation store they may have opened. */
+    /** The wiring of a server built by {@link #configure}, whose parts it closes; null for {@link #create}. */
+    private final Context context;
     private final Relay relay;
     private final Router router;
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
-    private final boolean ownsComponents;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
-                           MessageQueue spool, boolean ownsComponents) {
-        this.ownsComponents = ownsComponents;
+                           MessageQueue spool, Context context) {
+        this.context = context;
         this.spool = spool;
         this.settings = settings;
         this.storage = storage;
@@ -62,7 +66,7 @@ public final class TubemailServer {
         dataReply(s); // checked before anything is opened
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
-        Router.Builder builder = routing(s, context.router());
+        Router.Builder builder = routingSettings(s, context.router());
         builder.undeliverable(undeliverableQueue(s));
         try {
             context.storage(Storages.create(s));
@@ -77,11 +81,13 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            return assemble(s, receiving, builder.build(), context.storage(), context.relay(), true);
+            return assemble(s, receiving, builder.build(), context);
         } catch (HandlerDefinitionException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw e;
         }
@@ -92,17 +98,17 @@ public final class TubemailServer {
      * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
      */
     public static TubemailServer create(Settings s, Router router) {
-        return assemble(s, receiverSettings(s), router, router.storage(), null, false);
+        return assemble(s, receiverSettings(s), router, null);
     }
 
     /**
      * Applies the routing settings to {@code builder}: capture defaults ({@code route.default.NAME}),
-     * address case ({@code route.exact.case}) and the handler time limit ({@code handler.timeout.seconds}).
+     * the handler time limit ({@code handler.timeout.seconds}) and {@code route.exact.case}.
      */
-    public static Router.Builder routing(Settings s, Router.Builder builder) {
+    public static Router.Builder routingSettings(Settings s, Router.Builder builder) {
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
-        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
-        return builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        return builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
     }
 
     /** The undeliverable queue the settings name ({@code queue.undeliverable}). */
@@ -110,13 +116,13 @@ public final class TubemailServer {
         return new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable"));
     }
 
-    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, StateStorage storage, Relay relay,
-                                           boolean owns) {
+    /** The receivers and spool over {@code router}; a server built by {@link #configure} also owns {@code context}'s parts. */
+    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, Context context) {
         String queuePath = s.string("receiver.queue.path", "");
         QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s));
-        TubemailServer server = new TubemailServer(s, storage, relay, router, smtp, spool, owns);
+        TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -135,7 +141,7 @@ public final class TubemailServer {
                 ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
     }
 
-    private static void runBoot(Settings s, String bootClass, BootContext context) {
+    static void runBoot(Settings s, String bootClass, BootContext context) {
         try {
             Object hook = Class.forName(bootClass).getConstructor().newInstance();
             if (!(hook instanceof Boot boot)) {
@@ -247,7 +253,7 @@ public final class TubemailServer {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
         }
-        if (ownsComponents) {
+        if (context != null) {
             closeComponents();
         }
         LOG.info("Tubemail stopped");
@@ -270,6 +276,7 @@ public final class TubemailServer {
                 }
             }
         }
+        context.closeConfirmations();
         closeQuietly(storage);
     }
 
@@ -294,7 +301,7 @@ public final class TubemailServer {
     }
 
     /** The wiring state shared with handlers and the boot hook. */
-    private static final class Context implements BootContext {
+    static final class Context implements BootContext {
         private final Settings settings;
         private final Path dataDir;
         private final String host;
@@ -302,6 +309,7 @@ public final class TubemailServer {
         private final List<Object> handlers = new ArrayList<>();
         private Relay relay;
         private StateStorage storage;
+        private ConfirmationStore confirmations;
 
         Context(Settings settings, Path dataDir, String host) {
             this.settings = settings;
@@ -342,6 +350,31 @@ public final class TubemailServer {
         @Override
         public void storage(StateStorage s) {
             storage = s;
+        }
+
+        @Override
+        public synchronized ConfirmationStore confirmations() {
+            if (confirmations == null) {
+                confirmations = ConfirmationStores.beside(storage);
+            }
+            return confirmations;
+        }
+
+        @Override
+        public synchronized void confirmations(ConfirmationStore store) {
+            confirmations = store;
+        }
+
+        /** Closes the confirmation store, if one was opened. */
+        synchronized void closeConfirmations() {
+            if (confirmations != null) {
+                try {
+                    confirmations.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the confirmation store failed: {}", e.getMessage());
+                }
+                confirmations = null;
+            }
         }
 
         @Override

@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Optional;
 
 /** Says whether the server runs, where it listens, and how full its queues are. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether the server runs, its ports and queue sizes.")
@@ -26,10 +27,14 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunFiles files = new RunFiles(cli.home());
         Settings s = cli.settings();
-        boolean running = files.running().isPresent();
-        out.println(running ? "running, pid " + files.running().get().pid() : "not running");
+        Optional<ProcessHandle> server = files.running();
+        boolean running = server.isPresent();
+        out.println(running ? "running, pid " + server.get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
-        out.println("state storage " + TubemailServer.checkStorage(s));
+        String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
+        out.println("state storage " + (running && kind.equals("mapdb")
+                ? "mapdb: held by the running server (" + s.path("storage.path", "run/state.db") + "), not opened"
+                : TubemailServer.checkStorage(s)));
         out.println(spoolSpace(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);

@@ -54,7 +54,7 @@ public class TubemailAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public Router tubemailRouter(Settings settings, StateStorage storage, ListableBeanFactory beans) {
-        Router.Builder builder = withRouteBeans(TubemailServer.routing(settings, Router.builder()), beans)
+        Router.Builder builder = withRouteBeans(TubemailServer.routingSettings(settings, Router.builder()), beans)
                 .storage(storage).undeliverable(TubemailServer.undeliverableQueue(settings));
         try {
             return builder.build();

@@ -41,7 +41,7 @@ public class TubemailTestKitAutoConfiguration {
     /** The kit's router, over the {@code @Route} beans. */
     @Bean
     public Router tubemailRouter(TestKit kit, Settings settings, ListableBeanFactory beans) {
-        kit.router(b -> TubemailAutoConfiguration.withRouteBeans(TubemailServer.routing(settings, b), beans));
+        kit.router(b -> TubemailAutoConfiguration.withRouteBeans(TubemailServer.routingSettings(settings, b), beans));
         return kit.router();
     }
 }
