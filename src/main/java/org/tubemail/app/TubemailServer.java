@@ -15,6 +15,7 @@ import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
@@ -63,6 +64,7 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         dataReply(s); // checked before anything is opened
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
@@ -81,7 +83,7 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            return assemble(s, receiving, builder.build(), context);
+            return assemble(s, receiving, security, builder.build(), context);
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
@@ -98,7 +100,7 @@ public final class TubemailServer {
      * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
      */
     public static TubemailServer create(Settings s, Router router) {
-        return assemble(s, receiverSettings(s), router, null);
+        return assemble(s, receiverSettings(s), ReceiverSecurity.create(s, SmtpReceiver.localName()), router, null);
     }
 
     /**
@@ -117,17 +119,19 @@ public final class TubemailServer {
     }
 
     /** The receivers and spool over {@code router}; a server built by {@link #configure} also owns {@code context}'s parts. */
-    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, Router router, Context context) {
+    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, ConnectionSecurity security, Router router,
+                                           Context context) {
         String queuePath = s.string("receiver.queue.path", "");
         QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
         MessageQueue spool = openSpool(s);
-        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s));
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security);
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                    receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+                    receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
+                    new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
         }
         if (queue != null) {
             server.receivers.add(queue);

@@ -59,6 +59,7 @@ public final class SmtpReceiver implements Receiver {
     private final RecipientPolicy policy;
     private final String host;
     private final FreeSpace space;
+    private final ConnectionSecurity security;
     private SmtpLoop loop;
 
     /**
@@ -69,14 +70,28 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
-        this(settings, router, spool, FreeSpace.unlimited());
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, ConnectionSecurity.NONE);
     }
 
     /**
      * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
-        this(settings, router, spool, space, DataReply.SPOOLED);
+        this(settings, router, spool, space, DataReply.SPOOLED, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param security STARTTLS and PROXY protocol
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, ConnectionSecurity security) {
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, security);
+    }
+
+    /**
+     * @param dataReply when {@code DATA} is answered
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
+        this(settings, router, spool, space, dataReply, ConnectionSecurity.NONE);
     }
 
     /**
@@ -85,18 +100,22 @@ public final class SmtpReceiver implements Receiver {
      * @param spool     where accepted messages wait until routed
      * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      * @param dataReply when {@code DATA} is answered
+     * @param security  STARTTLS and PROXY protocol
      */
-    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
+                        ConnectionSecurity security) {
         this.settings = settings;
         this.space = space;
         this.spool = spool;
+        this.security = security;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
     }
 
-    private static String localName() {
+    /** The name this host gives in greetings, trace lines and a generated certificate. */
+    public static String localName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -107,14 +126,16 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, space, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, space, spooler::accept, security);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         processor.start();
         spooler.start();
         loop.start();
-        LOG.info("SMTP receiver listening on {}:{}", settings.host(), port());
+        LOG.info("SMTP receiver listening on {}:{} ({}{}{})", settings.host(), port(),
+                security.tls() == null ? "no STARTTLS" : "STARTTLS with " + security.tls().certFile(),
+                security.tlsRequired() ? ", required" : "", security.proxy() == null ? "" : ", " + security.proxy());
     }
 
     /** The bound port (useful when the settings asked for port 0); only once started. */
