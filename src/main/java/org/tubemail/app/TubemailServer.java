@@ -13,14 +13,17 @@ import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
+import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
+import org.tubemail.server.ImapReceiver;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.UnixLmtpReceiver;
 import org.tubemail.state.StateStorage;
 
 import java.io.IOException;
@@ -49,6 +52,7 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool, Context context) {
@@ -69,11 +73,16 @@ public final class TubemailServer {
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = routingSettings(s, context.router());
+        Forwarders.Forwarding forwarding = null;
         builder.undeliverable(undeliverableQueue(s));
         try {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
                 context.handlers().add(HandlerFactory.create(name, context));
+            }
+            forwarding = Forwarders.create(s);
+            if (forwarding != null) {
+                context.handlers().addAll(forwarding.routes());
             }
             String bootClass = s.string("boot.class", "");
             if (!bootClass.isEmpty()) {
@@ -83,14 +92,22 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            return assemble(s, receiving, security, builder.build(), context);
+            TubemailServer server = assemble(s, receiving, security, builder.build(), context);
+            server.forwarder = forwarding == null ? null : forwarding.forwarder();
+            return server;
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw e;
         }
     }
@@ -123,6 +140,11 @@ public final class TubemailServer {
                                            Context context) {
         String queuePath = s.string("receiver.queue.path", "");
         QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
+        // receivers whose settings can be wrong are built before the spool is opened (and locked)
+        List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
+        UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
+                : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                s.string("receiver.lmtp.socket.group", ""), receiving, router);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security);
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context);
@@ -133,6 +155,10 @@ public final class TubemailServer {
                     receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
                     new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
         }
+        if (lmtpSocket != null) {
+            server.receivers.add(lmtpSocket);
+        }
+        server.receivers.addAll(imap);
         if (queue != null) {
             server.receivers.add(queue);
         }
@@ -264,6 +290,9 @@ public final class TubemailServer {
     }
 
     private void closeComponents() {
+        if (forwarder != null) {
+            forwarder.close();
+        }
         if (relay instanceof AutoCloseable c) {
             try {
                 c.close();

@@ -29,17 +29,6 @@ final class SmtpSender implements AutoCloseable {
     static final int MAX_IDLE = 4;
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
 
-    /**
-     * What happened to each recipient of one attempt.
-     *
-     * @param sent    accepted by the smarthost
-     * @param retry   not taken for a reason that may pass
-     * @param refused refused for good
-     * @param error   the smarthost's reply or the failure, {@code ""} when all were sent
-     */
-    record Outcome(List<String> sent, List<String> retry, List<String> refused, String error) {
-    }
-
     private record Idle(Transport transport, long since) {
     }
 
@@ -73,7 +62,7 @@ final class SmtpSender implements AutoCloseable {
     }
 
     /** Sends {@code message} (raw bytes, sent unchanged) from {@code from} to {@code recipients}. */
-    Outcome send(byte[] message, String from, List<String> recipients) {
+    RetryQueue.Outcome send(byte[] message, String from, List<String> recipients) {
         Map<String, InternetAddress> parsed = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
         String badAddress = "";
@@ -86,7 +75,7 @@ final class SmtpSender implements AutoCloseable {
             }
         }
         if (parsed.isEmpty()) {
-            return new Outcome(List.of(), List.of(), refused, badAddress);
+            return new RetryQueue.Outcome(List.of(), List.of(), refused, badAddress);
         }
         Transport transport = null;
         try {
@@ -95,18 +84,18 @@ final class SmtpSender implements AutoCloseable {
             transport = connection();
             transport.sendMessage(m, parsed.values().toArray(new InternetAddress[0]));
             release(transport);
-            return new Outcome(List.copyOf(parsed.keySet()), List.of(), refused, badAddress);
+            return new RetryQueue.Outcome(List.copyOf(parsed.keySet()), List.of(), refused, badAddress);
         } catch (SendFailedException e) {
             release(transport);
             return sorted(e, parsed, refused);
         } catch (MessagingException | RuntimeException e) {
             discard(transport);
-            return new Outcome(List.of(), List.copyOf(parsed.keySet()), refused, describe(e));
+            return new RetryQueue.Outcome(List.of(), List.copyOf(parsed.keySet()), refused, describe(e));
         }
     }
 
     /** Sorts recipients by their own replies, the rest by the transaction's reply. */
-    private static Outcome sorted(SendFailedException e, Map<String, InternetAddress> parsed, List<String> refused) {
+    private static RetryQueue.Outcome sorted(SendFailedException e, Map<String, InternetAddress> parsed, List<String> refused) {
         List<String> sent = new ArrayList<>();
         List<String> retry = new ArrayList<>();
         List<String> gone = new ArrayList<>(refused);
@@ -134,7 +123,7 @@ final class SmtpSender implements AutoCloseable {
                 retry.add(entry.getKey());
             }
         }
-        return new Outcome(sent, retry, gone, describe(e));
+        return new RetryQueue.Outcome(sent, retry, gone, describe(e));
     }
 
     /** The smarthost's replies and the failures behind them, in one line. */
