@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tubemail's benchmarks and writes bench/results/latest.md (raw outputs in bench/results/raw/).
 #
-# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory profile (default: all but profile)
+# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile (default: all but profile)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP, a whole Postfix MTA and Tubemail (installs
@@ -9,7 +9,8 @@
 #   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders; then 10,000 idle
 #            connections, half of them TLS, and the time a new client waits for its answers
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
-# Environment: SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
+#   auth     Tubemail with SPF/DKIM/DMARC checks (warm DNS cache, a real dnsmasq) against Tubemail without
+# Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
@@ -27,7 +28,7 @@ SMTP_REPEAT=${SMTP_REPEAT:-3}
 SMTP_TLS_MESSAGES=${SMTP_TLS_MESSAGES:-2000}
 MEMORY_IDLE=${MEMORY_IDLE:-10000}
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory)
+[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
 
 STARTED_PIDS=()
 POSTFIX_DIRS=()
@@ -336,6 +337,15 @@ memory_idle() {
     rm -rf "$work"
 }
 
+step_auth() {
+    log "auth: Tubemail with sender checks (SPF, DKIM, DMARC; warm DNS cache) against Tubemail without"
+    local work
+    work=$(mktemp -d)
+    run java -Xmx1g -Dlogback.configurationFile="$ROOT/config/logback.xml" -cp "$JAR" org.tubemail.bench.AuthCost \
+        "$(command -v dnsmasq || echo /usr/sbin/dnsmasq)" "$work" "${AUTH_MESSAGES:-10000}" "${AUTH_ROUNDS:-3}" > "$RAW/auth.txt"
+    rm -rf "$work"
+}
+
 mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
@@ -344,8 +354,8 @@ describe_machine
 bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in
-        router | storage | smtp | memory | profile) "step_$step" ;;
-        *) log "unknown step '$step': use router, storage, smtp, memory or profile"; exit 2 ;;
+        router | storage | smtp | memory | profile | auth) "step_$step" ;;
+        *) log "unknown step '$step': use router, storage, smtp, memory, profile or auth"; exit 2 ;;
     esac
 done
 python3 "$BENCH/scripts/report.py" "$RAW" > "$RESULTS/latest.md"

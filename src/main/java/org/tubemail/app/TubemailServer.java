@@ -146,7 +146,8 @@ public final class TubemailServer {
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router);
         MessageQueue spool = openSpool(s);
-        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security);
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
+                SenderAuth.create(s, router));
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {

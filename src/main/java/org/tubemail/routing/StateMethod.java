@@ -16,6 +16,7 @@ public final class StateMethod {
     private final boolean stateless;
     private final boolean noLocking;
     private final ParameterBinder binder;
+    private final AuthRule authRule;
 
     StateMethod(HandlerModule module, Method method, String state, RoutePattern route, boolean stateless,
                 boolean noLocking, ParameterBinder binder) {
@@ -26,6 +27,7 @@ public final class StateMethod {
         this.stateless = stateless;
         this.noLocking = noLocking;
         this.binder = binder;
+        this.authRule = AuthRule.of(method, module.instance().getClass());
     }
 
     /**
@@ -73,6 +75,16 @@ public final class StateMethod {
     /** Whether it runs without its state key's lock. */
     public boolean isNoLocking() {
         return noLocking;
+    }
+
+    /** Whether it runs only for authenticated senders ({@link Authenticated} on it or its class). */
+    public boolean requiresAuthentication() {
+        return authRule != null;
+    }
+
+    /** Why {@code request} may not run this method, or null when it may. */
+    String refusal(MailRequest request) {
+        return authRule == null || authRule.admits(request) ? null : authRule.refusal(request, this);
     }
 
     /** {@code Class.method} (a configured route: its name) for messages and listings. */

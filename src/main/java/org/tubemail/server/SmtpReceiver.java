@@ -60,6 +60,8 @@ public final class SmtpReceiver implements Receiver {
     private final String host;
     private final FreeSpace space;
     private final ConnectionSecurity security;
+    private final SmtpConnection.MessageSink sink;
+    private final SenderChecks checks;
     private SmtpLoop loop;
 
     /**
@@ -71,6 +73,15 @@ public final class SmtpReceiver implements Receiver {
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
         this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * A receiver that checks each sender (SPF, DKIM, DMARC) before spooling its message.
+     *
+     * @param checks the checks, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, SenderChecks checks) {
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, ConnectionSecurity.NONE, checks);
     }
 
     /**
@@ -104,14 +115,31 @@ public final class SmtpReceiver implements Receiver {
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
                         ConnectionSecurity security) {
+        this(settings, router, spool, space, dataReply, security, null);
+    }
+
+    /**
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
+     * @param security  STARTTLS and PROXY protocol
+     * @param checks    the sender checks (SPF, DKIM, DMARC) run between {@code DATA} and the spool, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
+                        ConnectionSecurity security, SenderChecks checks) {
         this.settings = settings;
         this.space = space;
         this.spool = spool;
         this.security = security;
         this.host = localName();
-        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
+        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1))
+                .trustingVerdicts();
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        this.checks = checks;
+        this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
     /** The name this host gives in greetings, trace lines and a generated certificate. */
@@ -126,7 +154,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, space, spooler::accept, security);
+            loop = new SmtpLoop(settings, host, policy, space, sink, security);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -157,6 +185,9 @@ public final class SmtpReceiver implements Receiver {
     public void stop(Duration grace) {
         if (loop != null) {
             loop.stop(grace);
+        }
+        if (checks != null) {
+            checks.stop();
         }
         spooler.stop(grace);
         processor.stop(grace);

@@ -3,6 +3,8 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.DiskFull;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
@@ -65,6 +67,8 @@ public final class SpoolProcessor {
      * @param workers      how many messages are routed at once
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
+    private volatile boolean trustsVerdicts;
+
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
         this(name, queue, router, workers, pollInterval, Long.MAX_VALUE);
     }
@@ -85,6 +89,15 @@ public final class SpoolProcessor {
         this.pollInterval = pollInterval;
         this.maxMessageBytes = maxMessageBytes;
         this.slots = new Semaphore(workers);
+    }
+
+    /**
+     * Believes the authentication verdicts stored with queued messages: only for a queue that
+     * Tubemail's own receiver alone writes (the SMTP spool), never for one another MTA fills.
+     */
+    SpoolProcessor trustingVerdicts() {
+        this.trustsVerdicts = true;
+        return this;
     }
 
     /** Puts back messages a previous run claimed but did not finish, then starts the workers. */
@@ -404,8 +417,11 @@ public final class SpoolProcessor {
 
     private DeliveryReport route(byte[] queued, Router.Rejects rejects) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
-        return HeaderRouting.route(router, u.envelope().or(() -> HeaderEnvelope.of(u.message())), u.message(), "queued message",
-                maxMessageBytes, rejects, name);
+        Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
+        if (!trustsVerdicts) {
+            envelope = envelope.map(e -> e.withAuthentication(Authentication.NONE));
+        }
+        return HeaderRouting.route(router, envelope, u.message(), "queued message", maxMessageBytes, rejects, name);
     }
 
     private boolean pause(Duration d) {
