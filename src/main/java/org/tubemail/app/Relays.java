@@ -13,13 +13,16 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Builds the relay: a smarthost when {@code relay.host} is set, else a maildir under {@code run/}. */
-final class Relays {
+public final class Relays {
 
     private Relays() {
     }
 
-    /** The relay, signing with the keys of {@code relay.dkim.*} when there are any. */
-    static Relay create(Settings s) {
+    /**
+     * The relay the settings describe: a smarthost, or the outbox maildir; signing with the keys of
+     * {@code relay.dkim.*} when there are any.
+     */
+    public static Relay create(Settings s) {
         DkimKeyring keys = SigningKeys.load(s);
         Relay relay = unsigned(s);
         return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys);
