@@ -2,6 +2,8 @@ package org.tubemail.app;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
@@ -37,6 +39,8 @@ public final class TubemailServer {
 
     private final Settings settings;
     private final StateStorage storage;
+    /** The wiring shared with handlers; holds the confirmation store they may have opened. */
+    private Context context;
     private final Relay relay;
     private final Router router;
     private final SmtpReceiver smtp;
@@ -79,6 +83,7 @@ public final class TubemailServer {
             MessageQueue spool = openSpool(s);
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
+            server.context = context;
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -92,9 +97,11 @@ public final class TubemailServer {
             }
             return server;
         } catch (HandlerDefinitionException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw e;
         }
@@ -206,6 +213,7 @@ public final class TubemailServer {
                 }
             }
         }
+        context.closeConfirmations();
         closeQuietly(storage);
         LOG.info("Tubemail stopped");
     }
@@ -234,6 +242,7 @@ public final class TubemailServer {
         private final List<Object> handlers = new ArrayList<>();
         private Relay relay;
         private StateStorage storage;
+        private ConfirmationStore confirmations;
 
         Context(Settings settings, Path dataDir, String host) {
             this.settings = settings;
@@ -274,6 +283,31 @@ public final class TubemailServer {
         @Override
         public void storage(StateStorage s) {
             storage = s;
+        }
+
+        @Override
+        public synchronized ConfirmationStore confirmations() {
+            if (confirmations == null) {
+                confirmations = ConfirmationStores.beside(storage);
+            }
+            return confirmations;
+        }
+
+        @Override
+        public synchronized void confirmations(ConfirmationStore store) {
+            confirmations = store;
+        }
+
+        /** Closes the confirmation store, if one was opened. */
+        synchronized void closeConfirmations() {
+            if (confirmations != null) {
+                try {
+                    confirmations.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the confirmation store failed: {}", e.getMessage());
+                }
+                confirmations = null;
+            }
         }
 
         @Override

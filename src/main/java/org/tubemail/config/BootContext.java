@@ -1,5 +1,7 @@
 package org.tubemail.config;
 
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.Router;
 import org.tubemail.state.StateStorage;
@@ -30,6 +32,16 @@ public interface BootContext {
 
     /** Replaces the state storage. */
     void storage(StateStorage storage);
+
+    /**
+     * The store of pending confirmations, beside the state storage (memory, a MapDB file next to the
+     * state file, or the same PostgreSQL database; see {@link ConfirmationStores#beside}). Opened on
+     * first use and closed with the server; every handler that asks gets the same store.
+     */
+    ConfirmationStore confirmations();
+
+    /** Replaces the store of pending confirmations (before handlers are built). */
+    void confirmations(ConfirmationStore store);
 
     /** The router builder: add handlers, capture defaults, error state, time limit. */
     Router.Builder router();
