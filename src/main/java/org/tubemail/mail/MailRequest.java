@@ -115,6 +115,15 @@ public final class MailRequest {
         return envelope;
     }
 
+    /**
+     * What the receiver's SPF, DKIM and DMARC checks found about the sender ({@link Authentication#NONE}
+     * when the receiver ran none): the verdicts and, through
+     * {@link Authentication#authenticatedDomain}, the domain that authenticates the sender.
+     */
+    public Authentication authentication() {
+        return envelope.authentication();
+    }
+
     /** The envelope sender ({@code MAIL FROM}) without angle brackets; {@code ""} for a bounce's null sender. */
     public String from() {
         return Addresses.strip(envelope.mailFrom());
