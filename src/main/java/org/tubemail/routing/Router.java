@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -133,6 +134,9 @@ public final class Router {
         if (!outcome.failures.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.FAILED, outcome.ran, String.join("; ", outcome.failures));
         }
+        if (!outcome.refused.isEmpty()) {
+            return undeliverable(request, RecipientResult.Status.UNAUTHENTICATED, outcome.ran, String.join("; ", outcome.refused));
+        }
         if (outcome.ran.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(),
                     "no method for the current state: " + String.join("; ", outcome.idle));
@@ -145,6 +149,7 @@ public final class Router {
         final List<String> ran = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         final List<String> idle = new ArrayList<>();
+        final List<String> refused = new ArrayList<>();
     }
 
     private void runModule(HandlerModule module, List<Match> matches, MailRequest request, Outcome outcome) {
@@ -198,6 +203,11 @@ public final class Router {
     }
 
     private void runStateless(Match m, MailRequest request, Outcome outcome) {
+        String refusal = m.method().refusal(request);
+        if (refusal != null) {
+            outcome.refused.add(refusal);
+            return;
+        }
         try {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
@@ -208,6 +218,11 @@ public final class Router {
 
     private void runStateful(Match m, StateKey key, String state, MailRequest request, Outcome outcome) {
         StateMethod method = m.method();
+        String refusal = method.refusal(request);
+        if (refusal != null) {
+            outcome.refused.add(refusal);
+            return;
+        }
         try {
             String next = invoke(m, request);
             if (next != null && !next.equals(state)) {
@@ -245,11 +260,50 @@ public final class Router {
     }
 
     private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
-        Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()));
+        Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()), request.authentication());
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
         return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
+    }
+
+    /**
+     * Why routing {@code request} now would refuse it because its sender is not authenticated
+     * ({@link Authenticated}), or empty: the receiver's {@code receiver.auth.reject} answers
+     * {@code 550 5.7.26} with it. Reads the current states; runs and changes nothing.
+     */
+    public Optional<String> authenticationRefusal(MailRequest request) {
+        for (String rcpt : request.recipients()) {
+            MailRequest one = request.forRecipient(rcpt);
+            Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
+            for (Match m : match(Addresses.forRouting(one.to()))) {
+                if (m.method().requiresAuthentication()) byModule.computeIfAbsent(m.method().module(), k -> new ArrayList<>()).add(m);
+            }
+            for (Map.Entry<HandlerModule, List<Match>> e : byModule.entrySet()) {
+                String refusal = refusalIn(e.getKey(), e.getValue(), one);
+                if (refusal != null) return Optional.of(refusal);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String refusalIn(HandlerModule module, List<Match> matches, MailRequest request) {
+        String state = null;
+        for (Match m : matches) {
+            if (!m.method().isStateless()) {
+                if (state == null) {
+                    try {
+                        state = storage.get(module.name(), module.stateKey(request, m.captures()));
+                    } catch (RuntimeException e) {
+                        return null; // routing will report it
+                    }
+                }
+                if (!m.method().state().equals(state)) continue;
+            }
+            String refusal = m.method().refusal(request);
+            if (refusal != null) return refusal;
+        }
+        return null;
     }
 
     /** Every state method, in the order the router tries them. */

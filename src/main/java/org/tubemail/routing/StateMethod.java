@@ -17,6 +17,7 @@ public final class StateMethod {
     private final boolean noLocking;
     private final BounceDispatch.Call self;
     private final BounceDispatch bounces;
+    private final AuthRule authRule;
 
     StateMethod(HandlerModule module, Method method, String state, RoutePattern route, boolean stateless,
                 boolean noLocking, ParameterBinder binder) {
@@ -28,6 +29,7 @@ public final class StateMethod {
         this.noLocking = noLocking;
         this.self = new BounceDispatch.Call(method, binder);
         this.bounces = BounceDispatch.plan(module.instance().getClass(), method, route, self);
+        this.authRule = AuthRule.of(method, module.instance().getClass());
     }
 
     /**
@@ -76,6 +78,16 @@ public final class StateMethod {
     /** Whether it runs without its state key's lock. */
     public boolean isNoLocking() {
         return noLocking;
+    }
+
+    /** Whether it runs only for authenticated senders ({@link Authenticated} on it or its class). */
+    public boolean requiresAuthentication() {
+        return authRule != null;
+    }
+
+    /** Why {@code request} may not run this method, or null when it may. */
+    String refusal(MailRequest request) {
+        return authRule == null || authRule.admits(request) ? null : authRule.refusal(request, this);
     }
 
     /** {@code Class.method} for messages and listings. */
