@@ -81,7 +81,7 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, SenderAuth.create(s, router));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.context = context;
             server.receivers.add(smtp);

@@ -38,6 +38,8 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final SmtpConnection.MessageSink sink;
+    private final SenderChecks checks;
     private SmtpLoop loop;
 
     /**
@@ -46,12 +48,24 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+        this(settings, router, spool, null);
+    }
+
+    /**
+     * A receiver that checks each sender (SPF, DKIM, DMARC) before spooling its message.
+     *
+     * @param checks the checks, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, SenderChecks checks) {
         this.settings = settings;
         this.spool = spool;
         this.host = localName();
-        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
+        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1))
+                .trustingVerdicts();
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers());
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        this.checks = checks;
+        this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
     private static String localName() {
@@ -65,7 +79,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, sink);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -94,6 +108,9 @@ public final class SmtpReceiver implements Receiver {
     public void stop(Duration grace) {
         if (loop != null) {
             loop.stop(grace);
+        }
+        if (checks != null) {
+            checks.stop();
         }
         spooler.stop(grace);
         processor.stop(grace);

@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
@@ -65,6 +66,8 @@ public final class SpoolProcessor {
      * @param workers      how many messages are routed at once
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
+    private volatile boolean trustsVerdicts;
+
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
@@ -75,6 +78,15 @@ public final class SpoolProcessor {
         this.workers = workers;
         this.pollInterval = pollInterval;
         this.slots = new Semaphore(workers);
+    }
+
+    /**
+     * Believes the authentication verdicts stored with queued messages: only for a queue that
+     * Tubemail's own receiver alone writes (the SMTP spool), never for one another MTA fills.
+     */
+    SpoolProcessor trustingVerdicts() {
+        this.trustsVerdicts = true;
+        return this;
     }
 
     /** Puts back messages a previous run claimed but did not finish, then starts the workers. */
@@ -309,6 +321,9 @@ public final class SpoolProcessor {
     private void route(byte[] queued) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
+        if (!trustsVerdicts) {
+            envelope = envelope.map(e -> e.withAuthentication(Authentication.NONE));
+        }
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
                     "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
