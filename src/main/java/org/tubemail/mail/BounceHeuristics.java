@@ -47,9 +47,10 @@ final class BounceHeuristics {
     private static final Pattern AUTO_TEXT = Pattern.compile("(I am|I'm|I will be) (currently )?(out of (the )?office|"
             + "away|on (vacation|holiday|leave))|limited access to (my )?e-?mail|(I will|I'll) (be back|return)|"
             + "back in the office|respond (to your (message|e-?mail) )?(when|upon) (I|my) return", FLAGS);
-    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-            + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
-    private static final Pattern QMAIL_RECIPIENT = Pattern.compile("^<([^>\\s]+@[^>\\s]+)>:\\s*$", Pattern.MULTILINE);
+    // bounded repetitions (RFC 5321 lengths) keep every scan linear in the text, whatever it holds
+    private static final Pattern ADDRESS = Pattern.compile("(?<![A-Za-z0-9.!#$%&'*+/=?^_`{|}~-])[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+            + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){1,10}");
+    private static final Pattern QMAIL_RECIPIENT = Pattern.compile("^<([^>\\s@]{1,64}@[^>\\s@]{1,255})>:[ \\t]*$", Pattern.MULTILINE);
     private static final Pattern QMAIL_HOST = Pattern.compile("qmail-send program at ([A-Za-z0-9.-]+)", FLAGS);
     private static final Pattern QMAIL_REMOTE = Pattern.compile("^(\\S+) (does not like recipient|failed after I sent)", Pattern.MULTILINE);
     private static final Pattern EXIM_REMOTE = Pattern.compile("host ([A-Za-z0-9.-]+) \\[[0-9a-fA-F:.]+\\]");

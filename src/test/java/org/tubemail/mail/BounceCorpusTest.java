@@ -116,6 +116,16 @@ class BounceCorpusTest {
     }
 
     @Test
+    void longHostileBouncesAreReadInOnePass() {
+        String body = "a".repeat(20_000) + "\r\n<" + "b".repeat(20_000) + "\r\n" + "c@".repeat(10_000) + "\r\n";
+        MailRequest r = MailRequest.parse(Envelope.of("", "x@example.com"),
+                ("Subject: failure notice\r\nFrom: MAILER-DAEMON@example.net\r\n\r\n"
+                        + "I'm afraid I wasn't able to deliver your message.\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        Bounce b = r.bounce().orElseThrow();
+        assertTrue(b.isHard(), "permanent wording: " + b);
+    }
+
+    @Test
     void statusCodesAreFoundInText() {
         assertEquals("5.1.1", StatusCode.find("550 5.1.1 <a@b>: unknown").orElseThrow().toString());
         assertTrue(StatusCode.find("from 192.168.4.2.1 and 10.4.2.2").isEmpty(), "IP addresses are not status codes");
