@@ -24,9 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends mail through a smarthost over SMTP (Jakarta Mail), and never loses it: {@link #deliver}
- * returns only once every recipient was accepted by the smarthost, refused for good, or stored
- * in the retry queue; otherwise it throws {@link RelayException}.
+ * Sends mail over SMTP (Jakarta Mail), through a smarthost or, made with {@link #direct}, straight
+ * to each recipient domain's mail exchangers ({@link MxSender}), and never loses it: {@link #deliver}
+ * returns only once every recipient was accepted by a server, refused for good, or stored in the
+ * retry queue; otherwise it throws {@link RelayException}.
  *
  * <ul>
  *   <li><b>Sent</b>: the smarthost accepted the recipient (250).</li>
