@@ -270,7 +270,8 @@ public final class MailRequest {
     /**
      * Whether this message is a bounce (a delivery status notification): a null envelope sender, a
      * {@code multipart/report} with {@code report-type=delivery-status}, or a mailer daemon's
-     * failure notice.
+     * failure notice. A quick test of "automatic mail not to be answered": an out-of-office reply
+     * with a null sender counts too. {@link #bounce()} reads what the bounce says.
      */
     public boolean isBounce() {
         if (from().isEmpty()) {
