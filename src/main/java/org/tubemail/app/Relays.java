@@ -1,6 +1,8 @@
 package org.tubemail.app;
 
 import org.tubemail.config.Settings;
+import org.tubemail.dkim.DkimKeyring;
+import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.MxSettings;
@@ -24,7 +26,14 @@ final class Relays {
     private Relays() {
     }
 
+    /** The relay, signing with the keys of {@code relay.dkim.*} when there are any. */
     static Relay create(Settings s) {
+        DkimKeyring keys = SigningKeys.load(s);
+        Relay relay = unsigned(s);
+        return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys);
+    }
+
+    private static Relay unsigned(Settings s) {
         String host = s.string("relay.host", "");
         if (host.isEmpty()) {
             return new MaildirRelay(s.path("relay.outbox", "run/outbox"));
