@@ -62,16 +62,14 @@ class MailingListHandlerTest {
     }
 
     /** {@code mail} as the receiver hands it over after SPF passed for the sender, with the From domain's DMARC policy. */
-    static MailRequest authenticated(TestMail mail, String dmarcPolicy) {
-        MailRequest r = mail.build();
-        String domain = r.from().substring(r.from().indexOf('@') + 1);
-        Authentication a = new Authentication(new Authentication.Spf(Verdict.PASS, false, domain), List.of(),
-                new Authentication.Dmarc(Verdict.PASS, domain, dmarcPolicy));
-        return MailRequest.parse(r.envelope().withAuthentication(a), r.raw());
+    static MailRequest authenticated(TestMail mail, String sender, String dmarcPolicy) {
+        String domain = sender.substring(sender.indexOf('@') + 1);
+        return mail.authentication(new Authentication(new Authentication.Spf(Verdict.PASS, false, domain), List.of(),
+                new Authentication.Dmarc(Verdict.PASS, domain, dmarcPolicy))).build();
     }
 
     private void deliver(TestMail mail) {
-        kit.deliver(authenticated(mail, ""));
+        kit.deliver(mail.authenticated());
     }
 
     private String key(String who) {
@@ -177,16 +175,16 @@ class MailingListHandlerTest {
         join("alice@strict.example");
         kit.relay().clear();
         kit.deliver(authenticated(TestMail.from("alice@strict.example").to(DEV).subject("signed")
-                .header("DKIM-Signature", "v=1; a=rsa-sha256; d=strict.example; s=s; h=from; bh=x; b=y"), "reject"));
+                .header("DKIM-Signature", "v=1; a=rsa-sha256; d=strict.example; s=s; h=from; bh=x; b=y"), "alice@strict.example", "reject"));
         MailRequest p = kit.relay().lastTo("ann@example.org").asRequest();
         assertEquals(DEV, p.fromHeader().get(0).getAddress());
         assertEquals("alice@strict.example via dev", p.fromHeader().get(0).getPersonal());
         assertEquals("alice@strict.example", p.addressHeader("Reply-To").get(0).getAddress(), "the poster in Reply-To");
         assertTrue(p.header("DKIM-Signature").isEmpty(), "the author's broken signature is gone");
 
-        kit.deliver(authenticated(TestMail.from("alice@strict.example").to(DEV).subject("q"), "quarantine"));
+        kit.deliver(authenticated(TestMail.from("alice@strict.example").to(DEV).subject("q"), "alice@strict.example", "quarantine"));
         assertEquals(DEV, kit.relay().lastTo("ann@example.org").asRequest().fromHeader().get(0).getAddress());
-        kit.deliver(authenticated(TestMail.from("alice@strict.example").to(DEV).subject("n"), "none"));
+        kit.deliver(authenticated(TestMail.from("alice@strict.example").to(DEV).subject("n"), "alice@strict.example", "none"));
         assertEquals("alice@strict.example", kit.relay().lastTo("ann@example.org").asRequest().fromHeader().get(0).getAddress());
     }
 
