@@ -9,12 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.config.Settings;
 import org.tubemail.dkim.DkimKeys;
-import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.support.Dkimpy;
 import org.tubemail.support.Dnsmasq;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -24,7 +22,6 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,69 +97,25 @@ class MailingListEndToEndTest {
     }
 
     private void send(String from, String to, String subject) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("mail.smtp.host", "127.0.0.1");
-        p.setProperty("mail.smtp.port", String.valueOf(server.smtpPort()));
-        jakarta.mail.Session session = jakarta.mail.Session.getInstance(p);
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(from);
-        m.setRecipients(jakarta.mail.Message.RecipientType.TO, to);
-        m.setSubject(subject);
-        m.setText("text of " + subject);
-        jakarta.mail.Transport.send(m);
+        MailPeers.send(server.smtpPort(), from, to, subject, "");
     }
 
-    /** Waits until {@code address} has received {@code count} messages in all; returns the newest, as received. */
     private byte[] awaitMail(String address, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<MimeMessage> mine = inbox(address);
-            if (mine.size() >= count) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                mine.get(mine.size() - 1).writeTo(out);
-                return out.toByteArray();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no message #" + count + " for " + address + " within 20 s; undeliverable: "
-                + server.router().undeliverableQueue().count());
+        return MailPeers.awaitMail(members, address, count, "undeliverable: " + server.router().undeliverableQueue().count());
     }
 
-    private static MailRequest parse(byte[] raw) {
-        return MailRequest.parse(Envelope.of("", "x@example.org"), raw);
-    }
-
-    /** What GreenMail delivered to {@code address}'s mailbox (by envelope recipient), oldest first. */
-    private List<MimeMessage> inbox(String address) throws Exception {
-        var user = members.getUserManager().getUserByEmail(address);
-        if (user == null) {
-            return List.of();
-        }
-        return members.getManagers().getImapHostManager().getInbox(user).getMessages().stream()
-                .map(m -> m.getMimeMessage()).toList();
-    }
-
-    /** GreenMail's own trace line goes on top of what Tubemail sent: the verifier reads the message without it. */
-    private static byte[] asSent(byte[] received) {
-        String s = new String(received, java.nio.charset.StandardCharsets.ISO_8859_1);
-        while (s.startsWith("Return-Path:") || s.startsWith("Received:")) {
-            int end = s.indexOf("\r\n");
-            while (end >= 0 && end + 2 < s.length() && (s.charAt(end + 2) == ' ' || s.charAt(end + 2) == '\t')) {
-                end = s.indexOf("\r\n", end + 2);
-            }
-            s = s.substring(end + 2);
-        }
-        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private List<MimeMessage> inbox(String address) {
+        return MailPeers.inbox(members, address);
     }
 
     private void join(String who) throws Exception {
         send(who, "dev-subscribe@lists.example.com", "join");
-        MailRequest request = parse(awaitMail(who, 1));
+        MailRequest request = MailPeers.parse(awaitMail(who, 1));
         assertEquals("Confirm your subscription to dev", request.subject());
         Matcher m = CONFIRM.matcher(request.text());
         assertTrue(m.find(), request.text());
         send(who, m.group(1), "yes");
-        assertEquals("Welcome to dev", parse(awaitMail(who, 2)).subject());
+        assertEquals("Welcome to dev", MailPeers.parse(awaitMail(who, 2)).subject());
     }
 
     @Test
@@ -171,11 +124,11 @@ class MailingListEndToEndTest {
         join("ann@example.org");
         join("alice@strict.example");
         byte[] welcome = awaitMail("ann@example.org", 2);
-        assertTrue(Dkimpy.verify(asSent(welcome), dns).passed(), "the list's replies are signed: "
-                + Dkimpy.verify(asSent(welcome), dns).output());
+        assertTrue(Dkimpy.verify(MailPeers.asSent(welcome), dns).passed(), "the list's replies are signed: "
+                + Dkimpy.verify(MailPeers.asSent(welcome), dns).output());
 
         send("bob@example.org", "dev@lists.example.com", "first post");
-        MailRequest post = parse(awaitMail("ann@example.org", 3));
+        MailRequest post = MailPeers.parse(awaitMail("ann@example.org", 3));
         assertEquals("first post", post.subject());
         assertEquals("<dev.lists.example.com>", post.header("List-Id").orElseThrow());
         assertEquals("<mailto:dev@lists.example.com>", post.header("List-Post").orElseThrow());
@@ -183,16 +136,16 @@ class MailingListEndToEndTest {
 
         send("alice@strict.example", "dev@lists.example.com", "strict post");
         byte[] strict = awaitMail("ann@example.org", 4);
-        MailRequest p = parse(strict);
+        MailRequest p = MailPeers.parse(strict);
         assertEquals("dev@lists.example.com", p.fromHeader().get(0).getAddress(), "p=reject: From is the list");
         assertEquals("alice@strict.example via dev", p.fromHeader().get(0).getPersonal());
         assertEquals("alice@strict.example", p.addressHeader("Reply-To").get(0).getAddress());
-        Dkimpy.Result verified = Dkimpy.verify(asSent(strict), dns);
+        Dkimpy.Result verified = Dkimpy.verify(MailPeers.asSent(strict), dns);
         assertTrue(verified.passed(), "dkimpy verifies the list's signature: " + verified.output());
         assertTrue(p.header("DKIM-Signature").orElseThrow().contains("d=lists.example.com"));
 
         send("bob@example.org", "dev-unsubscribe@lists.example.com", "bye");
-        assertEquals("You left dev", parse(awaitMail("bob@example.org", 4)).subject());
+        assertEquals("You left dev", MailPeers.parse(awaitMail("bob@example.org", 4)).subject());
         send("ann@example.org", "dev@lists.example.com", "second post");
         awaitMail("alice@strict.example", 4);
         assertEquals(4, inbox("bob@example.org").size(), "bob left: no second post for him");
