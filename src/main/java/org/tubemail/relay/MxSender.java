@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * records through the {@link DnsResolver}, lowest preference first (equal preferences in random
  * order), or the domain itself when it has no MX record (the implicit MX); each exchanger's A, then
  * AAAA addresses; the first exchanger that answers the transaction decides its recipients. An
- * exchanger that cannot be reached (no connection, timeout, a failed TLS handshake, a refusing
- * greeting) passes the message to the next one; after {@link #MAX_ADDRESSES} addresses, or when
+ * exchanger that cannot be reached (no connection, timeout, a refusing greeting) passes the
+ * message to the next one; one whose STARTTLS handshake fails gets it again in plain text at once
+ * (opportunistic TLS protects against passive listeners only, and must not keep mail back); after {@link #MAX_ADDRESSES} addresses, or when
  * none is left, the recipients are retried later.
  *
  * <p>Refused for good: a domain that does not exist (NXDOMAIN), one that publishes a null MX
@@ -40,6 +41,7 @@ final class MxSender implements Sender {
     private final MxSettings settings;
     private final DnsResolver dns;
     private final Properties tls = new Properties();
+    private final Properties plain = new Properties();
     private final Map<String, SmtpSender> senders = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SmtpSender> eldest) {
@@ -58,8 +60,10 @@ final class MxSender implements Sender {
         tls.setProperty("mail.smtp.starttls.required", "false");
         tls.setProperty("mail.smtp.ssl.trust", "*");
         tls.setProperty("mail.smtp.ssl.checkserveridentity", "false");
+        plain.setProperty("mail.smtp.starttls.enable", "false");
         if (!settings.helo().isEmpty()) {
             tls.setProperty("mail.smtp.localhost", settings.helo());
+            plain.setProperty("mail.smtp.localhost", settings.helo());
         }
     }
 
@@ -121,7 +125,12 @@ final class MxSender implements Sender {
                     errors.add("stopped after " + MAX_ADDRESSES + " addresses");
                     return new Outcome(List.of(), rcpts, List.of(), domain + ": " + String.join("; ", errors), false);
                 }
-                Outcome o = sender(address).send(message, from, rcpts);
+                Outcome o = sender(address, settings.startTls()).send(message, from, rcpts);
+                if (!o.reached() && settings.startTls() && tlsFailed(o)) {
+                    // opportunistic TLS: a broken handshake is no reason to keep mail back (as Postfix's "may" level)
+                    errors.add(host + " [" + address.getHostAddress() + "]: " + o.error() + "; sent again without TLS");
+                    o = sender(address, false).send(message, from, rcpts);
+                }
                 if (o.reached()) {
                     return new Outcome(o.sent(), o.retry(), o.refused(),
                             o.error().isEmpty() ? "" : host + " [" + address.getHostAddress() + "]: " + o.error(), true);
@@ -180,9 +189,16 @@ final class MxSender implements Sender {
         return out;
     }
 
-    private SmtpSender sender(InetAddress address) {
-        return senders.computeIfAbsent(address.getHostAddress(), ip -> new SmtpSender(
-                new RelaySettings(ip, settings.port(), RelaySettings.Security.NONE, "", "", settings.timeout()), tls));
+    private SmtpSender sender(InetAddress address, boolean startTls) {
+        String ip = address.getHostAddress();
+        return senders.computeIfAbsent((startTls ? "tls " : "plain ") + ip, k -> new SmtpSender(
+                new RelaySettings(ip, settings.port(), RelaySettings.Security.NONE, "", "", settings.timeout()),
+                startTls ? tls : plain));
+    }
+
+    /** Whether an attempt failed in the STARTTLS handshake (Jakarta Mail's message, or an SSL exception behind it). */
+    private static boolean tlsFailed(Outcome o) {
+        return o.error().contains("convert socket to TLS") || o.error().contains("SSL");
     }
 
     private static Outcome merged(List<Outcome> outcomes) {

@@ -49,6 +49,8 @@ class MxRelayTest {
     private Dnsmasq dns;
     private GreenMail greenMail;
     private SMTPServer tlsServer;
+    private SMTPServer brokenTlsServer;
+    private final List<String> brokenReceived = new CopyOnWriteArrayList<>();
     private SmtpRelay relay;
     private int port;
 
@@ -89,6 +91,30 @@ class MxRelayTest {
                     }
                 }).build();
         tlsServer.start();
+        SSLContext keyless = SSLContext.getInstance("TLS");
+        keyless.init(null, null, null); // offers STARTTLS, fails every handshake
+        brokenTlsServer = SMTPServer.port(port).bindAddress(InetAddress.getByName("127.0.0.5")).enableTLS().startTlsSocketFactory(keyless)
+                .messageHandlerFactory(ctx -> new MessageHandler() {
+                    @Override
+                    public void from(String address) {
+                    }
+
+                    @Override
+                    public void recipient(String address) {
+                        brokenReceived.add(address);
+                    }
+
+                    @Override
+                    public String data(InputStream data) throws java.io.IOException {
+                        data.readAllBytes();
+                        return null;
+                    }
+
+                    @Override
+                    public void done() {
+                    }
+                }).build();
+        brokenTlsServer.start();
         dns = Dnsmasq.builder()
                 .mx("fallback.test", "mx1.fallback.test", 10).mx("fallback.test", "mx2.fallback.test", 20)
                 .a("mx1.fallback.test", "127.0.0.3").a("mx2.fallback.test", "127.0.0.2")
@@ -97,6 +123,7 @@ class MxRelayTest {
                 .a("implicit.test", "127.0.0.2")
                 .mx("tls.test", "mx.tls.test", 10).a("mx.tls.test", "127.0.0.4")
                 .mx("nullmx.test", ".", 0)
+                .mx("broken.test", "mx.broken.test", 10).a("mx.broken.test", "127.0.0.5")
                 .mx("dead.test", "mx.dead.test", 10).a("mx.dead.test", "127.0.0.3")
                 .start();
         relay = SmtpRelay.direct(new MxSettings(port, true, "lists.example.com", Duration.ofSeconds(5)), dns.resolver(), queue,
@@ -119,6 +146,7 @@ class MxRelayTest {
     void stop() {
         relay.close();
         tlsServer.stop();
+        brokenTlsServer.stop();
         greenMail.stop();
         dns.close();
     }
@@ -174,6 +202,13 @@ class MxRelayTest {
         assertEquals(2, reasons.size(), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("retry") && r.contains("451")), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("dead-letter") && r.contains("550 5.1.1")), reasons.toString());
+    }
+
+    @Test
+    void aFailedHandshakeFallsBackToPlainText() throws Exception {
+        relay.deliver(message("broken tls"), "dev-bounce@lists.example.com", List.of("ivy@broken.test"));
+        assertEquals(List.of("ivy@broken.test"), brokenReceived, "sent in plain text after the handshake failed");
+        assertEquals(0, queue.count(), reasons().toString());
     }
 
     @Test
