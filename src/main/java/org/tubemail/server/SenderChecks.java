@@ -29,7 +29,8 @@ import org.tubemail.routing.Router;
  * refused with {@code 550 5.7.26}: when {@code dmarcEnforce} is on and the {@code From:} domain's
  * DMARC policy is {@code reject} and the message fails DMARC, or when {@code rejectUnauthenticated}
  * is on and the sender is not authenticated for an {@code @Authenticated} method the message would
- * reach. All checks of one message together take at most {@code timeout}; past it the message goes
+ * reach ({@code 451 4.4.3} instead when a check ended in {@code temperror}, so that the client
+ * retries). All checks of one message together take at most {@code timeout}; past it the message goes
  * on with {@code temperror} verdicts.
  */
 public final class SenderChecks {
@@ -86,32 +87,43 @@ public final class SenderChecks {
     private void decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication verdicts) {
         Optional<String> refusal;
         try {
-            refusal = refusal(router, c, message, verdicts);
+            refusal = reply(router, c, message, verdicts);
         } catch (RuntimeException e) {
             LOG.warn("cannot judge the sender of a message from {}: {}", c.peer(), e.toString());
             refusal = Optional.empty(); // the router decides again, and queues it if it must
         }
         if (refusal.isPresent()) {
             LOG.info("refused message from <{}> via {}: {}", c.dialog().from(), c.peer(), refusal.get());
-            c.complete("550 5.7.26 " + refusal.get().replaceAll("[\\r\\n]", " "));
+            c.complete(refusal.get().replaceAll("[\\r\\n]", " "));
             c.release();
             return;
         }
         next.accept(c, AuthenticationResults.prepend(settings.authservId(), verdicts, message), verdicts);
     }
 
-    private Optional<String> refusal(Router router, SmtpConnection c, byte[] message, Authentication verdicts) {
+    /** The refusal to answer instead of spooling, if any. */
+    private Optional<String> reply(Router router, SmtpConnection c, byte[] message, Authentication verdicts) {
         Authentication.Dmarc dmarc = verdicts.dmarc();
         if (settings.dmarcEnforce() && dmarc.verdict() == Verdict.FAIL && dmarc.policy().equals("reject")) {
-            return Optional.of("Unauthenticated mail from " + dmarc.fromDomain() + " is refused by its DMARC policy");
+            return Optional.of("550 5.7.26 Unauthenticated mail from " + dmarc.fromDomain() + " is refused by its DMARC policy");
         }
         if (!settings.rejectUnauthenticated()) return Optional.empty();
+        Optional<String> refusal;
         try {
             Envelope envelope = new Envelope(c.peer(), c.dialog().from(), c.dialog().recipients(), verdicts);
-            return router.authenticationRefusal(MailRequest.parse(envelope, message));
+            refusal = router.authenticationRefusal(MailRequest.parse(envelope, message));
         } catch (MailParseException e) {
             return Optional.empty(); // routing queues it as undeliverable with the parse error
         }
+        // A check that could not finish may pass next time: the client should retry, not give up.
+        return refusal.map(r -> temporary(verdicts)
+                ? "451 4.4.3 Cannot authenticate the sender now (DNS), try again later: " + r
+                : "550 5.7.26 " + r);
+    }
+
+    private static boolean temporary(Authentication v) {
+        return v.spf().verdict() == Verdict.TEMPERROR || v.dmarc().verdict() == Verdict.TEMPERROR
+                || v.dkim().stream().anyMatch(d -> d.verdict() == Verdict.TEMPERROR);
     }
 
     /** Stops the check threads; messages being checked are dropped with their sessions. */

@@ -189,4 +189,16 @@ class SenderAuthenticationTest {
             assertTrue(reason.contains("spf=temperror"), reason);
         }
     }
+
+    @Test
+    void withRejectOnATemporaryFailureAsksTheClientToRetry() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            DnsResolver blind = new DnsResolver(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())),
+                    Duration.ofMillis(300), 10));
+            int port = start(true, true, blind, Duration.ofSeconds(10));
+            String reply = send(port, signedByAlice());
+            assertTrue(reply.startsWith("451 4.4.3 Cannot authenticate the sender now"), reply);
+            assertEquals("START", aliceState());
+        }
+    }
 }
