@@ -91,7 +91,7 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
     public String START(MailRequest msg, String list, String listdomain) {
-        requestConfirmation(msg, list, listdomain);
+        requestConfirmation(msg, lower(list), lower(listdomain));
         return "CONFIRMING";
     }
 
@@ -101,8 +101,8 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
     public String CONFIRMING(MailRequest msg, Map<String, String> captures) {
-        String list = captures.get("list");
-        String listdomain = captures.get("listdomain");
+        String list = lower(captures.get("list"));
+        String listdomain = lower(captures.get("listdomain"));
         if (!captures.containsKey("token")) {
             requestConfirmation(msg, list, listdomain);
             return "CONFIRMING";
@@ -121,8 +121,8 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-(action)@(listdomain)", where = {LIST, "action=subscribe|unsubscribe"})
     public String POSTING(MailRequest msg, Map<String, String> captures) {
-        String list = captures.get("list");
-        String listdomain = captures.get("listdomain");
+        String list = lower(captures.get("list"));
+        String listdomain = lower(captures.get("listdomain"));
         String action = captures.getOrDefault("action", "post");
         if (action.equals("unsubscribe")) {
             db.removeMember(list(captures), msg.from());
@@ -154,6 +154,7 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     }
 
     private void countBounce(Bounce bounce, String listAddress, String member, boolean hard) {
+        listAddress = lower(listAddress);
         String address = member.replace('=', '@').toLowerCase(Locale.ROOT);
         double score = db.recordBounce(listAddress, address, hard, clock.millis(), BOUNCE_LIMIT);
         LOG.info("{} bounce of {} on {}: {} ({}); score {}", hard ? "hard" : "soft", address, listAddress, bounce.status(),
@@ -212,8 +213,14 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         relay.send(templates.respond(response, template, values));
     }
 
+    /** The list's address, the key of its members and confirmations: {@code dev@lists.example.com}. */
     private static String list(Map<String, String> captures) {
-        return (captures.get("list") + "@" + captures.get("listdomain")).toLowerCase(Locale.ROOT);
+        return lower(captures.get("list") + "@" + captures.get("listdomain"));
+    }
+
+    /** Addresses match in any case; the list keeps its names in lower case. */
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /** Closes the list database. */
