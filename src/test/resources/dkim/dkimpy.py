@@ -1,7 +1,8 @@
 """dkimpy (Debian python3-dkim) as the independent DKIM verifier and signer of the tests.
 
   dkimpy.py verify PORT              < message   exit 0 when every signature verifies; keys from 127.0.0.1:PORT
-  dkimpy.py sign DOMAIN SELECTOR ALG KEY < message   prints the message signed (ALG rsa-sha256 or ed25519-sha256)
+  dkimpy.py sign DOMAIN SELECTOR ALG KEY [simple] < message   prints the message signed (ALG rsa-sha256 or
+      ed25519-sha256; c=relaxed/simple, or with "simple" c=simple/simple and a body length tag l=)
 """
 import sys
 
@@ -37,10 +38,12 @@ def main():
             ok = ok and result
         sys.exit(0 if ok else 1)
     domain, selector, alg, keyfile = sys.argv[2:6]
+    simple = len(sys.argv) > 6 and sys.argv[6] == "simple"
     with open(keyfile, "rb") as f:
         key = f.read()
     sig = dkim.sign(message, selector.encode(), domain.encode(), key,
-                    signature_algorithm=alg.encode(), include_headers=[b"from", b"to", b"subject"])
+                    signature_algorithm=alg.encode(), include_headers=[b"from", b"to", b"subject"],
+                    canonicalize=(b"simple", b"simple") if simple else (b"relaxed", b"simple"), length=simple)
     sys.stdout.buffer.write(sig + message)
 
 

@@ -8,6 +8,7 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -60,11 +61,12 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
-        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
-        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        routingSettings(s, builder);
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
@@ -80,8 +82,11 @@ public final class TubemailServer {
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
+            String queuePath = s.string("receiver.queue.path", "");
+            QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, SenderAuth.create(s, router));
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply,
+                    SenderAuth.create(s, router));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
             server.context = context;
             server.receivers.add(smtp);
@@ -90,10 +95,8 @@ public final class TubemailServer {
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
             }
-            String queuePath = s.string("receiver.queue.path", "");
-            if (!queuePath.isEmpty()) {
-                server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
-                        s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+            if (queue != null) {
+                server.receivers.add(queue);
             }
             return server;
         } catch (HandlerDefinitionException e) {
@@ -107,7 +110,14 @@ public final class TubemailServer {
         }
     }
 
-    private static void runBoot(Settings s, String bootClass, BootContext context) {
+    /** Applies the capture defaults ({@code route.default.NAME}), the handler time limit and {@code route.exact.case}. */
+    static void routingSettings(Settings s, Router.Builder builder) {
+        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+    }
+
+    static void runBoot(Settings s, String bootClass, BootContext context) {
         try {
             Object hook = Class.forName(bootClass).getConstructor().newInstance();
             if (!(hook instanceof Boot boot)) {
@@ -134,7 +144,25 @@ public final class TubemailServer {
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
     }
 
-    static ReceiverSettings receiverSettings(Settings s) {
+    /**
+     * A queue receiver for the maildir {@code dir}, with the settings' workers
+     * ({@code receiver.queue.workers}), poll interval and message size limit.
+     */
+    public static QueueReceiver queueReceiver(Settings s, Path dir, Router router) {
+        return new QueueReceiver(new MaildirQueue(dir), router, s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false),
+                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
+    }
+
+    /**
+     * The spool's low-space watermark, {@code receiver.min.free.bytes}: by default one and a half
+     * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
+     */
+    public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
+        return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
+    }
+
+    public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
             throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
@@ -223,6 +251,11 @@ public final class TubemailServer {
         return smtp.port();
     }
 
+    /** How many messages wait in the SMTP spool (being routed, or to be routed). */
+    public int spoolCount() {
+        return spool.count();
+    }
+
     /** The router. */
     public Router router() {
         return router;
@@ -234,7 +267,7 @@ public final class TubemailServer {
     }
 
     /** The wiring state shared with handlers and the boot hook. */
-    private static final class Context implements BootContext {
+    static final class Context implements BootContext {
         private final Settings settings;
         private final Path dataDir;
         private final String host;

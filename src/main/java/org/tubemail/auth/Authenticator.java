@@ -1,13 +1,12 @@
 package org.tubemail.auth;
 
-import java.io.ByteArrayInputStream;
 import java.util.List;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 
 import org.tubemail.dkim.DkimVerifier;
+import org.tubemail.dkim.RawMessage;
 import org.tubemail.dns.DnsResolver;
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Authentication;
@@ -37,17 +36,18 @@ public final class Authenticator {
      */
     public Authentication check(String clientIp, String helo, String mailFrom, byte[] message) {
         Authentication.Spf spfResult = spf.check(clientIp, helo, mailFrom);
-        List<Authentication.Dkim> dkimResults = dkim.verify(message);
-        Authentication.Dmarc dmarcResult = dmarc.check(fromDomain(message), spfResult, dkimResults);
+        RawMessage raw = RawMessage.parse(message);
+        List<Authentication.Dkim> dkimResults = dkim.verify(raw);
+        Authentication.Dmarc dmarcResult = dmarc.check(fromDomain(raw), spfResult, dkimResults);
         return new Authentication(spfResult, dkimResults, dmarcResult);
     }
 
     /** The domain of the one address of the one {@code From:} field, or {@code ""} (RFC 7489 6.6.1). */
-    static String fromDomain(byte[] message) {
+    static String fromDomain(RawMessage message) {
         try {
-            String[] from = new InternetHeaders(new ByteArrayInputStream(message)).getHeader("From");
-            if (from == null || from.length != 1) return "";
-            InternetAddress[] addresses = InternetAddress.parseHeader(from[0].replaceAll("\r?\n", ""), false);
+            List<String> from = message.values("From");
+            if (from.size() != 1) return "";
+            InternetAddress[] addresses = InternetAddress.parseHeader(from.get(0), false);
             return addresses.length == 1 ? Addresses.domain(addresses[0].getAddress()) : "";
         } catch (MessagingException e) { // an unreadable From: no DMARC identity
             return "";

@@ -1,7 +1,6 @@
 package org.tubemail.cli;
 
-import org.tubemail.app.TubemailServer;
-import org.tubemail.config.ConfigException;
+import org.tubemail.app.Inspection;
 import org.tubemail.config.Settings;
 import org.tubemail.routing.RouteCheck;
 import org.tubemail.routing.Router;
@@ -15,8 +14,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.OptionalLong;
 
-/** Prints the routing table, or which methods an address reaches. */
+/**
+ * Prints the routing table, or which methods an address reaches. Works while the server runs: it
+ * builds only the router (see {@link Inspection}) and says what it cannot show.
+ */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Print the routing table; with ADDRESS, which state methods it reaches and whether they would run now.")
 final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
@@ -37,16 +40,10 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cli.settings();
-        TubemailServer server;
-        try {
-            server = TubemailServer.configure(settings);
-        } catch (ConfigException e) {
-            // the running server holds the state file: show routes with empty (START) states
-            server = TubemailServer.configure(settings.with("storage.kind", "memory"));
-            out.println("(states not readable: " + e.getMessage() + "; showing every key in START)");
-        }
-        try {
-            Router router = server.router();
+        OptionalLong running = new RunFiles(cli.home()).running().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        try (Inspection inspection = Inspection.of(settings, running)) {
+            inspection.notes().forEach(n -> out.println("(" + n + ")"));
+            Router router = inspection.router();
             if (address == null) {
                 for (StateMethod m : router.routes()) {
                     out.println(String.format("%-45s %-12s %s%s", m.route().source(), m.isStateless() ? "(stateless)" : m.state(),
@@ -61,8 +58,6 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
             }
             checks.forEach(c -> out.println(c.toString()));
             return 0;
-        } finally {
-            server.stop(java.time.Duration.ZERO);
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.tubemail.cli;
 
+import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Optional;
 
 /** Says whether the server runs, where it listens, and how full its queues are. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether the server runs, its ports and queue sizes.")
@@ -24,14 +27,31 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunFiles files = new RunFiles(cli.home());
         Settings s = cli.settings();
-        boolean running = files.running().isPresent();
-        out.println(running ? "running, pid " + files.running().get().pid() : "not running");
+        Optional<ProcessHandle> server = files.running();
+        boolean running = server.isPresent();
+        out.println(running ? "running, pid " + server.get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
-        out.println("state storage " + org.tubemail.app.TubemailServer.checkStorage(s));
+        String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
+        out.println("state storage " + (running && kind.equals("mapdb")
+                ? "mapdb: held by the running server (" + s.path("storage.path", "run/state.db") + "), not opened"
+                : TubemailServer.checkStorage(s)));
+        out.println(spoolSpace(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);
             out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? QueueCommand.countOf(s, q.label(), cli.home()) : "-", path));
         }
         return running ? 0 : 3;
+    }
+
+    /** The spool's free space against its watermark, {@code receiver.min.free.bytes}. */
+    private static String spoolSpace(Settings s) {
+        FreeSpace space = TubemailServer.spoolSpace(s, TubemailServer.receiverSettings(s));
+        String free = space.usableBytes() == Long.MAX_VALUE ? "unknown" : mib(space.usableBytes());
+        String line = "spool free space " + free + " (receiver.min.free.bytes " + mib(space.minFreeBytes()) + ")";
+        return space.low() ? line + ": LOW, new mail is refused with 452 4.3.1 until space returns" : line;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

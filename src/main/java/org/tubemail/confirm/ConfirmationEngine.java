@@ -24,7 +24,7 @@ import java.util.Optional;
  *   <li>{@link #cancel} forgets it; {@link #purgeExpired} forgets every expired one.</li>
  * </ul>
  *
- * <p>Senders are compared in lower case. Tokens are 128 random bits as 32 lower-case hex digits
+ * <p>Senders and tokens are compared in lower case. Tokens are 128 random bits as 32 lower-case hex digits
  * ({@link #TOKEN_REGEX}, usable in a route's {@code where}). Thread-safe; the data is where the
  * {@link ConfirmationStore} keeps it.
  */
@@ -86,10 +86,11 @@ public final class ConfirmationEngine {
      *         right and has not expired
      */
     public Optional<MailRequest> verify(String target, String sender, String token) {
-        if (token == null || !token.matches(TOKEN_REGEX)) {
+        String t = token == null ? "" : token.toLowerCase(java.util.Locale.ROOT); // as typed, in any case
+        if (!t.matches(TOKEN_REGEX)) {
             return Optional.empty();
         }
-        return store.take(target, normal(sender), token)
+        return store.take(target, normal(sender), t)
                 .filter(p -> p.expiresAtMillis() >= clock.millis())
                 .map(p -> MailRequest.parse(p.envelope(), p.raw()));
     }

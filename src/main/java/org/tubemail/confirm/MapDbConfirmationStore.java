@@ -54,7 +54,7 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
 
     @Override
     public void put(String target, String sender, PendingConfirmation p) {
-        locked(() -> {
+        changing(() -> {
             pending.put(key(target, sender), p.encode());
             return null;
         });
@@ -62,7 +62,7 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
 
     @Override
     public Optional<PendingConfirmation> take(String target, String sender, String token) {
-        return locked(() -> {
+        return changing(() -> {
             byte[] stored = pending.get(key(target, sender));
             if (stored == null) {
                 return Optional.empty();
@@ -78,12 +78,12 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
 
     @Override
     public boolean remove(String target, String sender) {
-        return locked(() -> pending.remove(key(target, sender)) != null);
+        return changing(() -> pending.remove(key(target, sender)) != null);
     }
 
     @Override
     public int removeExpired(long nowMillis) {
-        return locked(() -> {
+        return changing(() -> {
             List<String> expired = pending.entrySet().stream()
                     .filter(e -> PendingConfirmation.decode(e.getValue()).expiresAtMillis() < nowMillis)
                     .map(Map.Entry::getKey).toList();
@@ -94,24 +94,34 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
 
     @Override
     public int count() {
-        return locked(pending::size);
+        lock.lock();
+        try {
+            checkOpen();
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void clear() {
-        locked(() -> {
+        changing(() -> {
             pending.clear();
             return null;
         });
     }
 
+    private void checkOpen() {
+        if (db.isClosed()) {
+            throw new StateStorageException("confirmation file " + file + " is closed", null);
+        }
+    }
+
     /** Runs {@code work} under the lock and commits; a failure rolls back and names the file. */
-    private <T> T locked(java.util.function.Supplier<T> work) {
+    private <T> T changing(java.util.function.Supplier<T> work) {
         lock.lock();
         try {
-            if (db.isClosed()) {
-                throw new StateStorageException("confirmation file " + file + " is closed", null);
-            }
+            checkOpen();
             try {
                 T result = work.get();
                 db.commit();

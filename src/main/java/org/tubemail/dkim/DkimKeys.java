@@ -9,9 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -64,12 +62,6 @@ public final class DkimKeys {
         byte[] p = key.getEncoded();
         if (!type.equals("rsa")) p = java.util.Arrays.copyOfRange(p, p.length - 32, p.length);
         return "v=DKIM1; k=" + type + "; p=" + Base64.getEncoder().encodeToString(p);
-    }
-
-    /** The public half of an RSA private key (its CRT form carries the public exponent). */
-    public static PublicKey rsaPublicKey(PrivateKey key) throws GeneralSecurityException {
-        if (!(key instanceof RSAPrivateCrtKey crt)) throw new GeneralSecurityException("not an RSA CRT private key");
-        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
     }
 
     /**

@@ -59,7 +59,7 @@ public final class DkimSigner {
             long n = raw.headers().stream().filter(f -> f.key().equals(name)).count();
             for (long i = 0; i < n + (name.equals("from") ? 1 : 0); i++) names.add(name);
         }
-        String bh = Base64.getEncoder().encodeToString(SignedData.bodyHash(raw, true, -1));
+        String bh = Base64.getEncoder().encodeToString(SignedData.bodyHash(raw.canonicalBody(true), -1));
         String unsigned = "DKIM-Signature: v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d=" + key.domain()
                 + "; s=" + key.selector() + ";\r\n\tt=" + clock.instant().getEpochSecond() + "; h=" + fold(names)
                 + ";\r\n\tbh=" + bh + ";\r\n\tb=";

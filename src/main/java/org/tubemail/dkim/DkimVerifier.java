@@ -42,7 +42,11 @@ public final class DkimVerifier {
 
     /** One verdict per signature, top first; empty when the message is unsigned. */
     public List<Authentication.Dkim> verify(byte[] message) {
-        RawMessage raw = RawMessage.parse(message);
+        return verify(RawMessage.parse(message));
+    }
+
+    /** One verdict per signature of an already split message, top first. */
+    public List<Authentication.Dkim> verify(RawMessage raw) {
         List<Authentication.Dkim> out = new ArrayList<>();
         for (HeaderField field : raw.headers()) {
             if (field.key().equals("dkim-signature")) out.add(verify(raw, field));
@@ -96,10 +100,11 @@ public final class DkimVerifier {
         boolean relaxedHeader = canonicalization(c[0]);
         boolean relaxedBody = canonicalization(c.length > 1 ? c[1] : "simple");
         long length = tags.get("l").map(l -> number(l, "l")).orElse(-1L);
-        if (length > SignedData.bodyLength(raw, relaxedBody)) throw new Failure(Verdict.PERMERROR, "l= is longer than the body");
+        byte[] body = raw.canonicalBody(relaxedBody);
+        if (length > body.length) throw new Failure(Verdict.PERMERROR, "l= is longer than the body");
 
         byte[] bodyHash = decode(tags.required("bh"), "bh");
-        if (!Arrays.equals(bodyHash, SignedData.bodyHash(raw, relaxedBody, length))) {
+        if (!Arrays.equals(bodyHash, SignedData.bodyHash(body, length))) {
             throw new Failure(Verdict.FAIL, "body hash does not match");
         }
         PublicKey key = key(domain, selector, algorithm);

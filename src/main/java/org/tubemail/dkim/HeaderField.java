@@ -7,6 +7,7 @@ import java.util.Locale;
  * value, internal folding as CRLF, no final CRLF), kept byte for byte (ISO-8859-1 characters).
  */
 record HeaderField(String name, String text) {
+    private static final java.util.regex.Pattern WSP = java.util.regex.Pattern.compile("[ \t]+");
 
     /** The name in lower case, for matching. */
     String key() {
@@ -25,7 +26,7 @@ record HeaderField(String name, String text) {
 
     /** The field as {@code relaxed} canonicalization (RFC 6376 3.4.2) makes it, with its CRLF. */
     String relaxed() {
-        String value = value().replace("\r\n", "").replaceAll("[ \t]+", " ").strip();
+        String value = WSP.matcher(value().replace("\r\n", "")).replaceAll(" ").strip();
         return key().strip() + ":" + value + "\r\n";
     }
 }

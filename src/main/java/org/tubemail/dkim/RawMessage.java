@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A message split into its header fields and body bytes, without any decoding, as DKIM needs it.
- * Bare LF line ends are read as CRLF.
+ * A message split into its header fields and body bytes, without any decoding, as DKIM needs it
+ * (and cheaper than a MIME parser for reading one header). Bare LF line ends are read as CRLF.
  */
-final class RawMessage {
+public final class RawMessage {
     private final List<HeaderField> headers;
     private final byte[] body;
 
@@ -18,7 +18,8 @@ final class RawMessage {
         this.body = body;
     }
 
-    static RawMessage parse(byte[] raw) {
+    /** Splits {@code raw}; never fails (a line without a colon is a field with an empty value). */
+    public static RawMessage parse(byte[] raw) {
         List<HeaderField> headers = new ArrayList<>();
         StringBuilder field = null;
         int pos = 0;
@@ -53,6 +54,18 @@ final class RawMessage {
             if (b[i] == x) return i;
         }
         return -1;
+    }
+
+    /** The values of every field named {@code name} (any case), top first: unfolded, UTF-8 decoded, not RFC 2047 decoded. */
+    public List<String> values(String name) {
+        List<String> out = new ArrayList<>();
+        for (HeaderField f : headers) {
+            if (f.name().equalsIgnoreCase(name)) {
+                String value = f.value().replace("\r\n", "");
+                out.add(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).strip());
+            }
+        }
+        return out;
     }
 
     /** The header fields, top first. */

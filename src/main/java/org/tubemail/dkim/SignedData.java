@@ -59,22 +59,16 @@ final class SignedData {
         return out.toString();
     }
 
-    /** SHA-256 of the canonical body, cut to {@code length} bytes when not negative. */
-    static byte[] bodyHash(RawMessage message, boolean relaxed, long length) {
-        byte[] body = message.canonicalBody(relaxed);
-        int n = length < 0 ? body.length : (int) Math.min(length, body.length);
+    /** SHA-256 of the first {@code length} bytes of {@code canonicalBody}, or of all of it when {@code length} is negative. */
+    static byte[] bodyHash(byte[] canonicalBody, long length) {
+        int n = length < 0 ? canonicalBody.length : (int) Math.min(length, canonicalBody.length);
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            sha.update(body, 0, n);
+            sha.update(canonicalBody, 0, n);
             return sha.digest();
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-    }
-
-    /** The length of the canonical body (for checking {@code l=}). */
-    static int bodyLength(RawMessage message, boolean relaxed) {
-        return message.canonicalBody(relaxed).length;
     }
 
     static List<String> names(String h) {

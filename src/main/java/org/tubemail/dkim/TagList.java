@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /** A DKIM tag list ({@code v=1; a=rsa-sha256; ...}, RFC 6376 3.2): tag names and values, whitespace removed around them. */
 final class TagList {
+    private static final java.util.regex.Pattern FWS = java.util.regex.Pattern.compile("[ \t\r\n]");
     private final Map<String, String> tags;
 
     private TagList(Map<String, String> tags) {
@@ -42,6 +43,6 @@ final class TagList {
 
     /** A value with every space, tab and line break removed (base64 values). */
     static String compact(String value) {
-        return value.replaceAll("[ \t\r\n]", "");
+        return FWS.matcher(value).replaceAll("");
     }
 }

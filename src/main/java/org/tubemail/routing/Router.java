@@ -1,5 +1,7 @@
 package org.tubemail.routing;
 
+import org.tubemail.io.DiskFull;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
@@ -45,6 +47,8 @@ public final class Router {
     private final List<HandlerModule> modules;
     private final RouteIndex<StateMethod> index;
     private final StateStorage storage;
+    /** Full-disk episodes of the files handlers write themselves (their data folder). */
+    private static final DiskFull HANDLERS_DISK = DiskFull.of("a file system handlers write to");
     private final MessageQueue undeliverable;
     private final String errorState;
     private final KeyLocks locks = new KeyLocks();
@@ -59,7 +63,7 @@ public final class Router {
         List<StateMethod> methods = new ArrayList<>();
         List<List<String>> literals = new ArrayList<>();
         for (Object h : b.handlers) {
-            HandlerModule m = HandlerModule.load(h, b.defaults);
+            HandlerModule m = HandlerModule.load(h, b.defaults, b.exactCase);
             for (HandlerModule other : loaded) {
                 if (other.name().equals(m.name())) {
                     throw new HandlerDefinitionException(h.getClass().getName() + ": module name '" + m.name()
@@ -85,10 +89,13 @@ public final class Router {
     private record Match(StateMethod method, Map<String, String> captures) {
     }
 
+    /** The state methods whose routes match {@code address} (as written), with their captures. */
     private List<Match> match(String address) {
+        String routed = Addresses.forRouting(address);
+        String folded = Addresses.folded(address);
         List<Match> out = new ArrayList<>();
-        for (StateMethod m : index.candidates(address)) {
-            Map<String, String> caps = m.route().match(address);
+        for (StateMethod m : index.candidates(folded)) {
+            Map<String, String> caps = m.route().match(routed, folded);
             if (caps != null) {
                 out.add(new Match(m, caps));
             }
@@ -98,30 +105,65 @@ public final class Router {
 
     /** Whether any route matches {@code address}: receivers refuse other recipients at {@code RCPT}. */
     public boolean accepts(String address) {
-        return !match(Addresses.forRouting(address)).isEmpty();
+        return !match(address).isEmpty();
     }
 
     /**
-     * Routes {@code request} for each of its envelope recipients and returns what happened.
+     * What the caller does with a handler's {@link SmtpReject}: which rejected copies the router
+     * keeps in the undeliverable queue, and which rejections the caller passes on as replies.
+     */
+    public enum Rejects {
+        /** Keep every rejected recipient's copy, with the code and text as the reason (nobody tells the sender). */
+        KEEP,
+        /** Keep none: the caller replies to each recipient with its rejection (LMTP). */
+        REPLY_EACH,
+        /**
+         * Keep none when every recipient was rejected (the caller refuses the whole message with
+         * the first rejection); otherwise keep each rejected copy, as {@link #KEEP} (SMTP, routing
+         * before the {@code DATA} reply).
+         */
+        REPLY_IF_ALL
+    }
+
+    /**
+     * Routes {@code request} for each of its envelope recipients and returns what happened;
+     * rejected copies are kept in the undeliverable queue ({@link Rejects#KEEP}).
      *
      * @throws org.tubemail.queue.QueueException when a message must go to the undeliverable queue and
      *                                           cannot be stored there; callers must then not accept it
      * @throws StateStorageException when the state storage cannot be read or written; the message
      *                               must be kept and delivered again later (handlers may have run)
+     * @throws RoutingDeferredException when a method failed because a disk is full; as above, the
+     *                               message must be kept and delivered again later
      */
     public DeliveryReport deliver(MailRequest request) {
+        return deliver(request, Rejects.KEEP);
+    }
+
+    /**
+     * Routes {@code request} as {@link #deliver(MailRequest)} does, keeping rejected copies as
+     * {@code rejects} says.
+     */
+    public DeliveryReport deliver(MailRequest request, Rejects rejects) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
         for (String rcpt : request.recipients()) {
             results.add(deliverTo(request.forRecipient(rcpt)));
+        }
+        boolean allRejected = results.stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED);
+        if (rejects == Rejects.KEEP || rejects == Rejects.REPLY_IF_ALL && !allRejected) {
+            for (RecipientResult r : results) {
+                if (r.status() == RecipientResult.Status.REJECTED) {
+                    keep(request.forRecipient(r.recipient()), r.reason());
+                }
+            }
         }
         return new DeliveryReport(request.messageId(), results);
     }
 
     private RecipientResult deliverTo(MailRequest request) {
-        String address = Addresses.forRouting(request.to());
-        List<Match> matches = match(address);
+        List<Match> matches = match(request.to());
         if (matches.isEmpty()) {
-            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + address + ">");
+            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + request.to() + ">");
         }
         Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
         for (Match m : matches) {
@@ -133,6 +175,10 @@ public final class Router {
         }
         if (!outcome.failures.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.FAILED, outcome.ran, String.join("; ", outcome.failures));
+        }
+        if (outcome.rejection != null) {
+            return new RecipientResult(request.to(), RecipientResult.Status.REJECTED, outcome.ran,
+                    outcome.rejectedBy + " rejected it: " + outcome.rejection.reply(), outcome.rejection);
         }
         if (!outcome.refused.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.UNAUTHENTICATED, outcome.ran, String.join("; ", outcome.refused));
@@ -150,6 +196,16 @@ public final class Router {
         final List<String> failures = new ArrayList<>();
         final List<String> idle = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
+        /** The first {@link SmtpReject} a method threw, and the method. */
+        SmtpReject rejection;
+        String rejectedBy;
+
+        void reject(String where, SmtpReject r) {
+            if (rejection == null) {
+                rejection = r;
+                rejectedBy = where;
+            }
+        }
     }
 
     private void runModule(HandlerModule module, List<Match> matches, MailRequest request, Outcome outcome) {
@@ -162,6 +218,11 @@ public final class Router {
             }
         }
         if (stateful.isEmpty()) {
+            return;
+        }
+        if (request.isNullSender() && module.keysBySender()) {
+            outcome.idle.add(module.name() + " keys its state by sender, and null-sender (bounce) mail reaches only its @Stateless "
+                    + "methods (a module that implements StateKeyed, e.g. keyed by a VERP capture, gets it)");
             return;
         }
         StateKey key;
@@ -211,7 +272,10 @@ public final class Router {
         try {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
+        } catch (SmtpReject r) {
+            rejected(outcome, m.method().qualifiedName(), request, r);
         } catch (Exception | LinkageError ex) {
+            deferIfDiskFull(m.method(), ex);
             fail(outcome, m.method().qualifiedName(), request, ex);
         }
     }
@@ -230,11 +294,29 @@ public final class Router {
                 storage.set(key.module(), key.key(), next);
             }
             outcome.ran.add(method.qualifiedName());
+            HANDLERS_DISK.wrote();
         } catch (StateStorageException ex) {
             throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
+        } catch (SmtpReject r) {
+            rejected(outcome, method.qualifiedName(), request, r); // a decision, not a failure: the state stays
         } catch (Exception | LinkageError ex) {
+            deferIfDiskFull(method, ex);
             fail(outcome, method.qualifiedName(), request, ex);
             storage.set(key.module(), key.key(), errorState);
+        }
+    }
+
+    /**
+     * A method that failed because a disk is full (its own data, the relay's outbox or retry queue)
+     * did nothing wrong: its state is left alone and the message is kept to be routed again once
+     * there is space.
+     */
+    private static void deferIfDiskFull(StateMethod method, Throwable ex) {
+        if (DiskFull.causes(ex)) {
+            if (!DiskFull.recorded(ex)) { // not a store of Tubemail's, which logged it: a file of the handler's own
+                HANDLERS_DISK.failed(ex);
+            }
+            throw new RoutingDeferredException(method.qualifiedName() + " could not write: " + ex.getMessage(), ex);
         }
     }
 
@@ -259,12 +341,22 @@ public final class Router {
         outcome.failures.add(where + " threw " + ex);
     }
 
+    private static void rejected(Outcome outcome, String where, MailRequest request, SmtpReject r) {
+        LOG.info("{} rejected message {} from <{}> to <{}>: {}", where, request.messageId(), request.from(), request.to(), r.reply());
+        outcome.reject(where, r);
+    }
+
     private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
+        keep(request, reason);
+        return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
+    }
+
+    /** Puts the recipient's copy in the undeliverable queue with its envelope and {@code reason}. */
+    private void keep(MailRequest request, String reason) {
         Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()), request.authentication());
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
-        return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
     }
 
     /**
@@ -321,7 +413,7 @@ public final class Router {
      * of them would run in the current states. Nothing is run or changed.
      */
     public List<RouteCheck> explain(String address, String sender) {
-        String routed = Addresses.forRouting(address);
+        String routed = Addresses.strip(address);
         MailRequest probe = MailRequest.parse(Envelope.of(sender, routed),
                 ("From: <" + sender + ">\r\nTo: <" + routed + ">\r\nSubject: probe\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         List<RouteCheck> out = new ArrayList<>();
@@ -329,7 +421,8 @@ public final class Router {
             HandlerModule module = m.method().module();
             String key = module.stateKey(probe, m.captures());
             String state = storage.get(module.name(), key);
-            boolean runs = m.method().isStateless() || m.method().state().equals(state);
+            boolean runs = m.method().isStateless()
+                    || m.method().state().equals(state) && !(probe.isNullSender() && module.keysBySender());
             out.add(new RouteCheck(m.method(), m.captures(), key, state, runs));
         }
         return out;
@@ -361,6 +454,7 @@ public final class Router {
         private MessageQueue undeliverable = new MemoryQueue();
         private String errorState = StateStorage.ERROR;
         private java.time.Duration handlerTimeout;
+        private boolean exactCase;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
 
@@ -392,6 +486,16 @@ public final class Router {
          */
         public Builder handlerTimeout(java.time.Duration limit) {
             this.handlerTimeout = limit;
+            return this;
+        }
+
+        /**
+         * Whether every route matches its local part exactly (RFC 5321 lets the local part be
+         * case-sensitive). Off by default: addresses match in any case and captures arrive in
+         * lower case; {@link Route#exactCase()} opts in one route.
+         */
+        public Builder exactCase(boolean exact) {
+            this.exactCase = exact;
             return this;
         }
 

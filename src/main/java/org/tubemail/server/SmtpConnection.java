@@ -169,11 +169,15 @@ final class SmtpConnection {
                 head = lf + 1;
                 continue;
             }
-            int end = lf > head && in[lf - 1] == '\r' ? lf - 1 : lf;
-            String line = discardingLine ? null : new String(in, head, end - head, StandardCharsets.UTF_8);
+            boolean crlf = lf > head && in[lf - 1] == '\r';
+            String line = discardingLine ? null : new String(in, head, (crlf ? lf - 1 : lf) - head, StandardCharsets.UTF_8);
             head = lf + 1;
             if (line == null) {
                 discardingLine = false;
+                continue;
+            }
+            if (!crlf) {
+                send(SmtpDialog.BARE_LF);
                 continue;
             }
             send(dialog.command(line));

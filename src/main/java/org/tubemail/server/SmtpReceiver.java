@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
@@ -21,7 +22,8 @@ import java.time.Duration;
  * next command, so a client sending faster than mail is routed is slowed down instead of filling
  * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
  * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
- * {@code 451}, so the client retries.
+ * {@code 452 4.3.1} when its disk is full, {@code 451 4.3.0} for other failures, so the client
+ * retries; below the free-space watermark, {@code MAIL} already gets {@code 452 4.3.1}.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
@@ -29,6 +31,24 @@ import java.time.Duration;
  * for the rest.
  */
 public final class SmtpReceiver implements Receiver {
+
+    /** When the reply to {@code DATA} is given. */
+    public enum DataReply {
+        /**
+         * Once the message is on disk (the default); it is routed right after, and a handler's
+         * {@link org.tubemail.routing.SmtpReject} puts the copy in the undeliverable queue with the
+         * handler's code and text.
+         */
+        SPOOLED,
+        /**
+         * Once the message is on disk and routed: when every recipient was rejected by a handler,
+         * the first rejection is the reply and the message leaves the spool; when only some were,
+         * {@code 250}, and the rejected recipients' copies go to the undeliverable queue with the
+         * reason. A message that cannot be routed at once (state storage away) gets {@code 250} and
+         * is routed later, as with {@link #SPOOLED}.
+         */
+        ROUTED
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpReceiver.class);
 
@@ -38,17 +58,20 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final FreeSpace space;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
     private SmtpLoop loop;
 
     /**
+     * A receiver that answers {@code DATA} once the message is on disk ({@link DataReply#SPOOLED}).
+     *
      * @param settings where to listen and the limits
      * @param router   where messages go
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
-        this(settings, router, spool, null);
+        this(settings, router, spool, FreeSpace.unlimited());
     }
 
     /**
@@ -57,12 +80,44 @@ public final class SmtpReceiver implements Receiver {
      * @param checks the checks, or null for none
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, SenderChecks checks) {
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, checks);
+    }
+
+    /**
+     * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
+        this(settings, router, spool, space, DataReply.SPOOLED);
+    }
+
+    /**
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
+        this(settings, router, spool, space, dataReply, null);
+    }
+
+    /**
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
+     * @param checks    the sender checks (SPF, DKIM, DMARC) run before spooling, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
+                        SenderChecks checks) {
         this.settings = settings;
+        this.space = space;
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1))
                 .trustingVerdicts();
-        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers());
+        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.checks = checks;
         this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
@@ -79,7 +134,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, sink);
+            loop = new SmtpLoop(settings, host, policy, space, sink);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

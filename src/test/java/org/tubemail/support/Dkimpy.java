@@ -27,9 +27,13 @@ public final class Dkimpy {
         return run(message, "verify", String.valueOf(dns.port()));
     }
 
-    /** {@code message} signed by dkimpy ({@code algorithm} rsa-sha256 or ed25519-sha256) with the key in {@code keyFile}. */
-    public static byte[] sign(byte[] message, String domain, String selector, String algorithm, Path keyFile) throws IOException {
-        Result r = run(message, "sign", domain, selector, algorithm, keyFile.toString());
+    /**
+     * {@code message} signed by dkimpy ({@code algorithm} rsa-sha256 or ed25519-sha256) with the key in
+     * {@code keyFile}: c=relaxed/simple, or with {@code simple} c=simple/simple and a body length ({@code l=}).
+     */
+    public static byte[] sign(byte[] message, String domain, String selector, String algorithm, Path keyFile, boolean simple)
+            throws IOException {
+        Result r = run(message, "sign", domain, selector, algorithm, keyFile.toString(), simple ? "simple" : "relaxed");
         if (!r.passed()) throw new IOException("dkimpy could not sign: " + r.output());
         return r.output().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }

@@ -79,6 +79,14 @@ public final class AuthCost {
                 Duration.ofSeconds(5), 10_000));
         SenderChecks checks = new SenderChecks(new Authenticator(resolver),
                 new SenderChecks.Settings("bench.tubemail.test", false, true, Duration.ofSeconds(20), 16));
+        Authenticator alone = new Authenticator(resolver);
+        for (int i = 0; i < 2_000; i++) alone.check("127.0.0.1", "client.senders.example.org", SENDER, message); // warm the cache and the JIT
+        // process CPU, not wall time: the lookups finish on dnsjava's threads, and other load does not count
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        for (int i = 0; i < 5_000; i++) alone.check("127.0.0.1", "client.senders.example.org", SENDER, message);
+        System.out.printf("checks alone, one thread, warm cache: %.0f µs of CPU per message (SPF, DKIM rsa-sha256, DMARC)%n",
+                (os.getProcessCpuTime() - cpu0) / 5_000 / 1e3);
         Server off = start("checks off", work.resolve("off"), null);
         Server on = start("checks on", work.resolve("on"), checks);
 
@@ -148,10 +156,13 @@ public final class AuthCost {
             OutputStream out = s.getOutputStream();
             expect(in, "220");
             command(out, in, "EHLO client.senders.example.org", "250");
-            for (int i = 0; i < count; i++) {
-                command(out, in, "MAIL FROM:<" + SENDER + ">", "250");
-                command(out, in, "RCPT TO:<box" + (id * 1000 + i % 1000) + "@example.com>", "250");
-                command(out, in, "DATA", "354");
+            for (int i = 0; i < count; i++) { // PIPELINING, as MTAs send
+                out.write(("MAIL FROM:<" + SENDER + ">\r\nRCPT TO:<box" + (id * 1000 + i % 1000) + "@example.com>\r\nDATA\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                expect(in, "250");
+                expect(in, "250");
+                expect(in, "354");
                 out.write(message);
                 command(out, in, ".", "250");
             }

@@ -32,7 +32,7 @@ class EchoHandlerTest {
     void answersEveryMessageOfAConversation() {
         kit.conversation("bob@example.org").subject("ping")
                 .say("echo@example.com", "first").expectReply("> first")
-                .say("echo@example.com", "second").expectReply("> second")
+                .say("Echo@Example.com", "second").expectReply("> second")
                 .answer("third").expectReply("Subject: Re: Re: ping|> third");
         assertTrue(kit.relay().delivered("> second").isPresent());
         kit.clearQueue();
