@@ -79,7 +79,7 @@ final class DsnReader {
 
     private static String field(InternetHeaders h, String name) {
         String v = h == null ? null : h.getHeader(name, " ");
-        return v == null ? "" : MailRequest.decodeHeader(utf8(v));
+        return v == null ? "" : HeaderText.decode(utf8(v));
     }
 
     /**

@@ -345,7 +345,7 @@ public final class MailRequest {
             for (var e = message.getAllHeaders(); e.hasMoreElements(); ) {
                 jakarta.mail.Header h = e.nextElement();
                 if (h.getValue() != null) {
-                    out.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(decodeHeader(h.getValue()));
+                    out.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(HeaderText.decode(h.getValue()));
                 }
             }
         } catch (MessagingException e) {

@@ -105,7 +105,7 @@ final class ReportParts {
                 jakarta.mail.Header header = e.nextElement();
                 if (header.getValue() != null) {
                     out.computeIfAbsent(header.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                            .add(MailRequest.decodeHeader(header.getValue()));
+                            .add(HeaderText.decode(header.getValue()));
                 }
             }
         } catch (MessagingException e) {

@@ -18,8 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link BounceTo}: hard and soft bounces reach their own methods; other mail the annotated one. */
 class BounceToTest {
 
-    public static class Bounces {
+    /** Keyed by list: bounces have a null sender, which keys no state. */
+    public static class Bounces implements StateKeyed {
         final List<String> calls = new ArrayList<>();
+
+        @Override
+        public String stateKey(MailRequest request, java.util.Map<String, String> captures) {
+            return captures.get("list");
+        }
 
         @Route("(list)-bounce@(host)")
         @BounceTo(hard = "gone", soft = "away")
@@ -61,9 +67,9 @@ class BounceToTest {
 
         kit.deliver(TestMail.from("ann@example.org").to("dev-bounce@example.com").subject("hello"));
         kit.deliver(dsn("4.2.2", "delayed"));
-        kit.assertState(Bounces.class, "", "START");
+        kit.assertState(Bounces.class, "dev", "START");
         kit.deliver(dsn("5.1.1", "failed"));
-        kit.assertState(Bounces.class, "", "GONE");
+        kit.assertState(Bounces.class, "dev", "GONE"); // the hard target's return value is the next state
         assertEquals(List.of("START dev hello", "soft 4.2.2", "hard dev ann@example.org 5.1.1"), h.calls);
         kit.assertUndeliverable(0);
     }
