@@ -135,6 +135,17 @@ class MailingListHandlerTest {
     }
 
     @Test
+    void addressesWorkInAnyCase() {
+        deliver(TestMail.from("Bob@Example.org").to("Dev-Subscribe@Lists.Example.com"));
+        String text = kit.relay().lastTo("Bob@Example.org").text();
+        Matcher m = CONFIRM.matcher(text);
+        assertTrue(m.find(), "the list's addresses in lower case: " + text);
+        deliver(TestMail.from("bob@example.org").to(m.group(1).toUpperCase(java.util.Locale.ROOT)));
+        assertTrue(db.isMember(DEV, "bob@example.org"), "one list, one token, whatever the case");
+        kit.assertState(MailingListHandler.class, key("bob@example.org"), "POSTING");
+    }
+
+    @Test
     void aPostFromAStrangerAsksThemToJoin() {
         join("ann@example.org");
         kit.relay().clear();
