@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,11 @@ import java.util.Locale;
  * sender or tries again), and {@code 451 4.3.0}
  * for all when the message could not be routed at all, e.g. state storage away (the MTA keeps
  * it and tries again).
+ *
+ * <p>STARTTLS as in SMTP: offered in {@code LHLO} when the listener has a certificate; the socket
+ * becomes an {@link SSLSocket}, whatever the client sent after the command in plaintext is thrown
+ * away, and the client must say {@code LHLO} again; {@code 530 5.7.0} to {@code MAIL} before it
+ * when TLS is required.
  */
 final class LmtpSession {
 
@@ -41,16 +47,22 @@ final class LmtpSession {
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
     private final Router router;
-    private final InputStream in;
-    private final OutputStream out;
+    private final ConnectionSecurity security;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private SSLSocket tls;
     private final String peer;
     private final String clientIp;
     private String lhloName;
     private String from;
     private final List<String> recipients = new ArrayList<>();
 
-    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router) throws IOException {
+    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, ConnectionSecurity security)
+            throws IOException {
         this.settings = settings;
+        this.security = security;
+        this.socket = socket;
         this.policy = policy;
         this.router = router;
         this.in = new BufferedInputStream(socket.getInputStream());
@@ -87,6 +99,7 @@ final class LmtpSession {
                 }
                 case "NOOP" -> reply("250 2.0.0 Ok");
                 case "VRFY" -> reply("252 2.5.0 Cannot verify, but will try");
+                case "STARTTLS" -> startTls(arg);
                 case "QUIT" -> {
                     reply("221 2.0.0 Bye");
                     return;
@@ -103,13 +116,15 @@ final class LmtpSession {
         }
         lhloName = arg;
         reset();
-        reply("250-" + settings.host() + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
+        reply("250-" + settings.host() + (security.tls() != null && tls == null ? "\r\n250-STARTTLS" : "") + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
                 + settings.maxMessageBytes());
     }
 
     private void mail(String arg) throws IOException {
         if (lhloName == null) {
             reply("503 5.5.1 Send LHLO first");
+        } else if (security.tlsRequired() && tls == null) {
+            reply("530 5.7.0 Must issue a STARTTLS command first");
         } else if (from != null) {
             reply("503 5.5.1 Sender already given");
         } else if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
@@ -146,6 +161,25 @@ final class LmtpSession {
         }
     }
 
+    private void startTls(String arg) throws IOException {
+        if (security.tls() == null) {
+            reply("502 5.5.1 STARTTLS is not offered here");
+        } else if (tls != null) {
+            reply("503 5.5.1 TLS is already active");
+        } else if (!arg.isEmpty()) {
+            reply("501 5.5.4 STARTTLS takes no parameters");
+        } else {
+            reply("220 2.0.0 Ready to start TLS");
+            tls = security.tls().upgrade(socket); // the old buffered reader, and what it holds, is dropped
+            tls.startHandshake();
+            socket = tls;
+            in = new BufferedInputStream(tls.getInputStream());
+            out = tls.getOutputStream();
+            lhloName = null;
+            reset();
+        }
+    }
+
     private void data() throws IOException {
         if (from == null) {
             reply("503 5.5.1 Send MAIL first");
@@ -165,7 +199,8 @@ final class LmtpSession {
                 reply("552 5.3.4 <" + r + "> Message too big: the limit is " + settings.maxMessageBytes() + " bytes");
             }
         } else {
-            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", "", raw));
+            String cipher = tls == null ? null : tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite();
+            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", cipher, "", raw));
         }
         reset();
     }
