@@ -13,14 +13,17 @@ import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.Relay;
+import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
+import org.tubemail.server.ImapReceiver;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.UnixLmtpReceiver;
 import org.tubemail.state.StateStorage;
 
 import java.io.IOException;
@@ -48,6 +51,7 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool) {
@@ -68,12 +72,17 @@ public final class TubemailServer {
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
         context.relay(Relays.create(s));
         Router.Builder builder = context.router();
+        Forwarders.Forwarding forwarding = null;
         routingSettings(s, builder);
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
                 context.handlers().add(HandlerFactory.create(name, context));
+            }
+            forwarding = Forwarders.create(s);
+            if (forwarding != null) {
+                context.handlers().addAll(forwarding.routes());
             }
             String bootClass = s.string("boot.class", "");
             if (!bootClass.isEmpty()) {
@@ -86,10 +95,16 @@ public final class TubemailServer {
             Router router = builder.build();
             String queuePath = s.string("receiver.queue.path", "");
             QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
+            // receivers whose settings can be wrong are built before the spool is opened (and locked)
+            List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
+            UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
+                    : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                    s.string("receiver.lmtp.socket.group", ""), receiving, router);
             MessageQueue spool = openSpool(s);
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply, security,
                     SenderAuth.create(s, router));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
+            server.forwarder = forwarding == null ? null : forwarding.forwarder();
             server.context = context;
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -98,6 +113,10 @@ public final class TubemailServer {
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
                         new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
             }
+            if (lmtpSocket != null) {
+                server.receivers.add(lmtpSocket);
+            }
+            server.receivers.addAll(imap);
             if (queue != null) {
                 server.receivers.add(queue);
             }
@@ -105,10 +124,16 @@ public final class TubemailServer {
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw e;
         }
     }
@@ -227,6 +252,9 @@ public final class TubemailServer {
             } catch (Exception e) {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
+        }
+        if (forwarder != null) {
+            forwarder.close();
         }
         if (relay instanceof AutoCloseable c) {
             try {

@@ -60,15 +60,29 @@ final class LmtpSession {
 
     LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, ConnectionSecurity security)
             throws IOException {
+        this(socket, socket.getInputStream(), socket.getOutputStream(), socket.getRemoteSocketAddress() instanceof InetSocketAddress a
+                ? a : null, String.valueOf(socket.getRemoteSocketAddress()), settings, policy, router, security);
+    }
+
+    /**
+     * A conversation over a unix-domain socket channel's streams (no STARTTLS: the socket is local).
+     *
+     * @param name what to call the client, e.g. {@code unix}
+     */
+    LmtpSession(InputStream in, OutputStream out, String name, ReceiverSettings settings, RecipientPolicy policy, Router router) {
+        this(null, in, out, null, name, settings, policy, router, ConnectionSecurity.NONE);
+    }
+
+    private LmtpSession(Socket socket, InputStream in, OutputStream out, InetSocketAddress remote, String name, ReceiverSettings settings,
+                        RecipientPolicy policy, Router router, ConnectionSecurity security) {
         this.settings = settings;
         this.security = security;
         this.socket = socket;
         this.policy = policy;
         this.router = router;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
-        InetSocketAddress remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
-        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : String.valueOf(socket.getRemoteSocketAddress());
+        this.in = new BufferedInputStream(in);
+        this.out = out;
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : name;
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
     }
 
