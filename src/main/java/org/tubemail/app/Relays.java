@@ -5,21 +5,29 @@ import org.tubemail.dkim.DkimKeyring;
 import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
+import org.tubemail.relay.MxSettings;
 import org.tubemail.relay.Relay;
 import org.tubemail.relay.RelaySettings;
+import org.tubemail.relay.RetryPolicy;
 import org.tubemail.relay.SmtpRelay;
 
 import java.time.Duration;
 import java.util.Locale;
 
-/** Builds the relay: a smarthost when {@code relay.host} is set, else a maildir under {@code run/}. */
+/**
+ * Builds the relay: a maildir under {@code run/} when {@code relay.host} is empty, direct delivery
+ * to each recipient domain's mail exchangers when it is {@code mx}, else a smarthost.
+ */
 public final class Relays {
+
+    /** The {@code relay.host} value that means "no smarthost: deliver to the recipients' MX". */
+    static final String MX = "mx";
 
     private Relays() {
     }
 
     /**
-     * The relay the settings describe: a smarthost, or the outbox maildir; signing with the keys of
+     * The relay the settings describe: a smarthost, MX delivery or the outbox maildir; signing with the keys of
      * {@code relay.dkim.*} when there are any.
      */
     public static Relay create(Settings s) {
@@ -33,6 +41,9 @@ public final class Relays {
         if (host.isEmpty()) {
             return new MaildirRelay(s.path("relay.outbox", "run/outbox"));
         }
+        if (host.equals(MX)) {
+            return direct(s);
+        }
         RelaySettings.Security security = RelaySettings.Security.valueOf(
                 s.choice("relay.security", "none", "none", "starttls", "tls").toUpperCase(Locale.ROOT));
         int defaultPort = switch (security) {
@@ -44,5 +55,17 @@ public final class Relays {
                 s.string("relay.password", ""), s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false),
                 s.string("relay.ssl.trust", ""));
         return new SmtpRelay(rs, new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")));
+    }
+
+    /** {@code relay.host=mx}: port 25, STARTTLS when offered unless {@code relay.security=none}, no login. */
+    private static Relay direct(Settings s) {
+        String security = s.choice("relay.security", "may", "may", "none");
+        if (!s.string("relay.username", "").isEmpty()) {
+            throw s.invalid("relay.username", "empty with relay.host = mx (mail exchangers take mail without a login)");
+        }
+        MxSettings mx = new MxSettings(s.port("relay.port", 25), security.equals("may"), s.string("relay.helo", ""),
+                s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false));
+        return SmtpRelay.direct(mx, Resolvers.create(s), new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")),
+                RetryPolicy.standard());
     }
 }

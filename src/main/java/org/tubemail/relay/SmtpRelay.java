@@ -2,6 +2,7 @@ package org.tubemail.relay;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.queue.MessageQueue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,9 +11,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Sends mail through a smarthost over SMTP (Jakarta Mail), and never loses it: {@link #deliver}
- * returns only once every recipient was accepted by the smarthost, refused for good, or stored
- * in the retry queue; otherwise it throws {@link RelayException}.
+ * Sends mail over SMTP (Jakarta Mail), through a smarthost or, made with {@link #direct}, straight
+ * to each recipient domain's mail exchangers ({@link MxSender}), and never loses it: {@link #deliver}
+ * returns only once every recipient was accepted by a server, refused for good, or stored in the
+ * retry queue; otherwise it throws {@link RelayException}.
  *
  * <ul>
  *   <li><b>Sent</b>: the smarthost accepted the recipient (250).</li>
@@ -31,8 +33,8 @@ import java.util.List;
  */
 public final class SmtpRelay implements Relay, AutoCloseable {
 
-    private final RelaySettings settings;
-    private final SmtpSender sender;
+    private final String via;
+    private final Sender sender;
     private final RetryQueue retries;
 
     /** Sends through the smarthost in {@code settings}, retrying from {@code retryQueue} with the standard policy. */
@@ -42,9 +44,22 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     /** Like {@link #SmtpRelay(RelaySettings, MessageQueue)}, with the given retry policy. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy) {
-        this.settings = settings;
-        this.sender = new SmtpSender(settings);
-        this.retries = new RetryQueue(settings.toString(), retryQueue, policy, sender::send, settings.timeout().plus(Duration.ofSeconds(1)));
+        this(new SmtpSender(settings), settings.toString(), settings.timeout(), retryQueue, policy);
+    }
+
+    /**
+     * Sends straight to each recipient domain's mail exchangers, found in DNS ({@link MxSender}), instead
+     * of through a smarthost; retries and dead letters work as with a smarthost.
+     */
+    public static SmtpRelay direct(MxSettings settings, DnsResolver dns, MessageQueue retryQueue, RetryPolicy policy) {
+        return new SmtpRelay(new MxSender(settings, dns), settings.toString(), settings.timeout(), retryQueue, policy);
+    }
+
+    private SmtpRelay(Sender sender, String via, Duration timeout, MessageQueue retryQueue, RetryPolicy policy) {
+        this.via = via;
+        this.sender = sender;
+        this.retries = new RetryQueue(via, retryQueue, policy, (message, from, recipients) -> sender.send(message, from, recipients)
+                .forRetry(), timeout.plus(Duration.ofSeconds(1)));
     }
 
     @Override
@@ -81,6 +96,6 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     @Override
     public String toString() {
-        return "SmtpRelay[" + settings + ", retry queue " + retries + "]";
+        return "SmtpRelay[" + via + ", retry queue " + retries + "]";
     }
 }

@@ -15,7 +15,8 @@ public final class StateMethod {
     private final RoutePattern route;
     private final boolean stateless;
     private final boolean noLocking;
-    private final ParameterBinder binder;
+    private final BounceDispatch.Call self;
+    private final BounceDispatch bounces;
     private final AuthRule authRule;
 
     StateMethod(HandlerModule module, Method method, String state, RoutePattern route, boolean stateless,
@@ -26,7 +27,8 @@ public final class StateMethod {
         this.route = route;
         this.stateless = stateless;
         this.noLocking = noLocking;
-        this.binder = binder;
+        this.self = new BounceDispatch.Call(method, binder);
+        this.bounces = BounceDispatch.plan(module.instance().getClass(), method, route, self);
         this.authRule = AuthRule.of(method, module.instance().getClass());
     }
 
@@ -38,7 +40,8 @@ public final class StateMethod {
      */
     String invoke(MailRequest request, Map<String, String> captures) throws Exception {
         try {
-            Object result = method.invoke(module.instance(), binder.bind(request, captures));
+            BounceDispatch.Call call = bounces == null ? self : bounces.choose(request, self);
+            Object result = call.method().invoke(module.instance(), call.binder().bind(request, captures));
             return result == null ? null : result.toString();
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
