@@ -1,15 +1,33 @@
 package org.tubemail.app;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.http.HttpSettings;
+import org.tubemail.http.OpsContext;
+import org.tubemail.http.OpsHttpServer;
+import org.tubemail.http.PendingRoutes;
+import org.tubemail.monitor.EventHub;
+import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.Relay;
+import org.tubemail.relay.SmtpRelay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.server.LmtpReceiver;
@@ -18,13 +36,18 @@ import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
 import org.tubemail.state.StateStorage;
+import org.tubemail.web.WebRoutes;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A whole Tubemail server built from the settings: state storage, relay, queues, router and
@@ -42,9 +65,13 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private final MeteredMonitor monitor;
+    private final Instant created = Instant.now();
+    private OpsHttpServer http;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
-                           MessageQueue spool) {
+                           MessageQueue spool, MeteredMonitor monitor) {
+        this.monitor = monitor;
         this.spool = spool;
         this.settings = settings;
         this.storage = storage;
@@ -56,9 +83,13 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
-        Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
-        context.relay(Relays.create(s));
+        HttpSettings httpSettings = HttpSettings.from(s);
+        MeteredMonitor monitor = new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
+        PendingRoutes web = new PendingRoutes(httpSettings.publicUrl());
+        Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0), monitor, web);
+        context.relay(Relays.create(s, monitor));
         Router.Builder builder = context.router();
+        builder.monitor(monitor);
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
@@ -77,8 +108,8 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool);
-            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, monitor);
+            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -89,6 +120,11 @@ public final class TubemailServer {
             if (!queuePath.isEmpty()) {
                 server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
                         s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+            }
+            server.meter();
+            if (httpSettings.enabled()) {
+                server.http = new OpsHttpServer(httpSettings, server.opsContext());
+                web.applyTo(server.http);
             }
             return server;
         } catch (HandlerDefinitionException e) {
@@ -169,10 +205,96 @@ public final class TubemailServer {
         }
     }
 
-    /** Starts every receiver. */
+    /** The server's own meters (queue sizes, connections) and the JVM's. */
+    private void meter() {
+        MeterRegistry r = monitor.registry();
+        Gauge.builder("tubemail.spool.messages", spool, MessageQueue::count).description("messages in the SMTP spool, not yet routed").register(r);
+        Gauge.builder("tubemail.undeliverable.messages", router.undeliverableQueue(), MessageQueue::count)
+                .description("messages in the undeliverable queue").register(r);
+        Gauge.builder("tubemail.smtp.connections.open", smtp, SmtpReceiver::openConnections).description("open SMTP client connections").register(r);
+        Gauge.builder("tubemail.spool.oldest.age", new SpoolAge(spool), SpoolAge::seconds).baseUnit("seconds")
+                .description("age of the oldest message in the SMTP spool").register(r);
+        new ClassLoaderMetrics().bindTo(r);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        new UptimeMetrics().bindTo(r);
+    }
+
+    private OpsContext opsContext() {
+        Optional<SmtpRelay> smtpRelay = relay instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
+        return new OpsContext(router, opsQueues(), smtpRelay, this::status, this::readiness,
+                (PrometheusMeterRegistry) monitor.registry(), monitor.events());
+    }
+
+    /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("startedAt", created.toString());
+        out.put("uptimeSeconds", Duration.between(created, Instant.now()).toSeconds());
+        List<Map<String, Object>> listeners = new ArrayList<>();
+        listeners.add(Map.of("protocol", "smtp", "host", settings.string("receiver.smtp.host", "127.0.0.1"), "port", smtp.port(),
+                "listening", smtp.listening(), "openConnections", smtp.openConnections()));
+        if (!settings.string("receiver.lmtp.port", "").isEmpty()) {
+            listeners.add(Map.of("protocol", "lmtp", "host", settings.string("receiver.lmtp.host", settings.string("receiver.smtp.host", "127.0.0.1")),
+                    "port", settings.port("receiver.lmtp.port", 0)));
+        }
+        if (http != null) {
+            listeners.add(Map.of("protocol", "http", "host", settings.string("http.host", "127.0.0.1"), "port", http.running() ? http.port() : 0));
+        }
+        out.put("listeners", listeners);
+        Map<String, Object> queues = new LinkedHashMap<>();
+        queues.put("spool", spool.count());
+        opsQueues().forEach((name, q) -> queues.put(name, q.count()));
+        out.put("queues", queues);
+        out.put("storage", Map.of("kind", settings.string("storage.kind", "mapdb"), "ok", storageAnswers()));
+        out.put("modules", router.modules().stream().map(m -> m.name()).toList());
+        out.put("events", Map.of("lastId", monitor.events().lastId(), "buffer", monitor.events().capacity()));
+        return out;
+    }
+
+    private Map<String, MessageQueue> opsQueues() {
+        Map<String, MessageQueue> queues = new LinkedHashMap<>();
+        queues.put("undeliverable", router.undeliverableQueue());
+        if (relay instanceof SmtpRelay sr) {
+            queues.put("relay-retry", sr.retryQueue());
+        }
+        if (relay instanceof MaildirRelay mr) {
+            queues.put("outbox", mr.queue());
+        }
+        return queues;
+    }
+
+    /** Readiness: the receivers listen and the state storage answers. */
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("smtp", smtp.listening());
+        checks.put("storage", storageAnswers());
+        return checks;
+    }
+
+    private boolean storageAnswers() {
+        try {
+            storage.get("tubemail-status", "probe");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Starts every receiver, then the HTTP listener. */
     public void start() throws IOException {
         for (Receiver r : receivers) {
             r.start();
+        }
+        if (http != null) {
+            try {
+                http.start();
+            } catch (IOException e) {
+                throw new IOException("cannot listen for HTTP on " + settings.string("http.host", "127.0.0.1") + ":"
+                        + settings.string("http.port", "8827") + " (http.host, http.port; http.enabled=false turns it off): " + e.getMessage(), e);
+            }
         }
         LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
                 smtp.port(), router.modules().size(), settings.source());
@@ -180,6 +302,9 @@ public final class TubemailServer {
 
     /** Stops receivers gracefully (in-flight messages finish, up to {@code grace}), then the relay and storage. */
     public void stop(Duration grace) {
+        if (http != null) {
+            http.stop();
+        }
         for (Receiver r : receivers) {
             r.stop(grace);
         }
@@ -215,6 +340,21 @@ public final class TubemailServer {
         return smtp.port();
     }
 
+    /** The HTTP port in use, or 0 when the listener is off; only once started. */
+    public int httpPort() {
+        return http == null || !http.running() ? 0 : http.port();
+    }
+
+    /** The live event stream: {@code events().subscribe(listener)}. */
+    public EventHub events() {
+        return monitor.events();
+    }
+
+    /** The meter registry behind {@code /metrics}. */
+    public MeterRegistry meters() {
+        return monitor.registry();
+    }
+
     /** The router. */
     public Router router() {
         return router;
@@ -232,10 +372,14 @@ public final class TubemailServer {
         private final String host;
         private final Router.Builder router = Router.builder();
         private final List<Object> handlers = new ArrayList<>();
+        private final MeteredMonitor monitor;
+        private final WebRoutes web;
         private Relay relay;
         private StateStorage storage;
 
-        Context(Settings settings, Path dataDir, String host) {
+        Context(Settings settings, Path dataDir, String host, MeteredMonitor monitor, WebRoutes web) {
+            this.monitor = monitor;
+            this.web = web;
             this.settings = settings;
             this.dataDir = dataDir;
             this.host = host;
@@ -284,6 +428,21 @@ public final class TubemailServer {
         @Override
         public List<Object> handlers() {
             return handlers;
+        }
+
+        @Override
+        public MeterRegistry meters() {
+            return monitor.registry();
+        }
+
+        @Override
+        public EventHub events() {
+            return monitor.events();
+        }
+
+        @Override
+        public WebRoutes web() {
+            return web;
         }
     }
 }

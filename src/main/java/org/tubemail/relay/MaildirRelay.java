@@ -2,6 +2,7 @@ package org.tubemail.relay;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.QueueException;
 
@@ -23,10 +24,17 @@ import java.util.List;
 public final class MaildirRelay implements Relay {
 
     private final MaildirQueue maildir;
+    private final Monitor monitor;
 
     /** Delivers into the maildir at {@code dir}, creating it when missing. */
     public MaildirRelay(Path dir) {
+        this(dir, Monitor.NONE);
+    }
+
+    /** Like {@link #MaildirRelay(Path)}, reporting each delivery to {@code monitor}. */
+    public MaildirRelay(Path dir, Monitor monitor) {
         this.maildir = new MaildirQueue(dir);
+        this.monitor = monitor;
     }
 
     @Override
@@ -46,6 +54,7 @@ public final class MaildirRelay implements Relay {
                         + e.getMessage(), e);
             }
         }
+        monitor.relaySent(envelopeFrom, recipients);
     }
 
     private static byte[] bytesOf(MimeMessage message, List<String> recipients) {
@@ -71,6 +80,11 @@ public final class MaildirRelay implements Relay {
     /** An address made safe for a header line: control characters, spaces and brackets removed. */
     private static String address(String a) {
         return a.replaceAll("[\\x00-\\x20\\x7f<>]", "");
+    }
+
+    /** The maildir the messages go into. */
+    public MaildirQueue queue() {
+        return maildir;
     }
 
     @Override

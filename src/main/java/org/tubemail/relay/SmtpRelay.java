@@ -5,6 +5,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.queue.QueueException;
@@ -53,6 +54,7 @@ public final class SmtpRelay implements Relay, AutoCloseable {
     private final ScheduledExecutorService retrier;
     /** Parsed reason lines of queued messages by key (a key's content never changes). */
     private final Map<String, RetryRecord> records = new ConcurrentHashMap<>();
+    private final Monitor monitor;
 
     /** Sends through the smarthost in {@code settings}, retrying from {@code retryQueue} with the standard policy. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue) {
@@ -61,6 +63,12 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     /** Like {@link #SmtpRelay(RelaySettings, MessageQueue)}, with the given retry policy. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy) {
+        this(settings, retryQueue, policy, Monitor.NONE);
+    }
+
+    /** Like {@link #SmtpRelay(RelaySettings, MessageQueue, RetryPolicy)}, reporting sent, retried and dead messages to {@code monitor}. */
+    public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
+        this.monitor = monitor;
         this.settings = settings;
         this.retryQueue = retryQueue;
         this.policy = policy;
@@ -102,6 +110,7 @@ public final class SmtpRelay implements Relay, AutoCloseable {
         int attempts = before.attempts() + 1;
         if (!outcome.sent().isEmpty()) {
             LOG.info("sent from <{}> to {} via {}", from, outcome.sent(), settings);
+            monitor.relaySent(from, outcome.sent());
         }
         if (!outcome.retry().isEmpty()) {
             if (now.isAfter(before.since().plus(policy.maxAge()))) {
@@ -127,8 +136,10 @@ public final class SmtpRelay implements Relay, AutoCloseable {
         }
         records.put(key, record);
         if (record.dead()) {
+            monitor.relayDead(from, recipients, record.error());
             LOG.error("dead letter {} from <{}> to {} via {}, not retried: {}", key, from, recipients, settings, record.error());
         } else {
+            monitor.relayRetried(from, recipients, record.error());
             LOG.warn("queued {} from <{}> to {} for retry at {} after {} failed attempt(s): {}", key, from, recipients,
                     record.next(), record.attempts(), record.error());
         }
@@ -184,23 +195,40 @@ public final class SmtpRelay implements Relay, AutoCloseable {
      */
     public int requeueDeadLetters() {
         int n = 0;
-        Instant now = Instant.now();
         for (String key : retryQueue.keys()) {
-            Optional<byte[]> queued = retryQueue.get(key);
-            if (queued.isEmpty()) {
-                continue;
-            }
-            EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued.get());
-            RetryRecord record = RetryRecord.parse(u.reason(), now);
-            if (record.dead() && u.envelope().isPresent()) {
-                Envelope e = u.envelope().get();
-                queue(u.message(), e.mailFrom(), e.recipients(), RetryRecord.retry(0, now, now, "requeued: " + record.error()));
-                retryQueue.remove(key);
-                records.remove(key);
+            if (requeueDeadLetter(key)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Makes the dead letter under {@code key} due again, as if first sent now.
+     *
+     * @return false when there is no dead letter (with an envelope) under that key
+     */
+    public boolean requeueDeadLetter(String key) {
+        Instant now = Instant.now();
+        Optional<byte[]> queued = retryQueue.get(key);
+        if (queued.isEmpty()) {
+            return false;
+        }
+        EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued.get());
+        RetryRecord record = RetryRecord.parse(u.reason(), now);
+        if (!record.dead() || u.envelope().isEmpty()) {
+            return false;
+        }
+        Envelope e = u.envelope().get();
+        queue(u.message(), e.mailFrom(), e.recipients(), RetryRecord.retry(0, now, now, "requeued: " + record.error()));
+        retryQueue.remove(key);
+        records.remove(key);
+        return true;
+    }
+
+    /** The queue of messages waiting for a retry, and of dead letters. */
+    public MessageQueue retryQueue() {
+        return retryQueue;
     }
 
     /** Stops retrying (waiting up to the connection timeout for an attempt under way) and closes connections. */

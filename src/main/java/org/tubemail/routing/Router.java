@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.queue.MessageQueue;
@@ -40,6 +41,8 @@ import java.util.Objects;
 public final class Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    /** The state name a stateless method's runs are reported under. */
+    private static final String STATELESS = "stateless";
 
     private final List<HandlerModule> modules;
     private final RouteIndex<StateMethod> index;
@@ -48,8 +51,10 @@ public final class Router {
     private final String errorState;
     private final KeyLocks locks = new KeyLocks();
     private final TimeLimit timeLimit;
+    private final Monitor monitor;
 
     private Router(Builder b) {
+        this.monitor = b.monitor;
         this.storage = b.storage;
         this.timeLimit = TimeLimit.of(b.handlerTimeout);
         this.undeliverable = b.undeliverable;
@@ -111,6 +116,9 @@ public final class Router {
     public DeliveryReport deliver(MailRequest request) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
         for (String rcpt : request.recipients()) {
+            if (request.isBounce()) {
+                monitor.bounceReceived(rcpt);
+            }
             results.add(deliverTo(request.forRecipient(rcpt)));
         }
         return new DeliveryReport(request.messageId(), results);
@@ -198,29 +206,43 @@ public final class Router {
     }
 
     private void runStateless(Match m, MailRequest request, Outcome outcome) {
+        long start = System.nanoTime();
+        String module = m.method().module().name();
         try {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
+            monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
         } catch (Exception | LinkageError ex) {
+            monitor.routed(module, STATELESS, errorState, System.nanoTime() - start);
             fail(outcome, m.method().qualifiedName(), request, ex);
         }
     }
 
     private void runStateful(Match m, StateKey key, String state, MailRequest request, Outcome outcome) {
         StateMethod method = m.method();
+        long start = System.nanoTime();
         try {
             String next = invoke(m, request);
+            long ran = System.nanoTime() - start;
             if (next != null && !next.equals(state)) {
                 checkKnown(method, next);
-                storage.set(key.module(), key.key(), next);
+                store(key, next);
             }
             outcome.ran.add(method.qualifiedName());
+            monitor.routed(key.module(), state, next == null ? state : next, ran);
         } catch (StateStorageException ex) {
             throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
         } catch (Exception | LinkageError ex) {
+            monitor.routed(key.module(), state, errorState, System.nanoTime() - start);
             fail(outcome, method.qualifiedName(), request, ex);
-            storage.set(key.module(), key.key(), errorState);
+            store(key, errorState);
         }
+    }
+
+    private void store(StateKey key, String state) {
+        long start = System.nanoTime();
+        storage.set(key.module(), key.key(), state);
+        monitor.stateStored(System.nanoTime() - start);
     }
 
     private String invoke(Match m, MailRequest request) throws Exception {
@@ -249,6 +271,8 @@ public final class Router {
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
+        monitor.undeliverable(status == RecipientResult.Status.FAILED ? "handler_failed"
+                : reason.startsWith("no route") ? "no_route" : "no_state_method", request.from(), request.to(), reason);
         return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
     }
 
@@ -291,6 +315,11 @@ public final class Router {
         return undeliverable;
     }
 
+    /** What the router reports to. */
+    public Monitor monitor() {
+        return monitor;
+    }
+
     /** The state a failing method's key is put in. */
     public String errorState() {
         return errorState;
@@ -307,6 +336,7 @@ public final class Router {
         private MessageQueue undeliverable = new MemoryQueue();
         private String errorState = StateStorage.ERROR;
         private java.time.Duration handlerTimeout;
+        private Monitor monitor = Monitor.NONE;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
 
@@ -338,6 +368,12 @@ public final class Router {
          */
         public Builder handlerTimeout(java.time.Duration limit) {
             this.handlerTimeout = limit;
+            return this;
+        }
+
+        /** Where the router reports each method run, state change and undeliverable message; none by default. */
+        public Builder monitor(Monitor monitor) {
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
             return this;
         }
 

@@ -108,6 +108,7 @@ final class SmtpConnection {
 
     /** Greets the client. */
     void open() {
+        loop.monitor().connectionOpened();
         send(dialog.greeting());
         flush();
     }
@@ -176,7 +177,9 @@ final class SmtpConnection {
                 discardingLine = false;
                 continue;
             }
-            send(dialog.command(line));
+            String reply = dialog.command(line);
+            send(reply);
+            countRefusal(line, reply);
             if (dialog.quit()) {
                 closeAfterWrite = true;
             } else if (dialog.expectsData()) {
@@ -191,6 +194,7 @@ final class SmtpConnection {
         data = null;
         if (finished.tooBig()) {
             send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            loop.monitor().refused("data", 552);
             dialog.reset();
             return true;
         }
@@ -206,6 +210,21 @@ final class SmtpConnection {
             return true;
         }
         return false;
+    }
+
+    /** Reports a refused recipient (a {@code RCPT} answered with 4xx or 5xx). */
+    private void countRefusal(String line, String reply) {
+        if (line.regionMatches(true, 0, "RCPT", 0, 4) && !reply.isEmpty() && reply.charAt(0) >= '4') {
+            loop.monitor().refused("rcpt", code(reply));
+        }
+    }
+
+    private static int code(String reply) {
+        try {
+            return Integer.parseInt(reply.substring(0, 3));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private int indexOf(int c, int from, int to) {
@@ -295,6 +314,9 @@ final class SmtpConnection {
      * after {@link #release}.
      */
     void complete(String reply) {
+        if (!reply.startsWith("250")) {
+            loop.monitor().refused("data", code(reply));
+        }
         dialog.reset();
         send(reply);
         writePending(); // on failure the loop finds the connection closed when it reads again

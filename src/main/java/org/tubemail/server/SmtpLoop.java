@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.monitor.Monitor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,6 +59,7 @@ final class SmtpLoop {
     private volatile boolean stopping;
     private volatile boolean stopped;
     private volatile int open;
+    private Monitor monitor = Monitor.NONE;
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -96,6 +98,15 @@ final class SmtpLoop {
 
     SmtpConnection.MessageSink sink() {
         return sink;
+    }
+
+    /** Sets where connections and refusals are reported (before {@link #start}). */
+    void monitor(Monitor m) {
+        this.monitor = m;
+    }
+
+    Monitor monitor() {
+        return monitor;
     }
 
     /** Whether the listener is shutting down (connections close after their current reply). */

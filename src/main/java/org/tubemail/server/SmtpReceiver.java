@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
@@ -38,6 +39,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final Monitor monitor;
     private SmtpLoop loop;
 
     /**
@@ -46,11 +48,17 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
+        this(settings, router, spool, Monitor.NONE);
+    }
+
+    /** Like {@link #SmtpReceiver(ReceiverSettings, Router, MessageQueue)}, reporting connections and messages to {@code monitor}. */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, Monitor monitor) {
+        this.monitor = monitor;
         this.settings = settings;
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
-        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers());
+        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), monitor);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
     }
 
@@ -66,6 +74,7 @@ public final class SmtpReceiver implements Receiver {
     public void start() throws IOException {
         try {
             loop = new SmtpLoop(settings, host, policy, spooler::accept);
+            loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -83,6 +92,11 @@ public final class SmtpReceiver implements Receiver {
     /** How many spooled messages are being routed now. */
     public int inFlight() {
         return processor.inFlight();
+    }
+
+    /** Whether the listener is bound and taking connections. */
+    public boolean listening() {
+        return loop != null && !loop.stopping();
     }
 
     /** How many client connections are open. */

@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 
@@ -45,14 +46,17 @@ final class SmtpSpooler {
     private final List<Thread> pushers = new ArrayList<>();
     private final ThreadPoolExecutor routing;
     private final int batch;
+    private final Monitor monitor;
 
     /**
      * @param spool     where messages are stored before {@code 250}
      * @param processor routes stored messages ({@link SpoolProcessor#routeNow})
      * @param host      this server's name, for the {@code Received:} line
      * @param workers   how many messages are routed at once
+     * @param monitor   where accepted messages are reported
      */
-    SmtpSpooler(MessageQueue spool, SpoolProcessor processor, String host, int workers) {
+    SmtpSpooler(MessageQueue spool, SpoolProcessor processor, String host, int workers, Monitor monitor) {
+        this.monitor = monitor;
         this.spool = spool;
         this.processor = processor;
         this.host = host;
@@ -122,7 +126,10 @@ final class SmtpSpooler {
                 continue;
             }
             for (int i = 0; i < taken.size(); i++) {
-                taken.get(i).connection().complete("250 2.0.0 Ok: queued as " + keys.get(i));
+                Arrival a = taken.get(i);
+                SmtpDialog d = a.connection().dialog();
+                monitor.accepted(a.connection().peer(), d.from(), d.recipients(), a.message().length);
+                a.connection().complete("250 2.0.0 Ok: queued as " + keys.get(i));
             }
             for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
                 List<Arrival> chunk = List.copyOf(taken.subList(from, Math.min(taken.size(), from + ROUTE_CHUNK)));

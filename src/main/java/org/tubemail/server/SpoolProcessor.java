@@ -319,6 +319,7 @@ public final class SpoolProcessor {
             request = MailRequest.parse(envelope.get(), u.message());
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
+            envelope.get().recipients().forEach(to -> router.monitor().undeliverable("unparseable", envelope.get().mailFrom(), to, e.getMessage()));
             return;
         }
         router.deliver(request);

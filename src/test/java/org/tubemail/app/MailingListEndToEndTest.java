@@ -43,6 +43,7 @@ class MailingListEndToEndTest {
         smarthost.start();
         Settings settings = Settings.of("test-settings", home, Map.ofEntries(
                 Map.entry("receiver.smtp.port", "0"),
+                Map.entry("http.port", "0"),
                 Map.entry("receiver.accepted.domains", "lists.example.com"),
                 Map.entry("route.default.listdomain", "lists\\.example\\.com"),
                 Map.entry("handlers", "org.tubemail.examples.mailinglist.MailingListHandler"),
