@@ -13,10 +13,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
-/** Prints the routing table, or which methods an address reaches. */
+/**
+ * Prints the routing table, or which methods an address reaches: from the running server's API
+ * (its live states), else from the settings and the state files.
+ */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Print the routing table; with ADDRESS, which state methods it reaches and whether they would run now.")
 final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
@@ -37,16 +43,23 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cli.settings();
+        if (new RunFiles(cli.home()).running().isPresent()) {
+            Optional<Integer> live = fromServer(out, new ApiClient(settings));
+            if (live.isPresent()) {
+                return live.get();
+            }
+        }
         TubemailServer server;
         try {
             server = TubemailServer.configure(settings);
         } catch (ConfigException e) {
             // the running server holds the state file: show routes with empty (START) states
-            server = TubemailServer.configure(settings.with("storage.kind", "memory"));
+            server = TubemailServer.configure(settings.with("storage.kind", "memory").with("http.enabled", "false"));
             out.println("(states not readable: " + e.getMessage() + "; showing every key in START)");
         }
         try {
             Router router = server.router();
+            out.flush();
             if (address == null) {
                 for (StateMethod m : router.routes()) {
                     out.println(String.format("%-45s %-12s %s%s", m.route().source(), m.isStateless() ? "(stateless)" : m.state(),
@@ -64,5 +77,33 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             server.stop(java.time.Duration.ZERO);
         }
+    }
+
+    /** Answers from the running server; empty when none answers. */
+    private Optional<Integer> fromServer(PrintWriter out, ApiClient api) {
+        if (address == null) {
+            return api.get("/api/routes").map(r -> {
+                for (JsonNode m : r.path("routes")) {
+                    out.println(String.format("%-45s %-12s %s%s", m.path("route").asText(),
+                            m.path("stateless").asBoolean() ? "(stateless)" : m.path("state").asText(), m.path("method").asText(),
+                            m.path("noLocking").asBoolean() ? " [no locking]" : ""));
+                }
+                return 0;
+            });
+        }
+        return api.get("/api/routes/explain?address=" + ApiClient.encode(address) + "&sender=" + ApiClient.encode(sender)).map(r -> {
+            if (r.path("matches").isEmpty()) {
+                out.println("no route matches <" + address + ">: the server answers 550 5.1.1 to it");
+                return 1;
+            }
+            for (JsonNode m : r.path("matches")) {
+                boolean runs = m.path("wouldRun").asBoolean();
+                out.println(String.format("%-40s %-10s %s state=%s key=%s %s", m.path("route").asText(),
+                        m.path("state").asText().isEmpty() ? "(stateless)" : m.path("state").asText(), m.path("method").asText(),
+                        m.path("currentState").asText(), m.path("stateKey").asText(),
+                        runs ? "RUNS" : "(waits for state " + m.path("state").asText() + ")"));
+            }
+            return 0;
+        });
     }
 }
