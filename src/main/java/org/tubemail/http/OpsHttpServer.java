@@ -222,6 +222,8 @@ public final class OpsHttpServer implements WebRoutes {
                 error(exchange, e.status(), e.getMessage());
             } catch (IOException e) {
                 LOG.debug("HTTP {} {}: {}", method, path, e.toString()); // the client went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the listener is stopping
             } catch (Exception | LinkageError e) {
                 LOG.error("HTTP {} {} failed", method, path, e);
                 error(exchange, 500, "internal error; the server log has the details");
