@@ -2,9 +2,15 @@ package org.tubemail.web;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
@@ -23,6 +29,27 @@ public final class SignedTokens {
             throw new IllegalArgumentException("a signing key needs at least 16 bytes, not " + key.length);
         }
         this.key = key.clone();
+    }
+
+    /**
+     * Signs with the key in {@code file}, made (32 random bytes, readable by the owner only) on
+     * first use, so that links sent before a restart keep working.
+     */
+    public static SignedTokens withKeyFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, key);
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the folder's permissions apply
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return new SignedTokens(Files.readAllBytes(file));
     }
 
     /** The token for {@code values}, in this order. */
