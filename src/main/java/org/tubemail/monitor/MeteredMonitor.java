@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +29,9 @@ public final class MeteredMonitor implements Monitor {
     private final Counter relayRetried;
     private final Counter relayDead;
     private final Timer stateStore;
+    /** Meters looked up on every message, kept at hand (Micrometer's own lookup builds an id each time). */
+    private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
+    private final Map<String, Timer> handlerTimers = new ConcurrentHashMap<>();
 
     /** Reports into {@code registry} and {@code events}. */
     public MeteredMonitor(MeterRegistry registry, EventHub events) {
@@ -88,13 +92,18 @@ public final class MeteredMonitor implements Monitor {
         }
     }
 
+    /** A state transition of a module, the key of its counter. */
+    private record Transition(String module, String state, String next) {
+    }
+
     @Override
     public void routed(String module, String state, String next, long nanos) {
-        Counter.builder("tubemail.messages.routed").description("state methods run, by module and state transition")
-                .tag("module", module).tag("state", state).tag("next", next).register(registry).increment();
-        Timer.builder("tubemail.handler").description("time state methods take, by module").tag("module", module)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofMinutes(1))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        transitions.computeIfAbsent(new Transition(module, state, next), t -> Counter.builder("tubemail.messages.routed")
+                .description("state methods run, by module and state transition")
+                .tag("module", module).tag("state", state).tag("next", next).register(registry)).increment();
+        handlerTimers.computeIfAbsent(module, m -> Timer.builder("tubemail.handler").description("time state methods take, by module")
+                .tag("module", m).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofMinutes(1)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         events.publish("routed", fields("module", module, "state", state, "next", next, "millis", nanos / 1_000_000.0));
     }
 
