@@ -20,6 +20,7 @@ import org.tubemail.http.HttpSettings;
 import org.tubemail.http.OpsContext;
 import org.tubemail.http.OpsHttpServer;
 import org.tubemail.http.PendingRoutes;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
@@ -108,7 +109,7 @@ public final class TubemailServer {
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, monitor);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), monitor);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -163,7 +164,16 @@ public final class TubemailServer {
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
     }
 
-    static ReceiverSettings receiverSettings(Settings s) {
+    /**
+     * The spool's low-space watermark, {@code receiver.min.free.bytes}: by default one and a half
+     * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
+     */
+    public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
+        return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
+    }
+
+    public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
             throw s.invalid("receiver.accepted.domains", "a comma-separated list of domains this server receives mail for");
@@ -353,6 +363,11 @@ public final class TubemailServer {
     /** The meter registry behind {@code /metrics}. */
     public MeterRegistry meters() {
         return monitor.registry();
+    }
+
+    /** How many messages wait in the SMTP spool (being routed, or to be routed). */
+    public int spoolCount() {
+        return spool.count();
     }
 
     /** The router. */

@@ -1,6 +1,8 @@
 package org.tubemail.cli;
 
+import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
+import org.tubemail.io.FreeSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -35,11 +37,13 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         Optional<JsonNode> live = running ? new ApiClient(s).get("/api/status") : Optional.empty();
         if (live.isPresent()) {
             printLive(out, files.running().get().pid(), live.get());
+            out.println(spoolSpace(s));
             return 0;
         }
         out.println(running ? "running, pid " + files.running().get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
-        out.println("state storage " + org.tubemail.app.TubemailServer.checkStorage(s));
+        out.println("state storage " + TubemailServer.checkStorage(s));
+        out.println(spoolSpace(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);
             out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? QueueCommand.countOf(s, q.label(), cli.home()) : "-", path));
@@ -58,5 +62,17 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         JsonNode storage = status.path("storage");
         out.println("state storage " + storage.path("kind").asText() + ": " + (storage.path("ok").asBoolean() ? "ok" : "UNAVAILABLE"));
         status.path("queues").fields().forEachRemaining(q -> out.println(String.format("queue %-13s %6d", q.getKey(), q.getValue().asInt())));
+    }
+
+    /** The spool's free space against its watermark, {@code receiver.min.free.bytes}. */
+    private static String spoolSpace(Settings s) {
+        FreeSpace space = TubemailServer.spoolSpace(s, TubemailServer.receiverSettings(s));
+        String free = space.usableBytes() == Long.MAX_VALUE ? "unknown" : mib(space.usableBytes());
+        String line = "spool free space " + free + " (receiver.min.free.bytes " + mib(space.minFreeBytes()) + ")";
+        return space.low() ? line + ": LOW, new mail is refused with 452 4.3.1 until space returns" : line;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

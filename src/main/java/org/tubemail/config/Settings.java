@@ -127,21 +127,36 @@ public final class Settings {
         throw error(key, v, "a whole number from " + min + " to " + max);
     }
 
-    /** A byte count in {@code [1, max]}. */
+    /** A positive number of bytes, plain or with a binary suffix (see {@link #bytes(String, long, boolean)}). */
     public long bytes(String key, long fallback) {
+        return bytes(key, fallback, false);
+    }
+
+    /**
+     * A number of bytes, plain or with a binary suffix ({@code 512KiB}, {@code 20MiB}, {@code 1GiB});
+     * {@code zeroAllowed} lets {@code 0} mean "none".
+     */
+    public long bytes(String key, long fallback, boolean zeroAllowed) {
         String v = string(key, null);
         if (v == null) {
             return fallback;
         }
-        try {
-            long n = Long.parseLong(v);
-            if (n > 0) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,15})\\s*(KiB|MiB|GiB)?").matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            n *= switch (unit) {
+                case "KiB" -> 1024L;
+                case "MiB" -> 1024L * 1024;
+                case "GiB" -> 1024L * 1024 * 1024;
+                default -> 1L;
+            };
+            if (n > 0 || zeroAllowed) {
                 return n;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw error(key, v, "a positive number of bytes");
+        throw error(key, v, (zeroAllowed ? "a number of bytes (0 for none)" : "a positive number of bytes")
+                + ", optionally with KiB, MiB or GiB, e.g. 20MiB");
     }
 
     /** A TCP port, 0 meaning any free one. */

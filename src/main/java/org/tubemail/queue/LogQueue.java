@@ -1,5 +1,6 @@
 package org.tubemail.queue;
 
+import org.tubemail.io.DiskFull;
 import org.tubemail.io.GroupSync;
 import org.tubemail.io.ZeroFilledTail;
 
@@ -50,6 +51,9 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
     private final TreeMap<Long, Entry> waiting = new TreeMap<>();
     private final TreeMap<Long, Entry> claimed = new TreeMap<>();
     private final FileChannel lockFile;
+    private final DiskFull diskFull;
+    /** Removal marks not written yet (the disk was full), by message id, with the message's segment. */
+    private final Map<Long, Segment> unmarked = new LinkedHashMap<>();
     private Segment current;
     private long lastId;
     private long written;
@@ -83,6 +87,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
     LogQueue(Path dir, long segmentBytes) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.diskFull = DiskFull.of("spool " + this);
         try {
             Files.createDirectories(dir);
             lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -198,6 +203,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         long ticket;
         lock.lock();
         try {
+            writeUnmarked();
             for (byte[] message : messages) {
                 if (current.channel.position() > segmentBytes) {
                     rotate();
@@ -209,11 +215,14 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             }
             ticket = ++written;
         } catch (IOException e) {
+            undo(appended);
+            diskFull.failed(e);
             throw new QueueException("cannot append to log queue " + dir + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
         durability.await(ticket, this::syncCurrent);
+        diskFull.wrote();
         lock.lock();
         try {
             waiting.putAll(appended);
@@ -221,6 +230,45 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lock.unlock();
         }
         return appended.keySet().stream().map(SequenceKeys::of).toList();
+    }
+
+    /**
+     * Takes back the records of a batch that could not be appended whole (its clients are told it
+     * failed): zeros over the first of them in each segment end that segment's records there, and
+     * the next append in the current one overwrites them. Zeroing blocks that exist needs no space.
+     * The lock is held.
+     */
+    private void undo(TreeMap<Long, Entry> appended) {
+        Map<Segment, Long> firstOffset = new LinkedHashMap<>();
+        for (Entry e : appended.values()) {
+            firstOffset.putIfAbsent(e.segment(), e.offset() - HEADER);
+            e.segment().live--;
+        }
+        firstOffset.forEach((segment, at) -> {
+            try {
+                segment.channel.write(ByteBuffer.allocate(HEADER), at);
+                if (segment == current) {
+                    segment.channel.position(at);
+                }
+            } catch (IOException ignored) {
+                // the records stay: after a restart they are routed although their clients were told to retry
+            }
+        });
+    }
+
+    /**
+     * Appends the removal marks that could not be written when their messages were removed (a full
+     * disk), for messages whose segment still exists. The lock is held.
+     */
+    private void writeUnmarked() throws IOException {
+        var it = unmarked.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Segment> u = it.next();
+            if (segments.containsKey(u.getValue().number)) {
+                append(REMOVED, u.getKey(), new byte[0]);
+            }
+            it.remove();
+        }
     }
 
     /** Yes: a batch shares one sync. */
@@ -367,13 +415,23 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             if (e == null) {
                 return false;
             }
-            append(REMOVED, id, new byte[0]);
-            if (--e.segment().live == 0) {
-                dropDrained();
+            try {
+                writeUnmarked();
+                append(REMOVED, id, new byte[0]);
+            } catch (IOException ex) {
+                // written with a later append; lost only if the process dies first (then routed again: at least once)
+                unmarked.put(id, e.segment());
+                if (!diskFull.failed(ex)) {
+                    throw new QueueException("cannot mark " + key + " removed in " + dir + " now: " + ex.getMessage(), ex);
+                }
+            } finally {
+                if (--e.segment().live == 0) {
+                    dropDrained();
+                }
             }
             return true;
         } catch (IOException ex) {
-            throw new QueueException("cannot mark " + key + " removed in " + dir + ": " + ex.getMessage(), ex);
+            throw new QueueException("cannot drop drained segments of " + dir + ": " + ex.getMessage(), ex);
         } finally {
             lock.unlock();
         }

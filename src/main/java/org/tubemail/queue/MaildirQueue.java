@@ -1,5 +1,6 @@
 package org.tubemail.queue;
 
+import org.tubemail.io.DiskFull;
 import org.tubemail.io.GroupSync;
 
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class MaildirQueue implements MessageQueue {
     private final Path tmp;
     private final Path fresh;
     private final Path cur;
+    private final DiskFull diskFull;
     private final MaildirNames names = new MaildirNames();
     /** Names seen in {@code new/} by the last listing, oldest first; refilled when used up. */
     private final Deque<String> candidates = new ArrayDeque<>();
@@ -64,6 +66,7 @@ public final class MaildirQueue implements MessageQueue {
         this.tmp = dir.resolve("tmp");
         this.fresh = dir.resolve("new");
         this.cur = dir.resolve("cur");
+        this.diskFull = DiskFull.of("maildir " + dir);
         try {
             Files.createDirectories(tmp);
             Files.createDirectories(fresh);
@@ -93,6 +96,7 @@ public final class MaildirQueue implements MessageQueue {
                 continue;
             } catch (IOException e) {
                 deleteQuietly(file);
+                diskFull.failed(e);
                 throw new QueueException("cannot write " + file + ": " + e, e);
             }
             try {
@@ -105,8 +109,10 @@ public final class MaildirQueue implements MessageQueue {
                 });
             } catch (IOException e) {
                 deleteQuietly(file);
+                diskFull.failed(e);
                 throw new QueueException("cannot move " + file + " into " + fresh + ": " + e, e);
             }
+            diskFull.wrote();
             return key;
         }
     }

@@ -1,5 +1,7 @@
 package org.tubemail.routing;
 
+import org.tubemail.io.DiskFull;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
@@ -47,6 +49,8 @@ public final class Router {
     private final List<HandlerModule> modules;
     private final RouteIndex<StateMethod> index;
     private final StateStorage storage;
+    /** Full-disk episodes of the files handlers write themselves (their data folder). */
+    private static final DiskFull HANDLERS_DISK = DiskFull.of("a file system handlers write to");
     private final MessageQueue undeliverable;
     private final String errorState;
     private final KeyLocks locks = new KeyLocks();
@@ -112,6 +116,8 @@ public final class Router {
      *                                           cannot be stored there; callers must then not accept it
      * @throws StateStorageException when the state storage cannot be read or written; the message
      *                               must be kept and delivered again later (handlers may have run)
+     * @throws RoutingDeferredException when a method failed because a disk is full; as above, the
+     *                               message must be kept and delivered again later
      */
     public DeliveryReport deliver(MailRequest request) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
@@ -213,6 +219,7 @@ public final class Router {
             outcome.ran.add(m.method().qualifiedName());
             monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
         } catch (Exception | LinkageError ex) {
+            deferIfDiskFull(m.method(), ex);
             monitor.routed(module, STATELESS, errorState, System.nanoTime() - start);
             fail(outcome, m.method().qualifiedName(), request, ex);
         }
@@ -229,10 +236,12 @@ public final class Router {
                 store(key, next);
             }
             outcome.ran.add(method.qualifiedName());
+            HANDLERS_DISK.wrote();
             monitor.routed(key.module(), state, next == null ? state : next, ran);
         } catch (StateStorageException ex) {
             throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
         } catch (Exception | LinkageError ex) {
+            deferIfDiskFull(method, ex);
             monitor.routed(key.module(), state, errorState, System.nanoTime() - start);
             fail(outcome, method.qualifiedName(), request, ex);
             store(key, errorState);
@@ -243,6 +252,20 @@ public final class Router {
         long start = System.nanoTime();
         storage.set(key.module(), key.key(), state);
         monitor.stateStored(System.nanoTime() - start);
+    }
+
+    /**
+     * A method that failed because a disk is full (its own data, the relay's outbox or retry queue)
+     * did nothing wrong: its state is left alone and the message is kept to be routed again once
+     * there is space.
+     */
+    private static void deferIfDiskFull(StateMethod method, Throwable ex) {
+        if (DiskFull.causes(ex)) {
+            if (!DiskFull.recorded(ex)) { // not a store of Tubemail's, which logged it: a file of the handler's own
+                HANDLERS_DISK.failed(ex);
+            }
+            throw new RoutingDeferredException(method.qualifiedName() + " could not write: " + ex.getMessage(), ex);
+        }
     }
 
     private String invoke(Match m, MailRequest request) throws Exception {

@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
+import org.tubemail.io.DiskFull;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
@@ -176,14 +177,20 @@ final class LmtpSession {
         Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients);
         DeliveryReport report;
         try {
-            report = router.deliver(MailRequest.parse(envelope, raw));
-        } catch (MailParseException e) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope, e.getMessage(), raw));
-            allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
-            return;
+            MailRequest request;
+            try {
+                request = MailRequest.parse(envelope, raw);
+            } catch (MailParseException e) {
+                router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope, e.getMessage(), raw));
+                allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
+                return;
+            }
+            report = router.deliver(request);
         } catch (RuntimeException e) {
-            LOG.error("LMTP: cannot route message from <{}> now: {}", from, e.toString());
-            allRecipients("451 4.3.0 Cannot process the message now, try again later");
+            if (!DiskFull.causes(e)) { // the full store logged it, once per episode
+                LOG.error("LMTP: cannot route message from <{}> now: {}", from, e.toString());
+            }
+            allRecipients(SpoolFailure.reply(e));
             return;
         }
         for (RecipientResult r : report.results()) {

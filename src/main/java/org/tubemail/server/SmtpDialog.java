@@ -1,5 +1,7 @@
 package org.tubemail.server;
 
+import org.tubemail.io.FreeSpace;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,14 +15,19 @@ import java.util.Locale;
  * by the connection once {@link #expectsData()} holds.
  *
  * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501}, out-of-order commands
- * {@code 503}, unsupported parameters {@code 555}, not-offered extensions ({@code STARTTLS},
+ * {@code 503}, unsupported parameters {@code 555}, {@code MAIL} while the spool is below its free-space
+ * watermark {@code 452 4.3.1}, not-offered extensions ({@code STARTTLS},
  * {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502}.
  */
 final class SmtpDialog {
 
+    /** The reply to {@code MAIL} while the spool's file system is below its free-space watermark. */
+    static final String LOW_SPACE = "452 4.3.1 Insufficient system storage, try again later";
+
     private final String host;
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
+    private final FreeSpace space;
     private String helo;
     private String from;
     private final List<String> recipients = new ArrayList<>();
@@ -28,9 +35,15 @@ final class SmtpDialog {
     private boolean quit;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
+        this(host, settings, policy, FreeSpace.unlimited());
+    }
+
+    /** With a low-space watermark on the spool: below it, {@code MAIL} gets {@code 452 4.3.1}. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space) {
         this.host = host;
         this.settings = settings;
         this.policy = policy;
+        this.space = space;
     }
 
     /** The reply that opens the conversation. */
@@ -91,6 +104,9 @@ final class SmtpDialog {
         }
         if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
             return "501 5.5.4 Syntax: MAIL FROM:<address>";
+        }
+        if (space.low()) {
+            return LOW_SPACE;
         }
         SmtpPath path = SmtpPath.parse(arg.substring(5));
         if (path == null) {

@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.monitor.Monitor;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ final class SmtpLoop {
     private final ReceiverSettings settings;
     private final String host;
     private final RecipientPolicy policy;
+    private final FreeSpace space;
     private final SmtpConnection.MessageSink sink;
     private final Selector selector;
     private final ServerSocketChannel listener;
@@ -64,12 +66,15 @@ final class SmtpLoop {
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
      *
-     * @param host the name this server gives in its greeting and trace lines
+     * @param host  the name this server gives in its greeting and trace lines
+     * @param space the spool's free-space watermark, checked at {@code MAIL}
      */
-    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, SmtpConnection.MessageSink sink) throws IOException {
+    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, FreeSpace space, SmtpConnection.MessageSink sink)
+            throws IOException {
         this.settings = settings;
         this.host = host;
         this.policy = policy;
+        this.space = space;
         this.sink = sink;
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
@@ -241,7 +246,7 @@ final class SmtpLoop {
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            SmtpConnection c = new SmtpConnection(this, ch, key, new SmtpDialog(host, settings, policy),
+            SmtpConnection c = new SmtpConnection(this, ch, key, new SmtpDialog(host, settings, policy, space),
                     idPrefix + Long.toString(ids.incrementAndGet(), 36), settings.maxMessageBytes());
             key.attach(c);
             connections.add(c);

@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
@@ -22,7 +23,8 @@ import java.time.Duration;
  * next command, so a client sending faster than mail is routed is slowed down instead of filling
  * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
  * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
- * {@code 451}, so the client retries.
+ * {@code 452 4.3.1} when its disk is full, {@code 451 4.3.0} for other failures, so the client
+ * retries; below the free-space watermark, {@code MAIL} already gets {@code 452 4.3.1}.
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
@@ -39,6 +41,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpSpooler spooler;
     private final RecipientPolicy policy;
     private final String host;
+    private final FreeSpace space;
     private final Monitor monitor;
     private SmtpLoop loop;
 
@@ -48,13 +51,24 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
-        this(settings, router, spool, Monitor.NONE);
+        this(settings, router, spool, FreeSpace.unlimited());
     }
 
-    /** Like {@link #SmtpReceiver(ReceiverSettings, Router, MessageQueue)}, reporting connections and messages to {@code monitor}. */
-    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, Monitor monitor) {
+    /**
+     * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
+        this(settings, router, spool, space, Monitor.NONE);
+    }
+
+    /**
+     * @param space   the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param monitor where connections and messages are reported
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, Monitor monitor) {
         this.monitor = monitor;
         this.settings = settings;
+        this.space = space;
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
@@ -73,7 +87,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, space, spooler::accept);
             loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);

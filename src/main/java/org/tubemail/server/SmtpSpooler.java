@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.DiskFull;
 import org.tubemail.mail.Envelope;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -151,9 +152,12 @@ final class SmtpSpooler {
         try {
             return spool.pushAll(wrapped);
         } catch (RuntimeException e) {
-            LOG.error("cannot spool {} message(s), answering 451: {}", taken.size(), e.getMessage());
+            String reply = SpoolFailure.reply(e);
+            if (!DiskFull.causes(e)) { // the spool logs a full disk itself, once per episode
+                LOG.error("cannot spool {} message(s), answering {}: {}", taken.size(), reply, e.getMessage());
+            }
             for (Arrival a : taken) {
-                a.connection().complete("451 4.3.0 Cannot store the message now, try again later");
+                a.connection().complete(reply);
                 a.connection().release();
             }
             return null;

@@ -2,6 +2,7 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.io.DiskFull;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.mail.MailParseException;
@@ -187,7 +188,9 @@ public final class SpoolProcessor {
             try {
                 routeThenRemove(m);
             } catch (RuntimeException e) {
-                LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
+                if (!DiskFull.causes(e)) {
+                    LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
+                }
                 handedOver.add(m);
                 wake();
                 return;
@@ -282,8 +285,10 @@ public final class SpoolProcessor {
                 routeThenRemove(m);
                 return;
             } catch (RuntimeException e) {
-                LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
-                        backoff.toMillis());
+                if (!DiskFull.causes(e)) { // a full disk is logged once per episode by the store
+                    LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
+                            backoff.toMillis());
+                }
             }
             if (!running || !pause(backoff)) {
                 return;

@@ -4,6 +4,9 @@ import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.io.DiskFull;
 import org.tubemail.io.GroupSync;
 
 import java.io.IOException;
@@ -50,6 +53,9 @@ public final class MapDbStorage implements StateStorage {
     private static final int FLUSH_CHUNK = 500;
     /** How long deferred changes gather before their shared sync. */
     static final long DEFER_WINDOW_MS = 2;
+    /** How long deferred actions wait after a failed sync before the next try. */
+    static final long RETRY_SYNC_MS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(MapDbStorage.class);
 
     /** An action waiting for every write up to {@code ticket} to be durable. */
     private record Deferred(long ticket, Runnable action) {
@@ -76,6 +82,9 @@ public final class MapDbStorage implements StateStorage {
     private final List<Deferred> deferred = new ArrayList<>();
     private final Condition deferredArrived = data.newCondition();
     private Thread deferredSyncer;
+    /** Segments of checkpoints that failed, kept until a later checkpoint holds their changes; data lock. */
+    private final List<StateLog> retained = new ArrayList<>();
+    private final DiskFull diskFull;
 
     /**
      * Opens (or creates) the state file, and its folder when missing, replaying any log left by a
@@ -91,6 +100,7 @@ public final class MapDbStorage implements StateStorage {
     MapDbStorage(Path file, int checkpointChanges) {
         this.checkpointChanges = checkpointChanges;
         this.file = file.toAbsolutePath();
+        this.diskFull = DiskFull.of("state log " + this.file);
         try {
             Files.createDirectories(this.file.getParent());
             this.db = DBMaker.fileDB(this.file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().transactionEnable().make();
@@ -181,13 +191,15 @@ public final class MapDbStorage implements StateStorage {
         data.lock();
         try {
             checkOpen();
+            log.append(module, key, state); // first: a change that cannot be logged is not made at all
             recent.put(key(module, key), state); // START is kept as a tombstone until flushed
-            log.append(module, key, state);
             mine = ++written;
+            diskFull.wrote();
             if (recent.size() >= checkpointChanges && flushing == null) {
                 startFlush();
             }
         } catch (IOException e) {
+            diskFull.failed(e);
             throw new StateStorageException("cannot write the state log of " + file + ": " + e.getMessage(), e);
         } finally {
             data.unlock();
@@ -261,8 +273,21 @@ public final class MapDbStorage implements StateStorage {
                     runAll(batch);
                     return;
                 }
-                org.slf4j.LoggerFactory.getLogger(MapDbStorage.class).error("{}; {} deferred action(s) dropped, their input "
-                        + "is kept for the next run", e.getMessage(), batch.size());
+                if (!diskFull.failed(e)) {
+                    LOG.error("{}; {} deferred action(s) wait for the next sync", e.getMessage(), batch.size());
+                }
+                data.lock();
+                try {
+                    deferred.addAll(0, batch); // their messages stay in the spool until a sync works
+                } finally {
+                    data.unlock();
+                }
+                try {
+                    Thread.sleep(RETRY_SYNC_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 continue;
             }
             runAll(batch);
@@ -283,8 +308,7 @@ public final class MapDbStorage implements StateStorage {
             try {
                 d.action().run();
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(MapDbStorage.class).error("an action after a deferred state sync failed: {}",
-                        e.toString());
+                LOG.error("an action after a deferred state sync failed: {}", e.toString());
             }
         }
     }
@@ -323,6 +347,7 @@ public final class MapDbStorage implements StateStorage {
     }
 
     private void flush(Map<String, String> batch, StateLog oldSegment) {
+        boolean failed = false;
         try {
             List<Map.Entry<String, String>> entries = new ArrayList<>(batch.entrySet());
             for (int i = 0; i < entries.size(); i += FLUSH_CHUNK) {
@@ -343,18 +368,52 @@ public final class MapDbStorage implements StateStorage {
             }
             oldSegment.close();
             Files.delete(oldSegment.path());
+            deleteRetained(takeRetained());
         } catch (IOException | RuntimeException | InternalError e) {
-            // the old segment stays: its changes are replayed at the next open (InternalError is how
-            // a fault in the mapped file shows, e.g. a full disk)
-            org.slf4j.LoggerFactory.getLogger(MapDbStorage.class).error("writing recent states into {} failed: {}", file, e.toString());
+            // InternalError is how a fault in the mapped file shows, e.g. a full disk
+            if (!diskFull.failed(e)) {
+                LOG.error("writing recent states into {} failed: {}", file, e.toString());
+            }
+            failed = true;
         } finally {
             data.lock();
             try {
+                if (failed) {
+                    retained.add(oldSegment);
+                    // keep serving (and later checkpointing) these changes; their segment stays until then
+                    batch.forEach(recent::putIfAbsent);
+                }
                 flushing = null;
                 flushed.signalAll();
             } finally {
                 data.unlock();
             }
+        }
+    }
+
+    /**
+     * The segments kept by failed checkpoints, now covered by one that worked: their changes went
+     * back into the recent changes, which that checkpoint wrote.
+     */
+    private List<StateLog> takeRetained() {
+        data.lock();
+        try {
+            List<StateLog> covered = new ArrayList<>(retained);
+            retained.clear();
+            return covered;
+        } finally {
+            data.unlock();
+        }
+    }
+
+    /**
+     * Deletes segments whose changes a later checkpoint holds. They must go: replayed at the next
+     * open after newer segments were deleted, they would bring old states back.
+     */
+    private void deleteRetained(List<StateLog> covered) throws IOException {
+        for (StateLog old : covered) {
+            old.close();
+            Files.deleteIfExists(old.path());
         }
     }
 
@@ -374,6 +433,7 @@ public final class MapDbStorage implements StateStorage {
         }
         recent.clear();
         log.reset();
+        deleteRetained(takeRetained());
     }
 
     @Override
