@@ -59,6 +59,7 @@ final class LmtpSession {
     }
 
     void run() throws IOException {
+        router.monitor().connectionOpened();
         reply("220 " + settings.host() + " LMTP Tubemail ready");
         String line;
         while ((line = readLine()) != null) {
@@ -185,6 +186,7 @@ final class LmtpSession {
                 allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
                 return;
             }
+            router.monitor().accepted(peer, envelope.mailFrom(), envelope.recipients(), raw.length);
             report = router.deliver(request);
         } catch (RuntimeException e) {
             if (!DiskFull.causes(e)) { // the full store logged it, once per episode
@@ -194,6 +196,9 @@ final class LmtpSession {
             return;
         }
         for (RecipientResult r : report.results()) {
+            if (!r.handled()) {
+                router.monitor().refused("data", r.status() == RecipientResult.Status.FAILED ? 554 : 550);
+            }
             reply(switch (r.status()) {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
                 case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
