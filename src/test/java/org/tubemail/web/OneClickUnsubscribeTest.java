@@ -33,8 +33,12 @@ class OneClickUnsubscribeTest {
         @Override
         public void boot(BootContext context) throws Exception {
             context.handlers().add(new org.tubemail.examples.echo.EchoHandler(context.relay()));
+            io.micrometer.core.instrument.Counter done = context.meters().counter("app.unsubscribes"); // an application's own meter
             unsubscribe = new OneClickUnsubscribe(context.web(), SignedTokens.withKeyFile(context.dataDir().resolve("unsubscribe.key")),
-                    (list, member) -> MEMBERS.remove(list + "/" + member));
+                    (list, member) -> {
+                        done.increment();
+                        return MEMBERS.remove(list + "/" + member);
+                    });
         }
     }
 
@@ -68,6 +72,9 @@ class OneClickUnsubscribeTest {
             assertEquals(200, done.statusCode(), done.body());
             assertFalse(MEMBERS.contains("dev/bob@example.org"));
             assertTrue(MEMBERS.contains("dev/ann@example.org"));
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("app_unsubscribes_total 1.0"), "the application's meter is scraped with the server's");
 
             // bob's token edited to name ann, bob's token used on another list, a cut token: all refused
             String bobToken = unsubscribe.token("dev", "bob@example.org");
