@@ -84,6 +84,8 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
         HttpSettings httpSettings = HttpSettings.from(s);
         MeteredMonitor monitor = new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
         PendingRoutes web = new PendingRoutes(httpSettings.publicUrl());
@@ -93,6 +95,7 @@ public final class TubemailServer {
         builder.monitor(monitor);
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
@@ -108,8 +111,10 @@ public final class TubemailServer {
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
             Router router = builder.build();
+            String queuePath = s.string("receiver.queue.path", "");
+            QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), monitor);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
@@ -117,10 +122,8 @@ public final class TubemailServer {
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                         receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
             }
-            String queuePath = s.string("receiver.queue.path", "");
-            if (!queuePath.isEmpty()) {
-                server.receivers.add(new QueueReceiver(new MaildirQueue(s.path("receiver.queue.path", queuePath)), router,
-                        s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false)));
+            if (queue != null) {
+                server.receivers.add(queue);
             }
             server.meter();
             if (httpSettings.enabled()) {
@@ -162,6 +165,15 @@ public final class TubemailServer {
     public static MessageQueue openSpool(Settings s) {
         Path path = s.path("queue.spool", "run/spool");
         return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+    }
+
+    /**
+     * A queue receiver for the maildir {@code dir}, with the settings' workers
+     * ({@code receiver.queue.workers}), poll interval and message size limit.
+     */
+    public static QueueReceiver queueReceiver(Settings s, Path dir, Router router) {
+        return new QueueReceiver(new MaildirQueue(dir), router, s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false),
+                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
     }
 
     /**

@@ -31,11 +31,54 @@ public final class Addresses {
     }
 
     /**
+     * The form used for case-insensitive routing: stripped and {@linkplain #lowerCase lower-cased},
+     * so {@code ECHO@LocalHost} becomes {@code echo@localhost}.
+     */
+    public static String folded(String address) {
+        return lowerCase(strip(address));
+    }
+
+    /**
+     * Folds case one character at a time (upper, then lower case: {@code ς}, {@code σ} and
+     * {@code Σ} all become {@code σ}; no locale, no context, unlike {@link String#toLowerCase}), so
+     * that text found in an address stays a substring of it once both are folded.
+     */
+    public static String lowerCase(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int lower = Character.toLowerCase(Character.toUpperCase(cp));
+            if (lower != cp && b == null) {
+                b = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (b != null) {
+                b.appendCodePoint(lower);
+            }
+            i += Character.charCount(cp);
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /**
      * The form used as a default state key: stripped and wholly lower case, so that
      * {@code Bob@Example.com} and {@code bob@example.com} share one state.
      */
     public static String forStateKey(String address) {
         return strip(address).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether {@code c} must never be written into a header line raw: a C0 or C1 control character
+     * (including CR, LF, TAB and U+0085 NEXT LINE), DEL, or the Unicode line and paragraph
+     * separators U+2028 and U+2029, which some readers take for line breaks.
+     */
+    public static boolean breaksLines(int c) {
+        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
+    }
+
+    /** Whether {@code s} holds a character that {@link #breaksLines} refuses. */
+    public static boolean hasLineBreaking(String s) {
+        return s.chars().anyMatch(Addresses::breaksLines);
     }
 
     /** The domain part (after the last {@code @}), lower case; {@code ""} when there is none. */

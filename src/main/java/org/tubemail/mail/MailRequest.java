@@ -119,7 +119,10 @@ public final class MailRequest {
         return Addresses.strip(envelope.mailFrom());
     }
 
-    /** The envelope recipient being routed now. */
+    /**
+     * The envelope recipient being routed now, as the client wrote it (routes match it in any case
+     * and hand their captures over in lower case; {@link Addresses#folded} gives that form).
+     */
     public String to() {
         return recipient;
     }
@@ -255,6 +258,11 @@ public final class MailRequest {
     /** Problems met while decoding the body (bad encodings, limits reached); empty when clean. */
     public List<String> defects() {
         return parts().defects();
+    }
+
+    /** Whether the envelope sender is the null sender {@code <>} (bounces and other automatic notices). */
+    public boolean isNullSender() {
+        return from().isEmpty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.tubemail.queue;
 
+import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Envelope;
 
 import java.io.ByteArrayOutputStream;
@@ -54,12 +55,12 @@ public final class EnvelopeHeaders {
         out.write('\n');
     }
 
-    /** Replaces line breaks and other control characters with spaces and caps the length at 900. */
+    /** Replaces line breaks, other control characters and line separators ({@link Addresses#breaksLines}) with spaces and caps the length at 900. */
     static String oneLine(String value) {
         StringBuilder b = new StringBuilder(Math.min(value.length(), 900));
         for (int i = 0; i < value.length() && b.length() < 900; i++) {
             char c = value.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
+            b.append(Addresses.breaksLines(c) ? ' ' : c);
         }
         return b.toString();
     }

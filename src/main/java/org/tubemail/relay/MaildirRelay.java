@@ -2,6 +2,7 @@ package org.tubemail.relay;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import org.tubemail.mail.Addresses;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.QueueException;
@@ -77,9 +78,11 @@ public final class MaildirRelay implements Relay {
         return all;
     }
 
-    /** An address made safe for a header line: control characters, spaces and brackets removed. */
+    /** An address made safe for a header line: line-breaking characters ({@link Addresses#breaksLines}), spaces and brackets removed. */
     private static String address(String a) {
-        return a.replaceAll("[\\x00-\\x20\\x7f<>]", "");
+        StringBuilder b = new StringBuilder(a.length());
+        a.chars().filter(c -> c != ' ' && c != '<' && c != '>' && !Addresses.breaksLines(c)).forEach(c -> b.append((char) c));
+        return b.toString();
     }
 
     /** The maildir the messages go into. */

@@ -37,10 +37,11 @@ public final class HandlerModule {
     /**
      * Loads {@code instance}'s state methods.
      *
-     * @param defaults the router-wide capture regexes
+     * @param defaults  the router-wide capture regexes
+     * @param exactCase whether every route matches its local part exactly
      * @throws HandlerDefinitionException when the class is not a valid handler module
      */
-    static HandlerModule load(Object instance, Map<String, String> defaults) {
+    static HandlerModule load(Object instance, Map<String, String> defaults, boolean exactCase) {
         Class<?> type = instance.getClass();
         Handler named = type.getAnnotation(Handler.class);
         HandlerModule module = new HandlerModule(named != null ? named.value() : type.getName(), instance);
@@ -49,7 +50,7 @@ public final class HandlerModule {
             throw new HandlerDefinitionException(type.getName() + " has no method annotated with @Route or @RouteLike");
         }
         for (Method m : methods) {
-            module.add(type, m, defaults);
+            module.add(type, m, defaults, exactCase);
         }
         if (!module.stateful.isEmpty() && !module.stateful.containsKey(StateStorage.START)) {
             throw new HandlerDefinitionException(type.getName() + " has stateful methods " + module.stateful.keySet()
@@ -73,7 +74,7 @@ public final class HandlerModule {
         return m.getAnnotationsByType(Route.class).length > 0 || m.isAnnotationPresent(RouteLike.class);
     }
 
-    private void add(Class<?> type, Method m, Map<String, String> defaults) {
+    private void add(Class<?> type, Method m, Map<String, String> defaults, boolean exactCase) {
         String where = ParameterBinder.where(type, m);
         if (Modifier.isStatic(m.getModifiers())) {
             throw new HandlerDefinitionException(where + ": state methods must not be static");
@@ -90,7 +91,7 @@ public final class HandlerModule {
             throw new HandlerDefinitionException(where + ": state '" + state + "' is already handled by "
                     + previous.qualifiedName() + "; each state has one method (give it several @Route instead)");
         }
-        for (RoutePattern route : resolveRoutes(type, m, defaults, new HashSet<>())) {
+        for (RoutePattern route : resolveRoutes(type, m, defaults, exactCase, new HashSet<>())) {
             StateMethod sm = new StateMethod(this, m, state, route, isStateless, m.isAnnotationPresent(NoLocking.class),
                     ParameterBinder.plan(type, m, route));
             if (isStateless) {
@@ -108,7 +109,8 @@ public final class HandlerModule {
         return s != null ? s.value() : m.getName();
     }
 
-    private static List<RoutePattern> resolveRoutes(Class<?> type, Method m, Map<String, String> defaults, Set<String> seen) {
+    private static List<RoutePattern> resolveRoutes(Class<?> type, Method m, Map<String, String> defaults, boolean exactCase,
+                                                    Set<String> seen) {
         String where = ParameterBinder.where(type, m);
         if (!seen.add(where)) {
             throw new HandlerDefinitionException(where + ": @RouteLike chain loops back to itself");
@@ -122,7 +124,7 @@ public final class HandlerModule {
             List<RoutePattern> out = new ArrayList<>();
             for (Route route : routes) {
                 try {
-                    out.add(RoutePattern.compile(route.value(), parseWhere(route.where()), defaults));
+                    out.add(RoutePattern.compile(route.value(), parseWhere(route.where()), defaults, exactCase || route.exactCase()));
                 } catch (IllegalArgumentException e) {
                     throw new HandlerDefinitionException(where + ": " + e.getMessage(), e);
                 }
@@ -136,7 +138,7 @@ public final class HandlerModule {
                 .findFirst()
                 .orElseThrow(() -> new HandlerDefinitionException(where + ": @RouteLike(\"" + like.value()
                         + "\") names no state method of " + target.getName()));
-        return resolveRoutes(target, targetMethod, defaults, seen);
+        return resolveRoutes(target, targetMethod, defaults, exactCase, seen);
     }
 
     private static Map<String, String> parseWhere(String[] clauses) {
@@ -161,6 +163,11 @@ public final class HandlerModule {
             return key;
         }
         return Addresses.forStateKey(request.from());
+    }
+
+    /** Whether its state key is the sender (the default), rather than its own {@link StateKeyed} key. */
+    boolean keysBySender() {
+        return !(instance instanceof StateKeyed);
     }
 
     /** The module's name: part of every state key it stores. */

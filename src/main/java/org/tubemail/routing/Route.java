@@ -13,8 +13,10 @@ import java.lang.annotation.Target;
  *
  * <p>Each {@code (name)} is a named capture; its value is passed to the method parameter of the same
  * name. Text outside captures is literal (a {@code .} is a dot). A capture's regex comes from
- * {@link #where()}, else from the router's defaults, else {@code .+}. The pattern is anchored; the
- * domain part (after the last literal {@code @}) matches case-insensitively.
+ * {@link #where()}, else from the router's defaults, else {@code .+}. The pattern is anchored and
+ * matches in any case, as people type addresses; captures arrive in lower case ({@link
+ * org.tubemail.mail.MailRequest#to()} keeps the address as written). With {@link #exactCase()} the
+ * local part must match exactly (the domain still matches in any case).
  *
  * <p>A method may carry several routes; its parameters must then be captures of every one of them.
  */
@@ -29,4 +31,7 @@ public @interface Route {
 
     /** Capture regexes for this route only, each as {@code name=regex}. */
     String[] where() default {};
+
+    /** Match the local part exactly, keeping the captures' case; {@code Router.Builder#exactCase} sets it for every route. */
+    boolean exactCase() default false;
 }

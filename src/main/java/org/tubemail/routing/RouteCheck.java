@@ -16,7 +16,8 @@ public record RouteCheck(StateMethod method, Map<String, String> captures, Strin
 
     @Override
     public String toString() {
-        return String.format("%-40s %-10s %s state=%s key=%s %s", method.route().source(), method.state(),
-                method.qualifiedName(), currentState, stateKey, wouldRun ? "RUNS" : "(waits for state " + method.state() + ")");
+        return String.format("%-40s %-10s %s state=%s key=%s %s%s", method.route().source(), method.state(),
+                method.qualifiedName(), currentState, stateKey, wouldRun ? "RUNS" : "(waits for state " + method.state() + ")",
+                captures.isEmpty() ? "" : " " + captures);
     }
 }

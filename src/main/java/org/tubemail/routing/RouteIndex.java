@@ -136,7 +136,10 @@ final class RouteIndex<T> {
         }
     }
 
-    /** The entries whose literal {@code address} contains, plus the always-tried ones, in priority order. */
+    /**
+     * The entries whose literal {@code address} contains, plus the always-tried ones, in priority
+     * order. Literals are lower case, so pass the {@linkplain org.tubemail.mail.Addresses#folded folded} address.
+     */
     List<T> candidates(String address) {
         BitSet hits = new BitSet(entries.size());
         for (int id : alwaysTried) {

@@ -1,5 +1,7 @@
 package org.tubemail.routing;
 
+import org.tubemail.mail.Addresses;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,11 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A compiled route: the address pattern with its captures resolved to regexes, plus the literal
  * text that every matching address must contain (used by {@link RouteIndex}).
+ *
+ * <p>By default a route matches case-insensitively and is matched against the {@linkplain
+ * Addresses#folded folded} (lower-case) address, so its captures arrive in lower case, as Salmon
+ * hands them. An exact route matches the local part exactly and the domain in any case (the
+ * domain's captures are lower case).
  */
 public final class RoutePattern {
 
@@ -27,24 +34,33 @@ public final class RoutePattern {
     private final Map<String, String> captureRegexes;
     private final Pattern regex;
     private final List<String> literals;
+    private final boolean exactCase;
 
-    private RoutePattern(String source, List<String> names, Map<String, String> regexes, Pattern regex, List<String> literals) {
+    private RoutePattern(String source, List<String> names, Map<String, String> regexes, Pattern regex, List<String> literals,
+                         boolean exactCase) {
         this.source = source;
+        this.exactCase = exactCase;
         this.captureNames = List.copyOf(names);
         this.captureRegexes = Map.copyOf(regexes);
         this.regex = regex;
         this.literals = List.copyOf(literals);
     }
 
+    /** Compiles {@code source} as a case-insensitive route; see {@link #compile(String, Map, Map, boolean)}. */
+    public static RoutePattern compile(String source, Map<String, String> where, Map<String, String> defaults) {
+        return compile(source, where, defaults, false);
+    }
+
     /**
      * Compiles {@code source}.
      *
-     * @param where    this route's capture regexes by name
-     * @param defaults the router-wide capture regexes by name
+     * @param where     this route's capture regexes by name
+     * @param defaults  the router-wide capture regexes by name
+     * @param exactCase match the local part exactly instead of in any case
      * @throws IllegalArgumentException with a readable reason when the pattern or a regex is invalid,
      *                                  or {@code where} names a capture the pattern lacks
      */
-    public static RoutePattern compile(String source, Map<String, String> where, Map<String, String> defaults) {
+    public static RoutePattern compile(String source, Map<String, String> where, Map<String, String> defaults, boolean exactCase) {
         List<Object> parts = split(source);
         List<String> names = new ArrayList<>();
         for (Object p : parts) {
@@ -102,12 +118,14 @@ public final class RoutePattern {
         }
         endRun(run, runs);
         re.append('$');
-        return new RoutePattern(source, names, regexes, Pattern.compile(re.toString()), runs);
+        Pattern compiled = exactCase ? Pattern.compile(re.toString())
+                : Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        return new RoutePattern(source, names, regexes, compiled, runs, exactCase);
     }
 
     private static void endRun(StringBuilder run, List<String> runs) {
         if (run.length() > 0) {
-            runs.add(run.toString());
+            runs.add(Addresses.lowerCase(run.toString()));
             run.setLength(0);
         }
     }
@@ -174,12 +192,23 @@ public final class RoutePattern {
     }
 
     /**
-     * Matches {@code address} (in routing form: domain in lower case).
+     * Matches {@code address} as written.
      *
      * @return the captures by name, or {@code null} when the address does not match
      */
     public Map<String, String> match(String address) {
-        Matcher m = regex.matcher(address);
+        return match(Addresses.forRouting(address), Addresses.folded(address));
+    }
+
+    /**
+     * Matches one address given in both its forms, so that a router folds it once for all routes.
+     *
+     * @param routed {@link Addresses#forRouting}: domain in lower case (what an exact route matches)
+     * @param folded {@link Addresses#folded}: all in lower case (what other routes match)
+     * @return the captures by name, or {@code null} when the address does not match
+     */
+    public Map<String, String> match(String routed, String folded) {
+        Matcher m = regex.matcher(exactCase ? routed : folded);
         if (!m.matches()) {
             return null;
         }
@@ -208,9 +237,14 @@ public final class RoutePattern {
         return captureRegexes;
     }
 
+    /** Whether the local part matches exactly rather than in any case. */
+    public boolean exactCase() {
+        return exactCase;
+    }
+
     /**
-     * The runs of fixed text every matching address contains, in pattern order (domain parts in
-     * lower case). Captures whose regex can match only one text count as fixed.
+     * The runs of fixed text every matching address contains, in pattern order, {@linkplain
+     * Addresses#lowerCase lower-cased} (an index looks for them in the folded address). Captures whose regex can match only one text count as fixed.
      */
     public List<String> literals() {
         return literals;

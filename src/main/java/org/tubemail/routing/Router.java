@@ -67,7 +67,7 @@ public final class Router {
         List<StateMethod> methods = new ArrayList<>();
         List<List<String>> literals = new ArrayList<>();
         for (Object h : b.handlers) {
-            HandlerModule m = HandlerModule.load(h, b.defaults);
+            HandlerModule m = HandlerModule.load(h, b.defaults, b.exactCase);
             for (HandlerModule other : loaded) {
                 if (other.name().equals(m.name())) {
                     throw new HandlerDefinitionException(h.getClass().getName() + ": module name '" + m.name()
@@ -93,10 +93,13 @@ public final class Router {
     private record Match(StateMethod method, Map<String, String> captures) {
     }
 
+    /** The state methods whose routes match {@code address} (as written), with their captures. */
     private List<Match> match(String address) {
+        String routed = Addresses.forRouting(address);
+        String folded = Addresses.folded(address);
         List<Match> out = new ArrayList<>();
-        for (StateMethod m : index.candidates(address)) {
-            Map<String, String> caps = m.route().match(address);
+        for (StateMethod m : index.candidates(folded)) {
+            Map<String, String> caps = m.route().match(routed, folded);
             if (caps != null) {
                 out.add(new Match(m, caps));
             }
@@ -106,11 +109,29 @@ public final class Router {
 
     /** Whether any route matches {@code address}: receivers refuse other recipients at {@code RCPT}. */
     public boolean accepts(String address) {
-        return !match(Addresses.forRouting(address)).isEmpty();
+        return !match(address).isEmpty();
     }
 
     /**
-     * Routes {@code request} for each of its envelope recipients and returns what happened.
+     * What the caller does with a handler's {@link SmtpReject}: which rejected copies the router
+     * keeps in the undeliverable queue, and which rejections the caller passes on as replies.
+     */
+    public enum Rejects {
+        /** Keep every rejected recipient's copy, with the code and text as the reason (nobody tells the sender). */
+        KEEP,
+        /** Keep none: the caller replies to each recipient with its rejection (LMTP). */
+        REPLY_EACH,
+        /**
+         * Keep none when every recipient was rejected (the caller refuses the whole message with
+         * the first rejection); otherwise keep each rejected copy, as {@link #KEEP} (SMTP, routing
+         * before the {@code DATA} reply).
+         */
+        REPLY_IF_ALL
+    }
+
+    /**
+     * Routes {@code request} for each of its envelope recipients and returns what happened;
+     * rejected copies are kept in the undeliverable queue ({@link Rejects#KEEP}).
      *
      * @throws org.tubemail.queue.QueueException when a message must go to the undeliverable queue and
      *                                           cannot be stored there; callers must then not accept it
@@ -120,6 +141,14 @@ public final class Router {
      *                               message must be kept and delivered again later
      */
     public DeliveryReport deliver(MailRequest request) {
+        return deliver(request, Rejects.KEEP);
+    }
+
+    /**
+     * Routes {@code request} as {@link #deliver(MailRequest)} does, keeping rejected copies as
+     * {@code rejects} says.
+     */
+    public DeliveryReport deliver(MailRequest request, Rejects rejects) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
         for (String rcpt : request.recipients()) {
             if (request.isBounce()) {
@@ -127,14 +156,21 @@ public final class Router {
             }
             results.add(deliverTo(request.forRecipient(rcpt)));
         }
+        boolean allRejected = results.stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED);
+        if (rejects == Rejects.KEEP || rejects == Rejects.REPLY_IF_ALL && !allRejected) {
+            for (RecipientResult r : results) {
+                if (r.status() == RecipientResult.Status.REJECTED) {
+                    keep(request.forRecipient(r.recipient()), r.reason(), "rejected");
+                }
+            }
+        }
         return new DeliveryReport(request.messageId(), results);
     }
 
     private RecipientResult deliverTo(MailRequest request) {
-        String address = Addresses.forRouting(request.to());
-        List<Match> matches = match(address);
+        List<Match> matches = match(request.to());
         if (matches.isEmpty()) {
-            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + address + ">");
+            return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(), "no route matches <" + request.to() + ">");
         }
         Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
         for (Match m : matches) {
@@ -146,6 +182,10 @@ public final class Router {
         }
         if (!outcome.failures.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.FAILED, outcome.ran, String.join("; ", outcome.failures));
+        }
+        if (outcome.rejection != null) {
+            return new RecipientResult(request.to(), RecipientResult.Status.REJECTED, outcome.ran,
+                    outcome.rejectedBy + " rejected it: " + outcome.rejection.reply(), outcome.rejection);
         }
         if (outcome.ran.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(),
@@ -159,6 +199,16 @@ public final class Router {
         final List<String> ran = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         final List<String> idle = new ArrayList<>();
+        /** The first {@link SmtpReject} a method threw, and the method. */
+        SmtpReject rejection;
+        String rejectedBy;
+
+        void reject(String where, SmtpReject r) {
+            if (rejection == null) {
+                rejection = r;
+                rejectedBy = where;
+            }
+        }
     }
 
     private void runModule(HandlerModule module, List<Match> matches, MailRequest request, Outcome outcome) {
@@ -171,6 +221,11 @@ public final class Router {
             }
         }
         if (stateful.isEmpty()) {
+            return;
+        }
+        if (request.isNullSender() && module.keysBySender()) {
+            outcome.idle.add(module.name() + " keys its state by sender, and null-sender (bounce) mail reaches only its @Stateless "
+                    + "methods (a module that implements StateKeyed, e.g. keyed by a VERP capture, gets it)");
             return;
         }
         StateKey key;
@@ -218,6 +273,9 @@ public final class Router {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
             monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
+        } catch (SmtpReject r) {
+            monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
+            rejected(outcome, m.method().qualifiedName(), request, r);
         } catch (Exception | LinkageError ex) {
             deferIfDiskFull(m.method(), ex);
             monitor.routed(module, STATELESS, errorState, System.nanoTime() - start);
@@ -240,6 +298,8 @@ public final class Router {
             monitor.routed(key.module(), state, next == null ? state : next, ran);
         } catch (StateStorageException ex) {
             throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
+        } catch (SmtpReject r) {
+            rejected(outcome, method.qualifiedName(), request, r); // a decision, not a failure: the state stays
         } catch (Exception | LinkageError ex) {
             deferIfDiskFull(method, ex);
             monitor.routed(key.module(), state, errorState, System.nanoTime() - start);
@@ -289,14 +349,24 @@ public final class Router {
         outcome.failures.add(where + " threw " + ex);
     }
 
+    private static void rejected(Outcome outcome, String where, MailRequest request, SmtpReject r) {
+        LOG.info("{} rejected message {} from <{}> to <{}>: {}", where, request.messageId(), request.from(), request.to(), r.reply());
+        outcome.reject(where, r);
+    }
+
     private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
+        keep(request, reason, status == RecipientResult.Status.FAILED ? "handler_failed"
+                : reason.startsWith("no route") ? "no_route" : "no_state_method");
+        return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
+    }
+
+    /** Puts the recipient's copy in the undeliverable queue with its envelope and {@code reason}. */
+    private void keep(MailRequest request, String reason, String kind) {
         Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()));
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
-        monitor.undeliverable(status == RecipientResult.Status.FAILED ? "handler_failed"
-                : reason.startsWith("no route") ? "no_route" : "no_state_method", request.from(), request.to(), reason);
-        return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
+        monitor.undeliverable(kind, request.from(), request.to(), reason);
     }
 
     /** Every state method, in the order the router tries them. */
@@ -314,7 +384,7 @@ public final class Router {
      * of them would run in the current states. Nothing is run or changed.
      */
     public List<RouteCheck> explain(String address, String sender) {
-        String routed = Addresses.forRouting(address);
+        String routed = Addresses.strip(address);
         MailRequest probe = MailRequest.parse(Envelope.of(sender, routed),
                 ("From: <" + sender + ">\r\nTo: <" + routed + ">\r\nSubject: probe\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         List<RouteCheck> out = new ArrayList<>();
@@ -322,7 +392,8 @@ public final class Router {
             HandlerModule module = m.method().module();
             String key = module.stateKey(probe, m.captures());
             String state = storage.get(module.name(), key);
-            boolean runs = m.method().isStateless() || m.method().state().equals(state);
+            boolean runs = m.method().isStateless()
+                    || m.method().state().equals(state) && !(probe.isNullSender() && module.keysBySender());
             out.add(new RouteCheck(m.method(), m.captures(), key, state, runs));
         }
         return out;
@@ -359,6 +430,7 @@ public final class Router {
         private MessageQueue undeliverable = new MemoryQueue();
         private String errorState = StateStorage.ERROR;
         private java.time.Duration handlerTimeout;
+        private boolean exactCase;
         private Monitor monitor = Monitor.NONE;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
@@ -397,6 +469,16 @@ public final class Router {
         /** Where the router reports each method run, state change and undeliverable message; none by default. */
         public Builder monitor(Monitor monitor) {
             this.monitor = Objects.requireNonNull(monitor, "monitor");
+            return this;
+        }
+
+        /**
+         * Whether every route matches its local part exactly (RFC 5321 lets the local part be
+         * case-sensitive). Off by default: addresses match in any case and captures arrive in
+         * lower case; {@link Route#exactCase()} opts in one route.
+         */
+        public Builder exactCase(boolean exact) {
+            this.exactCase = exact;
             return this;
         }
 

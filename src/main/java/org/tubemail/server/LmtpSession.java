@@ -27,7 +27,9 @@ import java.util.Locale;
  * One LMTP conversation. Replies: {@code 500}/{@code 501}/{@code 503} for unknown, malformed and
  * out-of-order commands; {@code RCPT} checks as in SMTP ({@link RecipientPolicy}); after
  * {@code DATA}, per recipient: handled {@code 250 2.0.0}, no method for its state {@code 550 5.1.1},
- * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), and {@code 451 4.3.0}
+ * handler failure {@code 554 5.3.0} (both kept in the undeliverable queue), a handler's
+ * {@link org.tubemail.routing.SmtpReject} its own code and text (not kept: the MTA tells the
+ * sender or tries again), and {@code 451 4.3.0}
  * for all when the message could not be routed at all, e.g. state storage away (the MTA keeps
  * it and tries again).
  */
@@ -67,6 +69,11 @@ final class LmtpSession {
                 reply("500 5.5.2 Line too long");
                 continue;
             }
+            if (!line.endsWith("\r")) {
+                reply(SmtpDialog.BARE_LF);
+                continue;
+            }
+            line = line.substring(0, line.length() - 1);
             String verb = (line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line).toUpperCase(Locale.ROOT);
             String arg = line.length() > verb.length() ? line.substring(verb.length()).trim() : "";
             switch (verb) {
@@ -109,12 +116,12 @@ final class LmtpSession {
         } else if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
             reply("501 5.5.4 Syntax: MAIL FROM:<address>");
         } else {
-            String a = pathOf(arg.substring(5));
-            if (a == null) {
+            SmtpPath path = SmtpPath.parse(arg.substring(5));
+            if (path == null) {
                 reply("501 5.1.7 Bad sender address syntax");
                 return;
             }
-            from = a;
+            from = path.address();
             reply("250 2.1.0 Ok");
         }
     }
@@ -127,7 +134,8 @@ final class LmtpSession {
         } else if (recipients.size() >= settings.maxRecipients()) {
             reply("452 4.5.3 Too many recipients");
         } else {
-            String a = pathOf(arg.substring(3));
+            SmtpPath path = SmtpPath.parse(arg.substring(3));
+            String a = path == null ? null : path.address();
             RecipientPolicy.Refusal refusal = a == null ? new RecipientPolicy.Refusal(501, "5.1.3 Bad recipient address syntax")
                     : policy.check(RecipientPolicy.normalise(a));
             if (refusal != null) {
@@ -137,17 +145,6 @@ final class LmtpSession {
             recipients.add(RecipientPolicy.normalise(a));
             reply("250 2.1.5 Ok");
         }
-    }
-
-    /** The address inside {@code <...>} (parameters after it ignored), or {@code null}. */
-    private static String pathOf(String s) {
-        String t = s.trim();
-        int close = t.indexOf('>');
-        if (!t.startsWith("<") || close < 0) {
-            return null;
-        }
-        String a = t.substring(1, close);
-        return a.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null : a;
     }
 
     private void data() throws IOException {
@@ -187,7 +184,7 @@ final class LmtpSession {
                 return;
             }
             router.monitor().accepted(peer, envelope.mailFrom(), envelope.recipients(), raw.length);
-            report = router.deliver(request);
+            report = router.deliver(request, Router.Rejects.REPLY_EACH);
         } catch (RuntimeException e) {
             if (!DiskFull.causes(e)) { // the full store logged it, once per episode
                 LOG.error("LMTP: cannot route message from <{}> now: {}", from, e.toString());
@@ -196,14 +193,17 @@ final class LmtpSession {
             return;
         }
         for (RecipientResult r : report.results()) {
-            if (!r.handled()) {
-                router.monitor().refused("data", r.status() == RecipientResult.Status.FAILED ? 554 : 550);
-            }
-            reply(switch (r.status()) {
+            String reply = switch (r.status()) {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
                 case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
                 case FAILED -> "554 5.3.0 <" + r.recipient() + "> handler failed; kept for the administrator";
-            });
+                case REJECTED -> r.rejection().code() + " " + r.rejection().status() + " <" + r.recipient() + "> "
+                        + r.rejection().text();
+            };
+            if (!r.handled()) {
+                router.monitor().refused("data", Integer.parseInt(reply.substring(0, 3)));
+            }
+            reply(reply);
         }
     }
 
@@ -218,20 +218,22 @@ final class LmtpSession {
         recipients.clear();
     }
 
-    /** One line without its CRLF, bytes kept as ISO-8859-1 chars; {@code null} at end of stream. */
+    /**
+     * One line read as UTF-8, without its LF but with the CR before it, if any (a line ended by a
+     * bare LF is refused); {@code null} at end of stream. Past {@code MAX_LINE} bytes the rest is dropped.
+     */
     private String readLine() throws IOException {
-        StringBuilder b = new StringBuilder();
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != -1) {
             if (c == '\n') {
-                int len = b.length();
-                return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+                return b.toString(StandardCharsets.UTF_8);
             }
-            if (b.length() <= MAX_LINE) {
-                b.append((char) c);
+            if (b.size() <= MAX_LINE) {
+                b.write(c);
             }
         }
-        return b.length() == 0 ? null : b.toString();
+        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
     private void reply(String text) throws IOException {

@@ -4,7 +4,6 @@ import org.tubemail.mail.Addresses;
 import org.tubemail.routing.Router;
 
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Decides at {@code RCPT} time whether a recipient is accepted, so that senders learn at once and
@@ -18,7 +17,6 @@ final class RecipientPolicy {
     record Refusal(int code, String text) {
     }
 
-    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
 
     /** In the accepted domains, accepts every domain: only for servers that never relay, like {@code tubemail log}. */
     static final String ANY_DOMAIN = "*";
@@ -44,7 +42,7 @@ final class RecipientPolicy {
     /** @return the refusal, or {@code null} when the recipient is accepted */
     Refusal check(String normalised) {
         int at = normalised.lastIndexOf('@');
-        if (at < 1 || at == normalised.length() - 1 || CONTROL.matcher(normalised).find() || normalised.indexOf(' ') >= 0
+        if (at < 1 || at == normalised.length() - 1 || Addresses.hasLineBreaking(normalised) || normalised.indexOf(' ') >= 0
                 && !normalised.startsWith("\"")) {
             return new Refusal(501, "5.1.3 Bad recipient address syntax: <" + printable(normalised) + ">");
         }
@@ -59,7 +57,9 @@ final class RecipientPolicy {
     }
 
     private static String printable(String s) {
-        String p = CONTROL.matcher(s).replaceAll("?");
+        StringBuilder b = new StringBuilder(s.length());
+        s.chars().forEach(c -> b.append(Addresses.breaksLines(c) ? '?' : (char) c));
+        String p = b.toString();
         return p.length() > 200 ? p.substring(0, 200) + "..." : p;
     }
 }

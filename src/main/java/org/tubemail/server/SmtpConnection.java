@@ -46,6 +46,8 @@ final class SmtpConnection {
     private boolean discardingLine;
     private boolean closeAfterWrite;
     private volatile boolean waiting;
+    /** The size of the message with the sink, for the report of its acceptance. */
+    private int dataBytes;
     private long lastActive;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
@@ -170,11 +172,15 @@ final class SmtpConnection {
                 head = lf + 1;
                 continue;
             }
-            int end = lf > head && in[lf - 1] == '\r' ? lf - 1 : lf;
-            String line = discardingLine ? null : new String(in, head, end - head, StandardCharsets.UTF_8);
+            boolean crlf = lf > head && in[lf - 1] == '\r';
+            String line = discardingLine ? null : new String(in, head, (crlf ? lf - 1 : lf) - head, StandardCharsets.UTF_8);
             head = lf + 1;
             if (line == null) {
                 discardingLine = false;
+                continue;
+            }
+            if (!crlf) {
+                send(SmtpDialog.BARE_LF);
                 continue;
             }
             String reply = dialog.command(line);
@@ -201,7 +207,9 @@ final class SmtpConnection {
         waiting = true;
         key.interestOps(0);
         try {
-            loop.sink().accept(this, finished.message());
+            byte[] message = finished.message();
+            dataBytes = message.length;
+            loop.sink().accept(this, message);
         } catch (RuntimeException e) { // e.g. the sink's threads are shut down
             LOG.error("cannot take a message from {}: {}", peer, e.toString());
             waiting = false;
@@ -314,7 +322,9 @@ final class SmtpConnection {
      * after {@link #release}.
      */
     void complete(String reply) {
-        if (!reply.startsWith("250")) {
+        if (reply.startsWith("250")) {
+            loop.monitor().accepted(peer, dialog.from(), dialog.recipients(), dataBytes);
+        } else {
             loop.monitor().refused("data", code(reply));
         }
         dialog.reset();

@@ -14,12 +14,19 @@ import java.util.Locale;
  * limit, a declared {@code SIZE} checked against the size limit. The message text itself is read
  * by the connection once {@link #expectsData()} holds.
  *
- * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501}, out-of-order commands
- * {@code 503}, unsupported parameters {@code 555}, {@code MAIL} while the spool is below its free-space
- * watermark {@code 452 4.3.1}, not-offered extensions ({@code STARTTLS},
- * {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502}.
+ * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501} (also a path that is not RFC
+ * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
+ * {@code 555}, {@code MAIL} while the spool is below its free-space watermark {@code 452 4.3.1},
+ * not-offered extensions ({@code STARTTLS}, {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502};
+ * the connection answers a line ended by a bare LF with {@link #BARE_LF}.
  */
 final class SmtpDialog {
+
+    /**
+     * The reply to a command line ended by a bare LF, which is refused rather than guessed at (as
+     * Postfix's {@code smtpd_forbid_bare_newline=yes}): every line must end with CRLF.
+     */
+    static final String BARE_LF = "500 5.5.2 Command line ended by a bare LF: end every line with CRLF";
 
     /** The reply to {@code MAIL} while the spool's file system is below its free-space watermark. */
     static final String LOW_SPACE = "452 4.3.1 Insufficient system storage, try again later";
@@ -29,6 +36,7 @@ final class SmtpDialog {
     private final RecipientPolicy policy;
     private final FreeSpace space;
     private String helo;
+    private boolean extended;
     private String from;
     private final List<String> recipients = new ArrayList<>();
     private boolean data;
@@ -87,6 +95,7 @@ final class SmtpDialog {
             return "501 5.5.4 " + (extended ? "EHLO" : "HELO") + " needs a host name";
         }
         helo = arg;
+        this.extended = extended;
         reset();
         if (!extended) {
             return "250 " + host;
@@ -183,6 +192,14 @@ final class SmtpDialog {
     /** The name the client gave in {@code HELO}/{@code EHLO}. */
     String helo() {
         return helo;
+    }
+
+    /**
+     * The protocol word of the {@code Received:} line (RFC 3848), decided here only: {@code SMTP}
+     * after {@code HELO}, {@code ESMTP} after {@code EHLO}.
+     */
+    String traceProtocol() {
+        return extended ? "ESMTP" : "SMTP";
     }
 
     /** The transaction's sender ({@code ""} for the null sender). */

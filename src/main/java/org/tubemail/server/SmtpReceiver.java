@@ -33,6 +33,24 @@ import java.time.Duration;
  */
 public final class SmtpReceiver implements Receiver {
 
+    /** When the reply to {@code DATA} is given. */
+    public enum DataReply {
+        /**
+         * Once the message is on disk (the default); it is routed right after, and a handler's
+         * {@link org.tubemail.routing.SmtpReject} puts the copy in the undeliverable queue with the
+         * handler's code and text.
+         */
+        SPOOLED,
+        /**
+         * Once the message is on disk and routed: when every recipient was rejected by a handler,
+         * the first rejection is the reply and the message leaves the spool; when only some were,
+         * {@code 250}, and the rejected recipients' copies go to the undeliverable queue with the
+         * reason. A message that cannot be routed at once (state storage away) gets {@code 250} and
+         * is routed later, as with {@link #SPOOLED}.
+         */
+        ROUTED
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SmtpReceiver.class);
 
     private final ReceiverSettings settings;
@@ -46,6 +64,8 @@ public final class SmtpReceiver implements Receiver {
     private SmtpLoop loop;
 
     /**
+     * A receiver that answers {@code DATA} once the message is on disk ({@link DataReply#SPOOLED}).
+     *
      * @param settings where to listen and the limits
      * @param router   where messages go
      * @param spool    where accepted messages wait until routed
@@ -58,21 +78,24 @@ public final class SmtpReceiver implements Receiver {
      * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
-        this(settings, router, spool, space, Monitor.NONE);
+        this(settings, router, spool, space, DataReply.SPOOLED);
     }
 
     /**
-     * @param space   the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
-     * @param monitor where connections and messages are reported
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
      */
-    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, Monitor monitor) {
-        this.monitor = monitor;
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
+        this.monitor = router.monitor();
         this.settings = settings;
         this.space = space;
         this.spool = spool;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
-        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), monitor);
+        this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
     }
 

@@ -4,13 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.DiskFull;
 import org.tubemail.mail.Envelope;
-import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.DeliveryReport;
+import org.tubemail.routing.RecipientResult;
+import org.tubemail.routing.Router;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,18 +50,19 @@ final class SmtpSpooler {
     private final List<Thread> pushers = new ArrayList<>();
     private final ThreadPoolExecutor routing;
     private final int batch;
-    private final Monitor monitor;
+    private final boolean routeFirst;
 
     /**
-     * @param spool     where messages are stored before {@code 250}
-     * @param processor routes stored messages ({@link SpoolProcessor#routeNow})
-     * @param host      this server's name, for the {@code Received:} line
-     * @param workers   how many messages are routed at once
-     * @param monitor   where accepted messages are reported
+     * @param spool      where messages are stored before {@code 250}
+     * @param processor  routes stored messages ({@link SpoolProcessor#routeNow})
+     * @param host       this server's name, for the {@code Received:} line
+     * @param workers    how many messages are routed at once
+     * @param routeFirst whether to route each stored message before answering its {@code DATA}, so
+     *                   that a handler's {@link org.tubemail.routing.SmtpReject} can be the reply
      */
-    SmtpSpooler(MessageQueue spool, SpoolProcessor processor, String host, int workers, Monitor monitor) {
-        this.monitor = monitor;
+    SmtpSpooler(MessageQueue spool, SpoolProcessor processor, String host, int workers, boolean routeFirst) {
         this.spool = spool;
+        this.routeFirst = routeFirst;
         this.processor = processor;
         this.host = host;
         this.batch = spool.syncsBatches() ? MAX_BATCH : 1;
@@ -126,11 +130,10 @@ final class SmtpSpooler {
             if (keys == null) {
                 continue;
             }
-            for (int i = 0; i < taken.size(); i++) {
-                Arrival a = taken.get(i);
-                SmtpDialog d = a.connection().dialog();
-                monitor.accepted(a.connection().peer(), d.from(), d.recipients(), a.message().length);
-                a.connection().complete("250 2.0.0 Ok: queued as " + keys.get(i));
+            if (!routeFirst) {
+                for (int i = 0; i < taken.size(); i++) {
+                    taken.get(i).connection().complete(queued(keys.get(i)));
+                }
             }
             for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
                 List<Arrival> chunk = List.copyOf(taken.subList(from, Math.min(taken.size(), from + ROUTE_CHUNK)));
@@ -146,7 +149,7 @@ final class SmtpSpooler {
         for (Arrival a : taken) {
             SmtpConnection c = a.connection();
             SmtpDialog d = c.dialog();
-            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, "ESMTP", c.id(), a.message());
+            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.id(), a.message());
             wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients()), "", traced));
         }
         try {
@@ -164,13 +167,40 @@ final class SmtpSpooler {
         }
     }
 
+    private static String queued(String key) {
+        return "250 2.0.0 Ok: queued as " + key;
+    }
+
     private void route(List<Arrival> chunk, List<String> keys) {
         for (int i = 0; i < chunk.size(); i++) {
+            SmtpConnection c = chunk.get(i).connection();
             try {
-                processor.routeNow(keys.get(i));
+                if (routeFirst) {
+                    c.complete(routedReply(keys.get(i)));
+                } else {
+                    processor.routeNow(keys.get(i));
+                }
             } finally {
-                chunk.get(i).connection().release();
+                c.release();
             }
         }
+    }
+
+    /**
+     * Routes a stored message and gives the reply to its {@code DATA}: the first rejection when every
+     * recipient was rejected (the message then leaves the spool, kept nowhere: the client has the
+     * reply), else {@code 250} (declined recipients' copies are in the undeliverable queue). When
+     * the message cannot be routed now, {@code 250}: the workers route it later, keeping rejected copies.
+     */
+    private String routedReply(String key) {
+        try {
+            Optional<DeliveryReport> report = processor.routeNow(key, Router.Rejects.REPLY_IF_ALL);
+            if (report.isPresent() && report.get().results().stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED)) {
+                return report.get().results().get(0).rejection().reply();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("routing message {} before its reply failed ({}); answering 250, the workers route it", key, e.toString());
+        }
+        return queued(key);
     }
 }

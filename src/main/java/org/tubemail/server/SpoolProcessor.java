@@ -9,6 +9,7 @@ import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.DeliveryReport;
 import org.tubemail.routing.Router;
 
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class SpoolProcessor {
     private final Router router;
     private final int workers;
     private final Duration pollInterval;
+    private final long maxMessageBytes;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -67,6 +69,15 @@ public final class SpoolProcessor {
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
+        this(name, queue, router, workers, pollInterval, Long.MAX_VALUE);
+    }
+
+    /**
+     * A processor that routes no message larger than {@code maxMessageBytes}: such a message goes to
+     * the undeliverable queue with the reason (for queues that other programs fill, whose sizes no
+     * receiver checked).
+     */
+    public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval, long maxMessageBytes) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
@@ -75,6 +86,7 @@ public final class SpoolProcessor {
         this.router = router;
         this.workers = workers;
         this.pollInterval = pollInterval;
+        this.maxMessageBytes = maxMessageBytes;
         this.slots = new Semaphore(workers);
     }
 
@@ -91,6 +103,60 @@ public final class SpoolProcessor {
             threads.add(t);
             t.start();
         }
+    }
+
+    /**
+     * What a {@link #drain} did.
+     *
+     * @param routed messages done with: routed, or kept as undeliverable (no recipient, unreadable, too large)
+     * @param failed messages whose routing failed outside the handlers; they stay for the next run
+     */
+    public record Drained(int routed, int failed) {
+    }
+
+    /**
+     * Routes every message waiting now, on up to {@code workers} threads, and returns once each is
+     * routed and removed (a one-shot run, e.g. from cron; not while {@link #start started}). First puts
+     * back messages a previous run claimed but did not finish. When routing fails outside the
+     * handlers (state storage away), it stops claiming: the failed message stays claimed and is
+     * routed by the next run, like every message not claimed yet.
+     *
+     * @param grace how long to wait for routed messages' state changes to become durable
+     */
+    public Drained drain(Duration grace) {
+        queue.recover();
+        AtomicInteger routed = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Thread> drainers = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> {
+                while (failed.get() == 0) {
+                    Optional<MessageQueue.QueuedMessage> m = queue.claim();
+                    if (m.isEmpty()) {
+                        return;
+                    }
+                    try {
+                        routeThenRemove(m.get(), Router.Rejects.KEEP);
+                        routed.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        LOG.error("{}: cannot route message {} ({}); it stays for the next run", name, m.get().key(), e.toString());
+                        failed.incrementAndGet();
+                    }
+                }
+            }, name + "-drain-" + (i + 1));
+            drainers.add(t);
+            t.start();
+        }
+        for (Thread t : drainers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        awaitRemovals(System.nanoTime() + grace.toNanos());
+        return new Drained(routed.get(), failed.get());
     }
 
     /** Tells idle workers a message is waiting. */
@@ -171,37 +237,59 @@ public final class SpoolProcessor {
      * Routes the message under {@code key} in the calling thread, if it is still waiting and fewer
      * than {@code workers} messages are being routed; otherwise leaves it to the workers. When
      * routing fails outside the handlers, a worker takes the message over and retries it, so the
-     * caller never waits for an outage to end.
+     * caller never waits for an outage to end. Rejected copies are kept ({@link Router.Rejects#KEEP}).
      */
     public void routeNow(String key) {
-        if (!running || !slots.tryAcquire()) {
+        routeNow(key, Router.Rejects.KEEP);
+    }
+
+    /**
+     * Routes the message under {@code key} as {@link #routeNow(String)} does, treating handlers'
+     * rejections as {@code rejects} says. A caller that passes rejections on to the sender (any
+     * mode but {@code KEEP}) waits for a routing slot rather than leaving the message to the workers.
+     *
+     * @return what routing did, or empty when this call did not route the message (the workers will,
+     *         keeping every rejected copy) or it could not be read as a message (it is then kept as undeliverable)
+     */
+    public Optional<DeliveryReport> routeNow(String key, Router.Rejects rejects) {
+        if (!running || !(rejects == Router.Rejects.KEEP ? slots.tryAcquire() : awaitSlot())) {
             wake();
-            return;
+            return Optional.empty();
         }
         try {
             Optional<MessageQueue.QueuedMessage> claimed = queue.claim(key);
             if (claimed.isEmpty()) {
-                return; // a worker was quicker
+                return Optional.empty(); // a worker was quicker
             }
             MessageQueue.QueuedMessage m = claimed.get();
             busy.incrementAndGet();
             try {
-                routeThenRemove(m);
+                return Optional.ofNullable(routeThenRemove(m, rejects));
             } catch (RuntimeException e) {
                 if (!DiskFull.causes(e)) {
                     LOG.warn("{}: cannot route message {} now ({}); a worker will try it again", name, key, e.toString());
                 }
                 handedOver.add(m);
                 wake();
-                return;
+                return Optional.empty();
             } finally {
                 busy.decrementAndGet();
             }
         } catch (RuntimeException e) {
             LOG.error("{}: cannot claim message {} ({}); the workers will find it", name, key, e.getMessage());
             wake();
+            return Optional.empty();
         } finally {
             slots.release();
+        }
+    }
+
+    private boolean awaitSlot() {
+        try {
+            return slots.tryAcquire(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -282,7 +370,7 @@ public final class SpoolProcessor {
         Duration backoff = Duration.ofMillis(500);
         while (true) {
             try {
-                routeThenRemove(m);
+                routeThenRemove(m, Router.Rejects.KEEP);
                 return;
             } catch (RuntimeException e) {
                 if (!DiskFull.causes(e)) { // a full disk is logged once per episode by the store
@@ -297,11 +385,16 @@ public final class SpoolProcessor {
         }
     }
 
-    /** Routes the message, and removes it once the state storage has its changes durable. */
-    private void routeThenRemove(MessageQueue.QueuedMessage m) {
+    /**
+     * Routes the message, and removes it once the state storage has its changes durable.
+     *
+     * @return the report, or {@code null} when the message was kept as undeliverable unrouted
+     */
+    private DeliveryReport routeThenRemove(MessageQueue.QueuedMessage m, Router.Rejects rejects) {
         removing.incrementAndGet();
+        DeliveryReport[] report = new DeliveryReport[1];
         try {
-            router.storage().deferDurability(() -> route(m.message()), () -> {
+            router.storage().deferDurability(() -> report[0] = route(m.message(), rejects), () -> {
                 removeRouted(m.key());
                 removing.decrementAndGet();
             });
@@ -309,15 +402,23 @@ public final class SpoolProcessor {
             removing.decrementAndGet();
             throw e;
         }
+        return report[0];
     }
 
-    private void route(byte[] queued) {
+    private DeliveryReport route(byte[] queued, Router.Rejects rejects) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
                     "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
-            return;
+            return null;
+        }
+        if (u.message().length > maxMessageBytes) {
+            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), "message of " + u.message().length
+                    + " bytes is larger than the limit of " + maxMessageBytes + " bytes; not routed", u.message()));
+            LOG.warn("{}: a message of {} bytes from <{}> is over the limit of {} bytes; kept as undeliverable, not routed", name,
+                    u.message().length, envelope.get().mailFrom(), maxMessageBytes);
+            return null;
         }
         MailRequest request;
         try {
@@ -325,9 +426,9 @@ public final class SpoolProcessor {
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
             envelope.get().recipients().forEach(to -> router.monitor().undeliverable("unparseable", envelope.get().mailFrom(), to, e.getMessage()));
-            return;
+            return null;
         }
-        router.deliver(request);
+        return router.deliver(request, rejects);
     }
 
     private boolean pause(Duration d) {

@@ -1,5 +1,7 @@
 package org.tubemail.server;
 
+import org.tubemail.mail.Addresses;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -30,7 +32,7 @@ final class TraceHeader {
      * @param helo     the name the client gave in {@code HELO}/{@code EHLO}/{@code LHLO}, or {@code ""}
      * @param clientIp the client's IP address
      * @param host     this server's name
-     * @param protocol {@code ESMTP} or {@code LMTP}
+     * @param protocol the RFC 3848 protocol word: {@code SMTP}, {@code ESMTP} or {@code LMTP}
      * @param id       the session's or message's id, or {@code ""} for none
      * @param message  the message as received
      * @return the trace line (CRLF-terminated, folded) followed by {@code message}
@@ -64,7 +66,7 @@ final class TraceHeader {
         StringBuilder b = new StringBuilder(Math.min(s.length(), 255));
         for (int i = 0; i < s.length() && b.length() < 255; i++) {
             char c = s.charAt(i);
-            b.append(c <= ' ' || c == 0x7f || c == '(' || c == ')' || c == ';' || c == '[' || c == ']' ? '_' : c);
+            b.append(c == ' ' || Addresses.breaksLines(c) || c == '(' || c == ')' || c == ';' || c == '[' || c == ']' ? '_' : c);
         }
         return b.toString();
     }

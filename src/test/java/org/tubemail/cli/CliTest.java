@@ -46,8 +46,25 @@ class CliTest {
         assertTrue(out.toString().contains("echo@(host)") && out.toString().contains("EchoHandler.echo"), out.toString());
         assertEquals(0, run("routes", "echo@localhost", "--sender", "bob@example.org"));
         assertTrue(out.toString().contains("RUNS"), out.toString());
+        assertEquals(0, run("routes", "ECHO@LocalHost", "--sender", "bob@example.org"));
+        assertTrue(out.toString().contains("EchoHandler.echo") && out.toString().lines().filter(l -> l.contains("RUNS")).count() == 2,
+                "an address typed in capitals reaches the same method: " + out);
         assertEquals(1, run("routes", "nobody@localhost"));
         assertTrue(out.toString().contains("no route matches <nobody@localhost>"), out.toString());
+    }
+
+    @Test
+    void queueRunRoutesAMaildirOnceAndExits() throws Exception {
+        MaildirQueue incoming = new MaildirQueue(home.resolve("incoming"));
+        incoming.push(("Return-Path: <bob@example.org>\r\nDelivered-To: echo@localhost\r\nFrom: bob@example.org\r\n"
+                + "Subject: via cron\r\n\r\nhello\r\n").getBytes());
+        incoming.push(EnvelopeHeaders.wrap(Envelope.of("ann@example.org", "ECHO@localhost"), "", "Subject: too\r\n\r\nhi\r\n".getBytes()));
+        assertEquals(0, run("queue-run", "incoming"), err.toString());
+        assertTrue(out.toString().contains("took 2 message(s) from " + home.resolve("incoming")), out.toString());
+        assertEquals(0, incoming.count());
+        assertEquals(2, new MaildirQueue(home.resolve("run/outbox")).count(), "the echo handler answered both");
+        assertEquals(1, run("queue-run", "nowhere"));
+        assertTrue(err.toString().contains("is not a maildir"), err.toString());
     }
 
     @Test

@@ -75,6 +75,27 @@ class SettingsTest {
     }
 
     @Test
+    void routingAndReceiverModesAreSettings() throws Exception {
+        assertEquals("config/settings.properties: route.exact.case = 'yes': expected one of false, true",
+                configError("route.exact.case=yes\n"));
+        assertEquals("config/settings.properties: receiver.smtp.data.reply = 'later': expected one of spooled, routed",
+                configError("receiver.smtp.data.reply=later\n"));
+        assertEquals("config/settings.properties: receiver.queue.workers = '0': expected a whole number from 1 to 1000",
+                configError("receiver.queue.path=run/in\nreceiver.queue.workers=0\n"));
+        for (String exact : new String[] {"false", "true"}) {
+            Settings s = file("storage.kind=memory\nreceiver.smtp.port=0\nhandlers=org.tubemail.examples.echo.EchoHandler\n"
+                    + "route.default.host=localhost\nroute.exact.case=" + exact + "\n");
+            TubemailServer server = TubemailServer.configure(s);
+            try {
+                assertEquals(exact.equals("false"), server.router().accepts("ECHO@localhost"), "route.exact.case=" + exact);
+                assertEquals(true, server.router().accepts("echo@LOCALHOST"));
+            } finally {
+                server.stop(Duration.ZERO);
+            }
+        }
+    }
+
+    @Test
     void missingFileSaysWhere() {
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(home));
         assertEquals(true, e.getMessage().contains("settings.properties: settings file not found"), e.getMessage());

@@ -52,6 +52,15 @@ class MaildirRelayTest {
     }
 
     @Test
+    void lineSeparatorsInEnvelopeAddressesNeverReachTheTraceHeadersRaw() throws Exception {
+        Path mail = dir.resolve("mail");
+        MimeMessage m = MailResponse.to("bob@example.org").from("help@example.com").subject("s").text("t").toMimeMessage();
+        new MaildirRelay(mail).deliver(m, "a\u2028Injected: x@example.com", List.of("b\u0085c\u2029d\u009b@example.org"));
+        String stored = new String(new MaildirQueue(mail).pop().orElseThrow().message(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(stored.startsWith("Return-Path: <aInjected:x@example.com>\r\nDelivered-To: bcd@example.org\r\n"), stored);
+    }
+
+    @Test
     void sendUsesTheResponsesFromAndRecipientsAndKeepsTheBytes() throws Exception {
         Path mail = dir.resolve("mail");
         MailResponse r = MailResponse.to("ann@example.org").from("list@example.com").subject("s").text("t");

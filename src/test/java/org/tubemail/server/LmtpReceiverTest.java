@@ -7,6 +7,7 @@ import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
+import org.tubemail.routing.SmtpReject;
 import org.tubemail.routing.Stateless;
 
 import java.time.Duration;
@@ -28,6 +29,12 @@ class LmtpReceiverTest {
         @Route("ok-(n)@(host)")
         public void ok(MailRequest msg) {
             seen.add(msg.to() + "|" + msg.text().trim());
+        }
+
+        @Stateless
+        @Route("members-only@(host)")
+        public void membersOnly() {
+            throw new SmtpReject(550, "5.7.1", "not a member of this list");
         }
 
         @Stateless
@@ -96,6 +103,56 @@ class LmtpReceiverTest {
     }
 
     @Test
+    void aHandlerRejectionIsThatRecipientsReplyAndTheOthersGetTheirOwn() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.cmd("LHLO mta.example.org");
+            c.cmd("MAIL FROM:<s@example.org>");
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<ok-1@example.com>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<members-only@example.com>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<ok-2@example.com>"));
+            assertTrue(c.cmd("DATA").startsWith("354"));
+            c.send("Subject: hi\r\n\r\npost\r\n.\r\n");
+            assertEquals("250 2.0.0 <ok-1@example.com> delivered", c.reply());
+            assertEquals("550 5.7.1 <members-only@example.com> not a member of this list", c.reply());
+            assertEquals("250 2.0.0 <ok-2@example.com> delivered", c.reply());
+        }
+        assertEquals(2, handlers.seen.size());
+        assertEquals(0, undeliverable.count(), "the MTA tells the sender; no copy is kept");
+    }
+
+    @Test
+    void brokenPathsAndBareLfLinesAreRefused() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.send("LHLO mta.example.org\n");
+            assertTrue(c.reply().startsWith("500 5.5.2 Command line ended by a bare LF"));
+            c.cmd("LHLO mta.example.org");
+            assertTrue(c.cmd("MAIL FROM:not-an-address-<<").startsWith("501 5.1.7"));
+            assertTrue(c.cmd("MAIL FROM:<a\u2028b@example.org>").startsWith("501 5.1.7"));
+            assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<jöse@example.org>"));
+            assertTrue(c.cmd("RCPT TO:<ok-1@b@example.com>").startsWith("501 5.1.3"));
+            assertTrue(c.cmd("RCPT TO:<ok\u0085@example.com>").startsWith("501 5.1.3"));
+        }
+    }
+
+    @Test
+    void recipientsMatchInAnyCase() throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.cmd("LHLO mta.example.org");
+            assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<s@example.org>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<OK-1@EXAMPLE.COM>"));
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<Ok-2@example.com>"));
+            assertTrue(c.cmd("DATA").startsWith("354"));
+            c.send("Subject: hi\r\n\r\nmixed\r\n.\r\n");
+            assertEquals("250 2.0.0 <OK-1@EXAMPLE.COM> delivered", c.reply());
+            assertEquals("250 2.0.0 <Ok-2@example.com> delivered", c.reply());
+        }
+        assertEquals(List.of("OK-1@EXAMPLE.COM|mixed", "Ok-2@example.com|mixed"), handlers.seen);
+    }
+
+    @Test
     void commandsOutOfOrderAndLimits() throws Exception {
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             c.reply();
@@ -105,7 +162,8 @@ class LmtpReceiverTest {
             c.cmd("LHLO mta");
             assertTrue(c.cmd("RCPT TO:<ok-1@example.com>").startsWith("503"), "RCPT before MAIL");
             assertTrue(c.cmd("DATA").startsWith("503"), "DATA before MAIL");
-            assertTrue(c.cmd("MAIL FROM:s@example.org").startsWith("501"));
+            assertTrue(c.cmd("MAIL FROM:<s@example.org").startsWith("501"));
+            assertTrue(c.cmd("MAIL FROM:a@b@example.org").startsWith("501"));
             assertTrue(c.cmd("FROB").startsWith("500"));
             c.cmd("MAIL FROM:<>");
             c.cmd("RCPT TO:<ok-1@example.com>");

@@ -264,6 +264,27 @@ class SmtpDialogTest {
         assertEquals(List.of("local@example.com"), dialog.recipients(), "the source route is dropped");
     }
 
+    /** Routes one literal address. */
+    public static class Echo {
+        @Stateless
+        @Route("echo@(host)")
+        public void echo(MailRequest msg) {
+        }
+    }
+
+    @Test
+    void recipientsMatchRoutesInAnyCaseAndKeepTheirSpelling() {
+        Router router = Router.builder().defaultCapture("host", "example\\.com").handlers(new Echo()).build();
+        ReceiverSettings settings = new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), MAX_BYTES, MAX_RECIPIENTS,
+                Duration.ofSeconds(60), 20, 2);
+        dialog = new SmtpDialog("mx.test", settings, new RecipientPolicy(settings.acceptedDomains(), router));
+        mailFrom("a@example.org");
+        assertReply("250 2.1.5", "RCPT TO:<ECHO@example.com>");
+        assertReply("250 2.1.5", "RCPT TO:<Echo@Example.COM>");
+        assertReply("550 5.1.1", "RCPT TO:<echo2@example.com>");
+        assertEquals(List.of("ECHO@example.com", "Echo@Example.COM"), dialog.recipients(), "the addresses as written");
+    }
+
     // ---- RSET, QUIT, verbs ----
 
     @Test
@@ -352,6 +373,59 @@ class SmtpDialogTest {
         assertReply("252", "VRFY someone");
         assertReply("214", "HELP");
         assertNull(dialog.from());
+    }
+
+    @Test
+    void brokenPathsAre501() {
+        assertReply("250", "EHLO client");
+        for (String bad : List.of("not-an-address-<<", "<a@b@localhost>", "<a..b@example.org>", "<.a@example.org>",
+                "<a.@example.org>", "<a b@example.org>", "<a@-example.org>", "<a@example-.org>", "<a@example..org>", "<a@>",
+                "<@example.org>", "<a@example.org>junk", "<a(comment)@example.org>", "<a@[192.0.2.1>", "<@a.org:>",
+                "<@a.org,b.org:u@example.org>", "a@b@localhost SIZE=10")) {
+            assertReply("501 5.1.7", "MAIL FROM:" + bad);
+        }
+        assertNull(dialog.from());
+        assertReply("250 2.1.0", "MAIL FROM:<a@example.org>");
+        assertReply("501 5.1.3", "RCPT TO:<a@b@example.com>");
+        assertReply("501 5.1.3", "RCPT TO:<b..c@example.com>");
+        assertReply("501 5.1.3", "RCPT TO:not-an-address-<<");
+        assertEquals(List.of(), dialog.recipients());
+    }
+
+    @Test
+    void wellFormedPathsOfEveryKindAreAccepted() {
+        assertReply("250", "EHLO client");
+        for (String good : List.of("<a.b+tag@example.org>", "<\"a@b\"@example.org>", "<\"a\\\\b\"@example.org>", "<user@[192.0.2.1]>",
+                "<u@[IPv6:2001:db8::1]>", "<jöse@exämple.org>", "<o'brien!x#y$z%w&v*u=t?s^r`q{p|o}n~m/l@mail_host.example.org>",
+                "<@a.org,@b.org:u@example.org>", "bare@example.org")) {
+            assertReply("250 2.1.0", "MAIL FROM:" + good);
+            assertReply("250", "RSET");
+        }
+    }
+
+    @Test
+    void lineSeparatorsInSmtputf8AddressesAreRefused() {
+        assertReply("250", "EHLO client");
+        for (String sep : List.of("\u0085", "\u2028", "\u2029", "\u009b", "\u0080")) {
+            assertReply("501 5.1.7", "MAIL FROM:<a" + sep + "b@example.org> SMTPUTF8");
+            assertReply("501 5.1.7", "MAIL FROM:<\"a" + sep + "b\"@example.org> SMTPUTF8");
+            assertReply("501 5.1.7", "MAIL FROM:<ab@exa" + sep + "mple.org> SMTPUTF8");
+        }
+        assertReply("250 2.1.0", "MAIL FROM:<jöse@example.org> SMTPUTF8");
+        for (String sep : List.of("\u0085", "\u2028", "\u2029")) {
+            assertReply("501 5.1.3", "RCPT TO:<b" + sep + "@example.com>");
+        }
+        assertEquals(List.of(), dialog.recipients());
+    }
+
+    @Test
+    void theTraceProtocolIsSmtpAfterHeloAndEsmtpAfterEhlo() {
+        assertReply("250", "HELO client");
+        assertEquals("SMTP", dialog.traceProtocol());
+        assertReply("250", "EHLO client");
+        assertEquals("ESMTP", dialog.traceProtocol());
+        assertReply("250", "HELO client");
+        assertEquals("SMTP", dialog.traceProtocol());
     }
 
     // ---- SmtpPath ----

@@ -30,4 +30,10 @@ class TraceHeaderTest {
         assertTrue(line.startsWith("Received: from evil__Bcc:_x@y__a__b___c_ ([198.51.100.1])\r\n\tby h (Tubemail) with LMTP;\r\n"),
                 line);
     }
+
+    @Test
+    void unicodeLineSeparatorsInTheHeloNameAreReplaced() {
+        String line = new String(TraceHeader.line("a\u2028b\u2029c\u0085d\u009be", "192.0.2.1", "h", "SMTP", ""), StandardCharsets.UTF_8);
+        assertTrue(line.startsWith("Received: from a_b_c_d_e ([192.0.2.1])\r\n"), line);
+    }
 }

@@ -5,6 +5,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.mail.Addresses;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
 import org.tubemail.relay.Relay;
@@ -86,7 +87,7 @@ public class MailingListHandler implements AutoCloseable {
     private String command(MailRequest msg, Map<String, String> captures, String state) {
         String list = captures.get("list");
         String sender = msg.from().toLowerCase(java.util.Locale.ROOT);
-        String local = msg.to().substring(0, msg.to().lastIndexOf('@'));
+        String local = Addresses.localPart(Addresses.folded(msg.to())); // routes match in any case
         if (msg.isBounce()) {
             return state; // never answer a bounce sent to a list address
         }
