@@ -12,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
@@ -61,6 +63,8 @@ public final class TubemailServer {
 
     private final Settings settings;
     private final StateStorage storage;
+    /** The wiring shared with handlers; holds the confirmation store they may have opened. */
+    private Context context;
     private final Relay relay;
     private final Router router;
     private final SmtpReceiver smtp;
@@ -93,9 +97,7 @@ public final class TubemailServer {
         context.relay(Relays.create(s, monitor));
         Router.Builder builder = context.router();
         builder.monitor(monitor);
-        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
-        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
-        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+        routingSettings(s, builder);
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
@@ -116,6 +118,7 @@ public final class TubemailServer {
             MessageQueue spool = openSpool(s);
             SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
+            server.context = context;
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -132,15 +135,24 @@ public final class TubemailServer {
             }
             return server;
         } catch (HandlerDefinitionException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            context.closeConfirmations();
             closeQuietly(context.storage());
             throw e;
         }
     }
 
-    private static void runBoot(Settings s, String bootClass, BootContext context) {
+    /** Applies the capture defaults ({@code route.default.NAME}), the handler time limit and {@code route.exact.case}. */
+    static void routingSettings(Settings s, Router.Builder builder) {
+        s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
+        builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
+        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+    }
+
+    static void runBoot(Settings s, String bootClass, BootContext context) {
         try {
             Object hook = Class.forName(bootClass).getConstructor().newInstance();
             if (!(hook instanceof Boot boot)) {
@@ -353,6 +365,7 @@ public final class TubemailServer {
                 }
             }
         }
+        context.closeConfirmations();
         closeQuietly(storage);
         LOG.info("Tubemail stopped");
     }
@@ -393,7 +406,7 @@ public final class TubemailServer {
     }
 
     /** The wiring state shared with handlers and the boot hook. */
-    private static final class Context implements BootContext {
+    static final class Context implements BootContext {
         private final Settings settings;
         private final Path dataDir;
         private final String host;
@@ -403,6 +416,13 @@ public final class TubemailServer {
         private final WebRoutes web;
         private Relay relay;
         private StateStorage storage;
+        private ConfirmationStore confirmations;
+
+        /** A context whose meters, events and public routes go nowhere (for inspecting the routes without a server). */
+        Context(Settings settings, Path dataDir, String host) {
+            this(settings, dataDir, host, new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(1)),
+                    new PendingRoutes(Optional.empty()));
+        }
 
         Context(Settings settings, Path dataDir, String host, MeteredMonitor monitor, WebRoutes web) {
             this.monitor = monitor;
@@ -445,6 +465,31 @@ public final class TubemailServer {
         @Override
         public void storage(StateStorage s) {
             storage = s;
+        }
+
+        @Override
+        public synchronized ConfirmationStore confirmations() {
+            if (confirmations == null) {
+                confirmations = ConfirmationStores.beside(storage);
+            }
+            return confirmations;
+        }
+
+        @Override
+        public synchronized void confirmations(ConfirmationStore store) {
+            confirmations = store;
+        }
+
+        /** Closes the confirmation store, if one was opened. */
+        synchronized void closeConfirmations() {
+            if (confirmations != null) {
+                try {
+                    confirmations.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the confirmation store failed: {}", e.getMessage());
+                }
+                confirmations = null;
+            }
         }
 
         @Override

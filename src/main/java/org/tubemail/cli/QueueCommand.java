@@ -5,7 +5,9 @@ import org.tubemail.config.Settings;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.queue.LogQueueSnapshot;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.queue.QueueInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -74,13 +76,21 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (API_QUEUES.contains(queue) && API_ACTIONS.contains(action.toLowerCase(Locale.ROOT))
-                && new RunFiles(cli.home()).running().isPresent() && fromServer(out, new ApiClient(cli.settings()))) {
+        String act = action.toLowerCase(Locale.ROOT);
+        boolean spool = queue.equals(Named.SPOOL.label());
+        Optional<ProcessHandle> server = new RunFiles(cli.home()).running();
+        if (API_QUEUES.contains(queue) && API_ACTIONS.contains(act) && server.isPresent() && fromServer(out, new ApiClient(cli.settings()))) {
             return 0;
         }
-        MessageQueue q = open(cli.settings(), queue, cli.home());
-        Path path = queue.equals(Named.SPOOL.label()) ? Named.SPOOL.path(cli.settings()) : resolve();
-        switch (action.toLowerCase(Locale.ROOT)) {
+        if (spool && server.isPresent() && (act.equals("pop") || act.equals("clear"))) {
+            throw new IllegalStateException("the spool belongs to the running server (pid " + server.get().pid()
+                    + "), which routes and removes its messages: stop the server before " + act);
+        }
+        Opened opened = open(cli.settings(), queue, cli.home());
+        opened.note().ifPresent(n -> spec.commandLine().getErr().println("(" + n + ")"));
+        MessageQueue q = opened.queue();
+        Path path = spool ? Named.SPOOL.path(cli.settings()) : resolve();
+        switch (act) {
             case "count" -> out.println(q.count());
             case "list" -> q.keys().forEach(k -> q.get(k).ifPresent(m -> out.println(k + "  " + summary(m))));
             case "show" -> {
@@ -148,10 +158,27 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** The queue named {@code name} (a label or a maildir path); the spool follows {@code queue.spool.kind}. */
-    static MessageQueue open(Settings settings, String name, Path home) {
+    /**
+     * A queue opened for looking into.
+     *
+     * @param note what cannot be done with it, when it is a read-only snapshot of a queue a running server holds
+     */
+    record Opened(MessageQueue queue, Optional<String> note) {
+    }
+
+    /**
+     * The queue named {@code name} (a label or a maildir path); the spool follows
+     * {@code queue.spool.kind}. A log spool held by a running server is read as a snapshot.
+     */
+    static Opened open(Settings settings, String name, Path home) {
         if (name.equals(Named.SPOOL.label())) {
-            return org.tubemail.app.TubemailServer.openSpool(settings);
+            try {
+                return new Opened(org.tubemail.app.TubemailServer.openSpool(settings), Optional.empty());
+            } catch (QueueInUseException e) {
+                Path path = Named.SPOOL.path(settings);
+                return new Opened(LogQueueSnapshot.read(path), Optional.of("the spool log " + path + " is held by the running "
+                        + "server: this is a snapshot taken now, read-only; messages routed meanwhile may still be listed"));
+            }
         }
         Path path = home.resolve(name);
         for (Named n : Named.values()) {
@@ -162,25 +189,25 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("no queue at " + path);
         }
-        return new MaildirQueue(path);
+        return new Opened(new MaildirQueue(path), Optional.empty());
     }
 
-    /** The size of queue {@code name}, or {@code (in use)} when a running server holds it (a log spool). */
+    /** The size of queue {@code name}, marked {@code (snapshot)} when read beside a running server, or why it cannot be read. */
     static String countOf(Settings settings, String name, Path home) {
-        MessageQueue q;
+        Opened q;
         try {
             q = open(settings, name, home);
-        } catch (org.tubemail.queue.QueueException e) {
-            return "(in use)";
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
         try {
-            return String.valueOf(q.count());
+            return q.queue().count() + (q.note().isPresent() ? " (snapshot)" : "");
         } finally {
-            close(q);
+            close(q.queue());
         }
     }
 
-    private static void close(MessageQueue q) {
+    static void close(MessageQueue q) {
         if (q instanceof AutoCloseable c) {
             try {
                 c.close();

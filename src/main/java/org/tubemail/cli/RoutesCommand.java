@@ -1,7 +1,6 @@
 package org.tubemail.cli;
 
-import org.tubemail.app.TubemailServer;
-import org.tubemail.config.ConfigException;
+import org.tubemail.app.Inspection;
 import org.tubemail.config.Settings;
 import org.tubemail.routing.RouteCheck;
 import org.tubemail.routing.Router;
@@ -18,10 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Prints the routing table, or which methods an address reaches: from the running server's API
- * (its live states), else from the settings and the state files.
+ * (its live states); when no server answers, from a router built from the settings (see
+ * {@link Inspection}), which says what it cannot show.
  */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Print the routing table; with ADDRESS, which state methods it reaches and whether they would run now.")
@@ -43,23 +44,16 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cli.settings();
-        if (new RunFiles(cli.home()).running().isPresent()) {
+        OptionalLong running = new RunFiles(cli.home()).running().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        if (running.isPresent()) {
             Optional<Integer> live = fromServer(out, new ApiClient(settings));
             if (live.isPresent()) {
                 return live.get();
             }
         }
-        TubemailServer server;
-        try {
-            server = TubemailServer.configure(settings);
-        } catch (ConfigException e) {
-            // the running server holds the state file: show routes with empty (START) states
-            server = TubemailServer.configure(settings.with("storage.kind", "memory").with("http.enabled", "false"));
-            out.println("(states not readable: " + e.getMessage() + "; showing every key in START)");
-        }
-        try {
-            Router router = server.router();
-            out.flush();
+        try (Inspection inspection = Inspection.of(settings, running)) {
+            inspection.notes().forEach(n -> out.println("(" + n + ")"));
+            Router router = inspection.router();
             if (address == null) {
                 for (StateMethod m : router.routes()) {
                     out.println(String.format("%-45s %-12s %s%s", m.route().source(), m.isStateless() ? "(stateless)" : m.state(),
@@ -74,8 +68,6 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
             }
             checks.forEach(c -> out.println(c.toString()));
             return 0;
-        } finally {
-            server.stop(java.time.Duration.ZERO);
         }
     }
 

@@ -33,16 +33,20 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunFiles files = new RunFiles(cli.home());
         Settings s = cli.settings();
-        boolean running = files.running().isPresent();
+        Optional<ProcessHandle> server = files.running();
+        boolean running = server.isPresent();
         Optional<JsonNode> live = running ? new ApiClient(s).get("/api/status") : Optional.empty();
         if (live.isPresent()) {
-            printLive(out, files.running().get().pid(), live.get());
+            printLive(out, server.get().pid(), live.get());
             out.println(spoolSpace(s));
             return 0;
         }
-        out.println(running ? "running, pid " + files.running().get().pid() : "not running");
+        out.println(running ? "running, pid " + server.get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
-        out.println("state storage " + TubemailServer.checkStorage(s));
+        String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
+        out.println("state storage " + (running && kind.equals("mapdb")
+                ? "mapdb: held by the running server (" + s.path("storage.path", "run/state.db") + "), not opened"
+                : TubemailServer.checkStorage(s)));
         out.println(spoolSpace(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);

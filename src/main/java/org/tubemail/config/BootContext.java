@@ -1,6 +1,8 @@
 package org.tubemail.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.Router;
@@ -33,6 +35,16 @@ public interface BootContext {
 
     /** Replaces the state storage. */
     void storage(StateStorage storage);
+
+    /**
+     * The store of pending confirmations, beside the state storage (memory, a MapDB file next to the
+     * state file, or the same PostgreSQL database; see {@link ConfirmationStores#beside}). Opened on
+     * first use and closed with the server; every handler that asks gets the same store.
+     */
+    ConfirmationStore confirmations();
+
+    /** Replaces the store of pending confirmations (before handlers are built). */
+    void confirmations(ConfirmationStore store);
 
     /** The router builder: add handlers, capture defaults, error state, time limit. */
     Router.Builder router();

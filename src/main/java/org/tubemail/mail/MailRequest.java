@@ -5,7 +5,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.SharedByteArrayInputStream;
 
 import java.io.ByteArrayOutputStream;
@@ -160,29 +159,7 @@ public final class MailRequest {
 
     /** Every value of header {@code name}, decoded and unfolded, in message order. */
     public List<String> headers(String name) {
-        String[] values;
-        try {
-            values = message.getHeader(name);
-        } catch (MessagingException e) {
-            return List.of();
-        }
-        if (values == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>(values.length);
-        for (String v : values) {
-            out.add(decodeHeader(v));
-        }
-        return out;
-    }
-
-    static String decodeHeader(String value) {
-        String unfolded = MimeUtility.unfold(value).trim();
-        try {
-            return MimeUtility.decodeText(unfolded);
-        } catch (java.io.UnsupportedEncodingException | RuntimeException e) {
-            return unfolded;
-        }
+        return headersRaw(name).stream().map(HeaderText::decode).toList();
     }
 
     /** The decoded {@code Subject}, or {@code ""}. */
@@ -212,7 +189,7 @@ public final class MailRequest {
             try {
                 for (Address a : InternetAddress.parseHeader(v, false)) {
                     if (a instanceof InternetAddress ia) {
-                        out.add(ia);
+                        out.add(withDecodedName(ia));
                     }
                 }
             } catch (MessagingException e) {
@@ -222,13 +199,47 @@ public final class MailRequest {
         return out;
     }
 
-    private List<String> headersRaw(String name) {
+    /** {@code a} with a display name Jakarta Mail left encoded (a split character, a quoted or unknown charset) decoded. */
+    private static InternetAddress withDecodedName(InternetAddress a) {
+        String name = a.getPersonal();
+        if (name == null || !(name.contains("=?") || name.indexOf('\uFFFD') >= 0)) {
+            return a;
+        }
+        String written = a.toString(); // the display name as the header had it, then " <address>"
+        int lt = written.lastIndexOf(" <");
+        String encoded = lt < 0 ? name : written.substring(0, lt).trim();
+        if (encoded.length() >= 2 && encoded.startsWith("\"") && encoded.endsWith("\"")) {
+            encoded = encoded.substring(1, encoded.length() - 1).replaceAll("\\\\(.)", "$1");
+        }
         try {
-            String[] v = message.getHeader(name);
-            return v == null ? List.of() : Arrays.asList(v);
+            return new InternetAddress(a.getAddress(), HeaderText.decode(encoded), StandardCharsets.UTF_8.name());
+        } catch (java.io.UnsupportedEncodingException e) {
+            return a;
+        }
+    }
+
+    /**
+     * The values of header {@code name}, encoded words still encoded. A value with 8-bit text that
+     * is not UTF-8 (which the parser turns into U+FFFD) is read again from the original bytes in
+     * the charset detected for it.
+     */
+    private List<String> headersRaw(String name) {
+        String[] v;
+        try {
+            v = message.getHeader(name);
         } catch (MessagingException e) {
             return List.of();
         }
+        if (v == null) {
+            return List.of();
+        }
+        if (Arrays.stream(v).anyMatch(s -> s.indexOf('\uFFFD') >= 0)) {
+            List<byte[]> bytes = HeaderText.rawValues(raw, name);
+            if (bytes.size() == v.length) {
+                return bytes.stream().map(b -> TextCharsets.decode(b, null).text()).toList();
+            }
+        }
+        return Arrays.asList(v);
     }
 
     private MimeParts parts() {

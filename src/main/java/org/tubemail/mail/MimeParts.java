@@ -6,14 +6,10 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -110,11 +106,7 @@ final class MimeParts {
         if (name == null) {
             return "";
         }
-        try {
-            return MimeUtility.decodeText(name);
-        } catch (UnsupportedEncodingException e) {
-            return name;
-        }
+        return HeaderText.decode(name);
     }
 
     private static String baseType(Part part) throws MessagingException {
@@ -133,22 +125,18 @@ final class MimeParts {
         }
     }
 
+    /** The part's text in its declared charset, or the one detected when that is missing, unknown or wrong (noted as a defect). */
     private String decodeText(Part part) throws MessagingException, IOException {
-        byte[] bytes = readBytes(part);
-        return new String(bytes, charsetOf(part));
+        TextCharsets.Decoded d = TextCharsets.decode(readBytes(part), declaredCharset(part));
+        d.note().ifPresent(defects::add);
+        return d.text();
     }
 
-    private Charset charsetOf(Part part) {
-        String name = null;
+    private static String declaredCharset(Part part) {
         try {
-            name = new ContentType(part.getContentType()).getParameter("charset");
-            if (name == null) {
-                return StandardCharsets.UTF_8; // a superset of the US-ASCII default, and kind to unlabelled 8-bit text
-            }
-            return Charset.forName(MimeUtility.javaCharset(name.trim()));
+            return new ContentType(part.getContentType()).getParameter("charset");
         } catch (MessagingException | RuntimeException e) {
-            defects.add("unknown charset '" + name + "', read as UTF-8");
-            return StandardCharsets.UTF_8;
+            return null;
         }
     }
 

@@ -91,9 +91,15 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         try {
             Files.createDirectories(dir);
             lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (lockFile.tryLock() == null) {
+            boolean locked;
+            try {
+                locked = lockFile.tryLock() != null;
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                locked = false; // held by this process already
+            }
+            if (!locked) {
                 lockFile.close();
-                throw new QueueException("log queue " + dir + " is in use by another process (a running server?)", null);
+                throw new QueueInUseException("log queue " + dir + " is in use by another process (a running server?)", null);
             }
             List<Path> files = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.log")) {
@@ -122,13 +128,25 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         return dir.resolve(String.format("%010d.log", number));
     }
 
-    private void replay(Segment s) throws IOException {
-        long size = s.channel.size();
+    /** What {@link #scan} finds in a segment: a message record, or a removal mark. */
+    interface RecordVisitor {
+        /** A whole, undamaged record whose payload is at {@code offset}, {@code length} bytes long. */
+        void record(boolean message, long id, long offset, int length);
+    }
+
+    /**
+     * Reads {@code channel}'s records from the start, stopping at the first torn or damaged record
+     * or at the zeroed tail.
+     *
+     * @return where the last whole record ends
+     */
+    static long scan(FileChannel channel, RecordVisitor visitor) throws IOException {
+        long size = channel.size();
         long pos = 0;
         ByteBuffer head = ByteBuffer.allocate(HEADER);
         while (pos + HEADER <= size) {
             head.clear();
-            s.channel.read(head, pos);
+            channel.read(head, pos);
             head.flip();
             int length = head.getInt();
             int crc = head.getInt();
@@ -138,22 +156,29 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
                 break; // the zeroed tail, or a torn record
             }
             ByteBuffer body = ByteBuffer.allocate(length);
-            s.channel.read(body, pos + HEADER);
+            channel.read(body, pos + HEADER);
             if (crc != crcOf(type, id, body.array())) {
                 break;
             }
-            if (type == MESSAGE) {
-                waiting.put(id, new Entry(s, pos + HEADER, length));
+            visitor.record(type == MESSAGE, id, pos + HEADER, length);
+            pos += HEADER + length;
+        }
+        return pos;
+    }
+
+    private void replay(Segment s) throws IOException {
+        long pos = scan(s.channel, (message, id, offset, length) -> {
+            if (message) {
+                waiting.put(id, new Entry(s, offset, length));
                 s.live++;
-            } else if (type == REMOVED) {
+            } else {
                 Entry e = waiting.remove(id);
                 if (e != null) {
                     e.segment().live--;
                 }
             }
             lastId = Math.max(lastId, id);
-            pos += HEADER + length;
-        }
+        });
         s.channel.truncate(pos); // drop a torn or zeroed tail so later appends start clean
         s.channel.position(pos);
         s.tail.truncated(pos);

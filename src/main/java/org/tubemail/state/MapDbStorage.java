@@ -486,6 +486,11 @@ public final class MapDbStorage implements StateStorage {
         runAll(after);
     }
 
+    /** The state file. */
+    public Path file() {
+        return file;
+    }
+
     @Override
     public String toString() {
         return "MapDbStorage[" + file + "]";

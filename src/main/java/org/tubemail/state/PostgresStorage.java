@@ -181,8 +181,23 @@ public final class PostgresStorage implements StateStorage {
     }
 
     /** Work on a connection that may throw {@link SQLException}. */
-    private interface SqlWork<T> {
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        /** Does the work on {@code c}, which is in auto-commit mode. */
         T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection, or on this thread's key-lock connection while
+     * {@link #withKeyLock} runs (so a handler holding a key never waits for a second connection).
+     * For framework pieces that keep their own tables beside the states, such as confirmations;
+     * their tables are created by the same migrations.
+     *
+     * @param what what the work does, for the error message
+     * @throws StateStorageUnavailableException when the database fails or cannot be reached
+     */
+    public <T> T withConnection(String what, SqlWork<T> work) {
+        return call(what, work);
     }
 
     private <T> T call(String what, SqlWork<T> work) {

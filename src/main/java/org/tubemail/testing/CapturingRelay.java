@@ -5,6 +5,8 @@ import org.tubemail.relay.Relay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** A relay that sends nothing and keeps every message, for tests. Thread-safe. */
 public final class CapturingRelay implements Relay {
@@ -39,6 +41,15 @@ public final class CapturingRelay implements Relay {
         return to.get(to.size() - 1);
     }
 
+    /**
+     * The oldest message sent whose text matches {@code regex} (see {@link SentMail#matches}),
+     * after Salmon's {@code delivered(pattern)}.
+     */
+    public synchronized Optional<SentMail> delivered(String regex) {
+        Pattern p = Pattern.compile(regex);
+        return sent.stream().filter(m -> m.matches(p)).findFirst();
+    }
+
     /** @throws AssertionError when anything was sent */
     public synchronized void assertNothingSent() {
         if (!sent.isEmpty()) {
@@ -51,7 +62,8 @@ public final class CapturingRelay implements Relay {
         sent.clear();
     }
 
-    private String summary() {
+    /** What was sent, as recipients and subjects, for assertion messages. */
+    synchronized String summary() {
         List<String> out = new ArrayList<>();
         for (SentMail m : sent) {
             out.add(m.recipients() + " \"" + m.subject() + "\"");

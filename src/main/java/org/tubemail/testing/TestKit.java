@@ -1,5 +1,6 @@
 package org.tubemail.testing;
 
+import org.tubemail.confirm.MemoryConfirmationStore;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.DeliveryReport;
@@ -27,6 +28,7 @@ public final class TestKit {
     private final MemoryStorage storage = new MemoryStorage();
     private final MemoryQueue undeliverable = new MemoryQueue();
     private final CapturingRelay relay = new CapturingRelay();
+    private final MemoryConfirmationStore confirmations = new MemoryConfirmationStore();
     private Router router;
 
     /** Builds the kit's router: {@code config} adds handlers and capture defaults; storage and queue are the kit's. */
@@ -55,6 +57,21 @@ public final class TestKit {
         return router().deliver(request);
     }
 
+    /** A conversation of {@code address} with the handlers: see {@link Conversation}. */
+    public Conversation conversation(String address) {
+        router(); // fails early without a router
+        return new Conversation(this, address);
+    }
+
+    /**
+     * Forgets every message relayed and every message in the undeliverable queue, after Salmon's
+     * {@code clear_queue()}: a test can then look only at what happens next.
+     */
+    public void clearQueue() {
+        relay.clear();
+        undeliverable.clear();
+    }
+
     /** The relay handlers should send through. */
     public CapturingRelay relay() {
         return relay;
@@ -63,6 +80,11 @@ public final class TestKit {
     /** The state storage. */
     public MemoryStorage storage() {
         return storage;
+    }
+
+    /** A confirmation store in memory, for handlers that use a {@link org.tubemail.confirm.ConfirmationEngine}. */
+    public MemoryConfirmationStore confirmations() {
+        return confirmations;
     }
 
     /** The undeliverable queue. */

@@ -85,6 +85,25 @@ class LogQueueTest {
     }
 
     @Test
+    void aSnapshotReadsAnOpenQueueWithoutItsLockAndChangesNothing() {
+        try (LogQueue q = new LogQueue(dir, 200)) {
+            String a = q.push(msg("first"));
+            String b = q.push(msg("second"));
+            String c = q.push(msg("third"));
+            q.remove(b);
+            org.junit.jupiter.api.Assertions.assertThrows(QueueInUseException.class, () -> new LogQueue(dir));
+            LogQueueSnapshot snap = LogQueueSnapshot.read(dir);
+            assertEquals(List.of(a, c), snap.keys());
+            assertEquals(2, snap.count());
+            assertEquals(new String(msg("third"), StandardCharsets.UTF_8), new String(snap.get(c).orElseThrow(), StandardCharsets.UTF_8));
+            assertTrue(snap.get(b).isEmpty());
+            org.junit.jupiter.api.Assertions.assertThrows(QueueInUseException.class, snap::clear);
+            org.junit.jupiter.api.Assertions.assertThrows(QueueInUseException.class, snap::pop);
+            assertEquals(2, q.count(), "the snapshot changed nothing");
+        }
+    }
+
+    @Test
     void reopenQueuesWhatWasNotRemoved() {
         String kept;
         try (LogQueue q = new LogQueue(dir)) {

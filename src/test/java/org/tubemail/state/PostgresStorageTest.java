@@ -52,6 +52,9 @@ class PostgresStorageTest extends StateStorageContract {
                 assertTrue(rs.next());
                 assertEquals(1, rs.getInt(1));
                 assertEquals("states", rs.getString(2));
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+                assertEquals("confirmations", rs.getString(2));
                 assertFalse(rs.next());
             }
         }
@@ -64,7 +67,7 @@ class PostgresStorageTest extends StateStorageContract {
             st.execute("INSERT INTO tubemail_schema_version (version, description) VALUES (99, 'future')");
             try {
                 StateStorageUnavailableException e = assertThrows(StateStorageUnavailableException.class, PgTestDb::open);
-                assertTrue(e.getMessage().contains("schema is at version 99, newer than this Tubemail knows (1)"),
+                assertTrue(e.getMessage().contains("schema is at version 99, newer than this Tubemail knows (2)"),
                         e.getMessage());
             } finally {
                 st.execute("DELETE FROM tubemail_schema_version WHERE version = 99");

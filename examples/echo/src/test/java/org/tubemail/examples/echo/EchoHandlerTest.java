@@ -29,6 +29,18 @@ class EchoHandlerTest {
     }
 
     @Test
+    void answersEveryMessageOfAConversation() {
+        kit.conversation("bob@example.org").subject("ping")
+                .say("echo@example.com", "first").expectReply("> first")
+                .say("Echo@Example.com", "second").expectReply("> second")
+                .answer("third").expectReply("Subject: Re: Re: ping|> third");
+        assertTrue(kit.relay().delivered("> second").isPresent());
+        kit.clearQueue();
+        kit.conversation("bob@example.org").say("echo@example.com", "again").expectReply("> again");
+        assertEquals(1, kit.relay().sent().size());
+    }
+
+    @Test
     void neverAnswersBouncesOrAutomaticMail() {
         kit.deliver(TestMail.from("").to("echo@example.com").subject("Undelivered Mail"));
         kit.deliver(TestMail.from("bot@example.org").to("echo@example.com").header("Auto-Submitted", "auto-replied"));

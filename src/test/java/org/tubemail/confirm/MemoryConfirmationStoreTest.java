@@ -1,0 +1,14 @@
+package org.tubemail.confirm;
+
+class MemoryConfirmationStoreTest extends ConfirmationStoreContract {
+
+    @Override
+    protected ConfirmationStore open() {
+        return new MemoryConfirmationStore();
+    }
+
+    @Override
+    protected boolean durable() {
+        return false;
+    }
+}
