@@ -40,6 +40,10 @@ final class QueueRunCommand implements java.util.concurrent.Callable<Integer> {
         if (!Files.isDirectory(dir.resolve("new"))) {
             throw new IllegalArgumentException(dir + " is not a maildir (it has no new/ folder)");
         }
+        new RunFiles(cli.home()).running().ifPresent(p -> {
+            throw new IllegalStateException("the server is running (pid " + p.pid() + ") and holds the spool and the state "
+                    + "storage: let its queue receiver route " + dir + " (receiver.queue.path), or stop it first");
+        });
         TubemailServer server = TubemailServer.configure(settings);
         try {
             SpoolProcessor.Drained d = TubemailServer.queueReceiver(settings, dir, server.router()).runOnce(Duration.ofSeconds(60));

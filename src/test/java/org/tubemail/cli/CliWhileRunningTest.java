@@ -157,6 +157,8 @@ class CliWhileRunningTest {
         await("the reply to the blasted message", () -> run("queue", "outbox", "count") == 0 && out.trim().equals("2"));
         assertEquals(1, run("start"), said());
         assertTrue(err.contains("already running (pid " + pid), said());
+        assertEquals(1, run("queue-run", "blast"), said());
+        assertTrue(err.contains("the server is running (pid " + pid + ") and holds the spool"), said());
 
         Files.createDirectories(home.resolve("run/data"));
         Files.createFile(home.resolve("run/data/release"));
