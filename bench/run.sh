@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs Tubemail's benchmarks and writes bench/results/latest.md (raw outputs in bench/results/raw/).
 #
-# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory profile (default: all but profile)
+# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile (default: all but profile)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP and Tubemail (installs Postfix's tools if missing)
 #   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
-# Environment: SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
+#   auth     Tubemail with SPF/DKIM/DMARC checks (warm DNS cache, a real dnsmasq) against Tubemail without
+# Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
@@ -22,7 +23,7 @@ SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
 SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory)
+[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
 
 STARTED_PIDS=()
 cleanup() {
@@ -260,6 +261,15 @@ step_memory() {
     rm -rf "$work"
 }
 
+step_auth() {
+    log "auth: Tubemail with sender checks (SPF, DKIM, DMARC; warm DNS cache) against Tubemail without"
+    local work
+    work=$(mktemp -d)
+    run java -Xmx1g -Dlogback.configurationFile="$ROOT/config/logback.xml" -cp "$JAR" org.tubemail.bench.AuthCost \
+        "$(command -v dnsmasq || echo /usr/sbin/dnsmasq)" "$work" "${AUTH_MESSAGES:-10000}" "${AUTH_ROUNDS:-3}" > "$RAW/auth.txt"
+    rm -rf "$work"
+}
+
 mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
@@ -267,8 +277,8 @@ describe_machine
 build
 for step in "${STEPS[@]}"; do
     case $step in
-        router | storage | smtp | memory | profile) "step_$step" ;;
-        *) log "unknown step '$step': use router, storage, smtp, memory or profile"; exit 2 ;;
+        router | storage | smtp | memory | profile | auth) "step_$step" ;;
+        *) log "unknown step '$step': use router, storage, smtp, memory, profile or auth"; exit 2 ;;
     esac
 done
 python3 "$BENCH/scripts/report.py" "$RAW" > "$RESULTS/latest.md"

@@ -199,6 +199,21 @@ def memory(raw, out):
     out.append("")
 
 
+def auth(raw, out):
+    f = raw / "auth.txt"
+    if not f.exists():
+        return
+    out.append("## 5. Sender checks: SPF, DKIM and DMARC with a warm DNS cache\n")
+    out.append("Two Tubemail servers (durable state, log spool), checks on and off, the same DKIM-signed message "
+               "over 20 reused connections, runs interleaved (`AuthCost`). Target: checks on >= 0.8x checks off.\n")
+    lines = [l for l in f.read_text().splitlines() if l.startswith(("checks alone", "round", "RESULT"))]
+    out.extend(f"- {l}" for l in lines)
+    m = re.search(r"median ratio ([0-9.]+)", f.read_text())
+    if m:
+        out.append(f"- Verdict: {verdict(float(m.group(1)) >= 0.8)}")
+    out.append("")
+
+
 def profile(raw, out):
     f = raw / "router-profile.txt"
     if not f.exists():
@@ -229,6 +244,7 @@ def main():
     storage(raw, out)
     smtp(raw, out)
     memory(raw, out)
+    auth(raw, out)
     profile(raw, out)
     out.append("## Commands\n")
     out.append("```")

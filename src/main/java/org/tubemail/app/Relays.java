@@ -1,9 +1,12 @@
 package org.tubemail.app;
 
 import org.tubemail.config.Settings;
+import org.tubemail.dkim.DkimKeyring;
 import org.tubemail.monitor.Monitor;
+import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
+import org.tubemail.relay.MxSettings;
 import org.tubemail.relay.Relay;
 import org.tubemail.relay.RelaySettings;
 import org.tubemail.relay.RetryPolicy;
@@ -12,16 +15,37 @@ import org.tubemail.relay.SmtpRelay;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Builds the relay: a smarthost when {@code relay.host} is set, else a maildir under {@code run/}. */
+/**
+ * Builds the relay: a maildir under {@code run/} when {@code relay.host} is empty, direct delivery
+ * to each recipient domain's mail exchangers when it is {@code mx}, else a smarthost.
+ */
 final class Relays {
+
+    /** The {@code relay.host} value that means "no smarthost: deliver to the recipients' MX". */
+    static final String MX = "mx";
 
     private Relays() {
     }
 
+    /** The relay, signing with the keys of {@code relay.dkim.*} when there are any. */
+    static Relay create(Settings s) {
+        return create(s, Monitor.NONE);
+    }
+
+    /** Like {@link #create(Settings)}, reporting what the relay sends, retries, gives up on and signs to {@code monitor}. */
     static Relay create(Settings s, Monitor monitor) {
+        DkimKeyring keys = SigningKeys.load(s);
+        Relay relay = unsigned(s, monitor);
+        return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);
+    }
+
+    private static Relay unsigned(Settings s, Monitor monitor) {
         String host = s.string("relay.host", "");
         if (host.isEmpty()) {
             return new MaildirRelay(s.path("relay.outbox", "run/outbox"), monitor);
+        }
+        if (host.equals(MX)) {
+            return direct(s, monitor);
         }
         RelaySettings.Security security = RelaySettings.Security.valueOf(
                 s.choice("relay.security", "none", "none", "starttls", "tls").toUpperCase(Locale.ROOT));
@@ -34,5 +58,17 @@ final class Relays {
                 s.string("relay.password", ""), s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false),
                 s.string("relay.ssl.trust", ""));
         return new SmtpRelay(rs, new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")), RetryPolicy.standard(), monitor);
+    }
+
+    /** {@code relay.host=mx}: port 25, STARTTLS when offered unless {@code relay.security=none}, no login. */
+    private static Relay direct(Settings s, Monitor monitor) {
+        String security = s.choice("relay.security", "may", "may", "none");
+        if (!s.string("relay.username", "").isEmpty()) {
+            throw s.invalid("relay.username", "empty with relay.host = mx (mail exchangers take mail without a login)");
+        }
+        MxSettings mx = new MxSettings(s.port("relay.port", 25), security.equals("may"), s.string("relay.helo", ""),
+                s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false));
+        return SmtpRelay.direct(mx, Resolvers.create(s), new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")),
+                RetryPolicy.standard(), monitor);
     }
 }

@@ -28,6 +28,7 @@ import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.Relay;
 import org.tubemail.relay.SmtpRelay;
@@ -116,7 +117,8 @@ public final class TubemailServer {
             String queuePath = s.string("receiver.queue.path", "");
             QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply);
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply,
+                    SenderAuth.create(s, router));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
             server.context = context;
             server.receivers.add(smtp);
@@ -257,7 +259,7 @@ public final class TubemailServer {
     }
 
     private OpsContext opsContext() {
-        Optional<SmtpRelay> smtpRelay = relay instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
+        Optional<SmtpRelay> smtpRelay = delivering() instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
         return new OpsContext(router, opsQueues(), smtpRelay, this::status, this::readiness,
                 (PrometheusMeterRegistry) monitor.registry(), monitor.events());
     }
@@ -291,13 +293,18 @@ public final class TubemailServer {
     private Map<String, MessageQueue> opsQueues() {
         Map<String, MessageQueue> queues = new LinkedHashMap<>();
         queues.put("undeliverable", router.undeliverableQueue());
-        if (relay instanceof SmtpRelay sr) {
+        if (delivering() instanceof SmtpRelay sr) {
             queues.put("relay-retry", sr.retryQueue());
         }
-        if (relay instanceof MaildirRelay mr) {
+        if (delivering() instanceof MaildirRelay mr) {
             queues.put("outbox", mr.queue());
         }
         return queues;
+    }
+
+    /** The relay that delivers, under the DKIM signer when there is one: its queues are the ones to show. */
+    private Relay delivering() {
+        return relay instanceof DkimSigningRelay signing ? signing.next() : relay;
     }
 
     /** Readiness: the receivers listen and the state storage answers. */

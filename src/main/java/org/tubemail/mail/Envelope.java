@@ -8,18 +8,30 @@ import java.util.Objects;
  *
  * @param peer       the client's address (e.g. {@code 127.0.0.1:53122}), or {@code ""} when unknown
  * @param mailFrom   the {@code MAIL FROM} address without angle brackets; {@code ""} for the null sender
- * @param recipients every {@code RCPT TO} address, in the order given
+ * @param recipients     every {@code RCPT TO} address, in the order given
+ * @param authentication what the receiver's SPF, DKIM and DMARC checks found; {@link Authentication#NONE} when none ran
  */
-public record Envelope(String peer, String mailFrom, List<String> recipients) {
+public record Envelope(String peer, String mailFrom, List<String> recipients, Authentication authentication) {
 
     /** Copies the recipients and rejects missing parts. */
     public Envelope {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(mailFrom, "mailFrom");
+        Objects.requireNonNull(authentication, "authentication");
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
+    }
+
+    /** An envelope of a message whose sender was not checked. */
+    public Envelope(String peer, String mailFrom, List<String> recipients) {
+        this(peer, mailFrom, recipients, Authentication.NONE);
+    }
+
+    /** The same envelope with the checks' verdicts. */
+    public Envelope withAuthentication(Authentication verdicts) {
+        return new Envelope(peer, mailFrom, recipients, verdicts);
     }
 
     /** An envelope with no known peer. */

@@ -46,6 +46,7 @@ public final class MailRequest {
     private static final class Decoded {
         volatile MimeParts parts;
         volatile String messageId;
+        volatile Optional<Bounce> bounce;
     }
 
     private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message, Decoded decoded) {
@@ -111,6 +112,15 @@ public final class MailRequest {
     /** The envelope: peer, {@code MAIL FROM} and every {@code RCPT TO}. */
     public Envelope envelope() {
         return envelope;
+    }
+
+    /**
+     * What the receiver's SPF, DKIM and DMARC checks found about the sender ({@link Authentication#NONE}
+     * when the receiver ran none): the verdicts and, through
+     * {@link Authentication#authenticatedDomain}, the domain that authenticates the sender.
+     */
+    public Authentication authentication() {
+        return envelope.authentication();
     }
 
     /** The envelope sender ({@code MAIL FROM}) without angle brackets; {@code ""} for a bounce's null sender. */
@@ -279,7 +289,8 @@ public final class MailRequest {
     /**
      * Whether this message is a bounce (a delivery status notification): a null envelope sender, a
      * {@code multipart/report} with {@code report-type=delivery-status}, or a mailer daemon's
-     * failure notice.
+     * failure notice. A quick test of "automatic mail not to be answered": an out-of-office reply
+     * with a null sender counts too. {@link #bounce()} reads what the bounce says.
      */
     public boolean isBounce() {
         if (from().isEmpty()) {
@@ -293,6 +304,54 @@ public final class MailRequest {
         boolean daemon = sender.startsWith("mailer-daemon@")
                 || (sender.startsWith("postmaster@") && subject().toLowerCase(Locale.ROOT).contains("deliver"));
         return daemon;
+    }
+
+    /**
+     * What this message says about a failed delivery, when it is a bounce: hard or soft, the RFC 3463
+     * status and its meaning, the final recipient, the reporting and remote servers, the diagnostic
+     * and the returned message's headers. An RFC 3464 delivery status notification is read field by
+     * field; other bounces (qmail, old Exchange, ...) are recognised by scoring the evidence, and
+     * automatic replies such as out-of-office notes are not bounces. Success notifications
+     * ({@code Action: delivered}) are not bounces either.
+     *
+     * <p>{@link #isBounce()} is the quick, broader test for "automatic mail not to be answered"; this
+     * one reads the report. Never throws on malformed input: what cannot be read is no evidence.
+     */
+    public Optional<Bounce> bounce() {
+        Optional<Bounce> b = decoded.bounce;
+        if (b == null) {
+            b = readBounce();
+            decoded.bounce = b;
+        }
+        return b;
+    }
+
+    private Optional<Bounce> readBounce() {
+        ReportParts report = ReportParts.of(message);
+        if (report.deliveryStatus() != null) {
+            DsnReader.Reading dsn = DsnReader.read(report.deliveryStatus(), report.returnedHeaders());
+            if (dsn.understood()) {
+                return dsn.bounce();
+            }
+        }
+        String fromHeader = fromHeader().isEmpty() ? null : fromHeader().get(0).getAddress();
+        return BounceHeuristics.read(new BounceHeuristics.Evidence(from(), fromHeader == null ? "" : fromHeader,
+                subject(), topHeaders(), text(), report.returnedHeaders()));
+    }
+
+    private java.util.Map<String, List<String>> topHeaders() {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        try {
+            for (var e = message.getAllHeaders(); e.hasMoreElements(); ) {
+                jakarta.mail.Header h = e.nextElement();
+                if (h.getValue() != null) {
+                    out.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(HeaderText.decode(h.getValue()));
+                }
+            }
+        } catch (MessagingException e) {
+            // unreadable headers are no evidence
+        }
+        return out;
     }
 
     /** A one-line summary for logs: sender, recipient, message id and size. */

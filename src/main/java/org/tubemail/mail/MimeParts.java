@@ -63,7 +63,11 @@ final class MimeParts {
                         defects.add("multipart nested deeper than " + MAX_DEPTH + "; inner parts were not read");
                         continue;
                     }
-                    Object content = part.getContent();
+                    // read as a plain multipart, whatever content handler a jar registers for its type
+                    // (Angus Mail's dsn module would refuse a multipart/report with an unusual part count)
+                    Object content = part instanceof jakarta.mail.internet.MimePart mime
+                            ? new jakarta.mail.internet.MimeMultipart(new jakarta.mail.internet.MimePartDataSource(mime))
+                            : part.getContent();
                     if (content instanceof Multipart mp) {
                         int count = Math.min(mp.getCount(), MAX_PARTS);
                         for (int i = count - 1; i >= 0; i--) {

@@ -1,6 +1,7 @@
 package org.tubemail.queue;
 
 import org.tubemail.mail.Addresses;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 
 import java.io.ByteArrayOutputStream;
@@ -11,7 +12,9 @@ import java.util.Optional;
 
 /**
  * Keeps a message's envelope with it while it sits in a queue, as {@code X-Tubemail-*} header lines
- * put in front of the original bytes, which stay untouched after them.
+ * put in front of the original bytes, which stay untouched after them. The receiver's
+ * authentication verdicts travel the same way ({@code X-Tubemail-Authentication}); only a queue
+ * Tubemail itself wrote may be trusted for them (see {@code SpoolProcessor}).
  */
 public final class EnvelopeHeaders {
 
@@ -19,6 +22,7 @@ public final class EnvelopeHeaders {
     static final String FROM = "X-Tubemail-Mail-From: ";
     static final String RCPT = "X-Tubemail-Rcpt-To: ";
     static final String REASON = "X-Tubemail-Reason: ";
+    static final String AUTH = "X-Tubemail-Authentication: ";
 
     private EnvelopeHeaders() {
     }
@@ -40,6 +44,9 @@ public final class EnvelopeHeaders {
         line(out, FROM, "<" + envelope.mailFrom() + ">");
         for (String r : envelope.recipients()) {
             line(out, RCPT, "<" + r + ">");
+        }
+        if (!envelope.authentication().equals(Authentication.NONE)) {
+            line(out, AUTH, envelope.authentication().summary());
         }
         if (!reason.isEmpty()) {
             line(out, REASON, reason);
@@ -70,6 +77,7 @@ public final class EnvelopeHeaders {
         String peer = "";
         String from = null;
         String reason = "";
+        Authentication auth = Authentication.NONE;
         List<String> rcpts = new ArrayList<>();
         int pos = 0;
         while (pos < queued.length) {
@@ -87,6 +95,8 @@ public final class EnvelopeHeaders {
                 from = unbracket(line.substring(FROM.length()));
             } else if (line.startsWith(RCPT)) {
                 rcpts.add(unbracket(line.substring(RCPT.length())));
+            } else if (line.startsWith(AUTH)) {
+                auth = Authentication.parse(line.substring(AUTH.length()));
             } else if (line.startsWith(REASON)) {
                 reason = line.substring(REASON.length());
             } else {
@@ -96,7 +106,7 @@ public final class EnvelopeHeaders {
         }
         byte[] message = java.util.Arrays.copyOfRange(queued, pos, queued.length);
         Optional<Envelope> env = from != null && !rcpts.isEmpty()
-                ? Optional.of(new Envelope(peer, from, rcpts)) : Optional.empty();
+                ? Optional.of(new Envelope(peer, from, rcpts, auth)) : Optional.empty();
         return new Unwrapped(env, reason, message);
     }
 

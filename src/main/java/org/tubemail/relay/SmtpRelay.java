@@ -4,6 +4,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.mail.Envelope;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -24,9 +25,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends mail through a smarthost over SMTP (Jakarta Mail), and never loses it: {@link #deliver}
- * returns only once every recipient was accepted by the smarthost, refused for good, or stored
- * in the retry queue; otherwise it throws {@link RelayException}.
+ * Sends mail over SMTP (Jakarta Mail), through a smarthost or, made with {@link #direct}, straight
+ * to each recipient domain's mail exchangers ({@link MxSender}), and never loses it: {@link #deliver}
+ * returns only once every recipient was accepted by a server, refused for good, or stored in the
+ * retry queue; otherwise it throws {@link RelayException}.
  *
  * <ul>
  *   <li><b>Sent</b>: the smarthost accepted the recipient (250).</li>
@@ -47,10 +49,11 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpRelay.class);
 
-    private final RelaySettings settings;
+    private final String via;
+    private final Duration timeout;
     private final MessageQueue retryQueue;
     private final RetryPolicy policy;
-    private final SmtpSender sender;
+    private final Sender sender;
     private final ScheduledExecutorService retrier;
     /** Parsed reason lines of queued messages by key (a key's content never changes). */
     private final Map<String, RetryRecord> records = new ConcurrentHashMap<>();
@@ -63,16 +66,34 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     /** Like {@link #SmtpRelay(RelaySettings, MessageQueue)}, with the given retry policy. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy) {
-        this(settings, retryQueue, policy, Monitor.NONE);
+        this(new SmtpSender(settings), settings.toString(), settings.timeout(), retryQueue, policy, Monitor.NONE);
     }
 
     /** Like {@link #SmtpRelay(RelaySettings, MessageQueue, RetryPolicy)}, reporting sent, retried and dead messages to {@code monitor}. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
+        this(new SmtpSender(settings), settings.toString(), settings.timeout(), retryQueue, policy, monitor);
+    }
+
+    /**
+     * Sends straight to each recipient domain's mail exchangers, found in DNS ({@link MxSender}), instead
+     * of through a smarthost; retries and dead letters work as with a smarthost.
+     */
+    public static SmtpRelay direct(MxSettings settings, DnsResolver dns, MessageQueue retryQueue, RetryPolicy policy) {
+        return direct(settings, dns, retryQueue, policy, Monitor.NONE);
+    }
+
+    /** Like {@link #direct(MxSettings, DnsResolver, MessageQueue, RetryPolicy)}, reporting to {@code monitor}. */
+    public static SmtpRelay direct(MxSettings settings, DnsResolver dns, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
+        return new SmtpRelay(new MxSender(settings, dns), settings.toString(), settings.timeout(), retryQueue, policy, monitor);
+    }
+
+    private SmtpRelay(Sender sender, String via, Duration timeout, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
         this.monitor = monitor;
-        this.settings = settings;
+        this.via = via;
+        this.timeout = timeout;
         this.retryQueue = retryQueue;
         this.policy = policy;
-        this.sender = new SmtpSender(settings);
+        this.sender = sender;
         this.retrier = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tubemail-smtp-retry");
             t.setDaemon(true);
@@ -96,7 +117,7 @@ public final class SmtpRelay implements Relay, AutoCloseable {
             throw new RelayException("cannot write the message for " + recipients + ": " + e.getMessage(), e);
         }
         Instant now = Instant.now();
-        SmtpSender.Outcome outcome = sender.send(bytes, envelopeFrom, recipients);
+        Sender.Outcome outcome = sender.send(bytes, envelopeFrom, recipients);
         settle(bytes, envelopeFrom, outcome, RetryRecord.retry(0, now, now, ""));
     }
 
@@ -105,11 +126,11 @@ public final class SmtpRelay implements Relay, AutoCloseable {
      *
      * @throws RelayException when the retry queue cannot store them
      */
-    private void settle(byte[] message, String from, SmtpSender.Outcome outcome, RetryRecord before) {
+    private void settle(byte[] message, String from, Sender.Outcome outcome, RetryRecord before) {
         Instant now = Instant.now();
         int attempts = before.attempts() + 1;
         if (!outcome.sent().isEmpty()) {
-            LOG.info("sent from <{}> to {} via {}", from, outcome.sent(), settings);
+            LOG.info("sent from <{}> to {} via {}", from, outcome.sent(), via);
             monitor.relaySent(from, outcome.sent());
         }
         if (!outcome.retry().isEmpty()) {
@@ -131,13 +152,13 @@ public final class SmtpRelay implements Relay, AutoCloseable {
         try {
             key = retryQueue.push(EnvelopeHeaders.wrap(new Envelope("", from, recipients), record.format(), message));
         } catch (QueueException e) {
-            throw new RelayException("cannot send from <" + from + "> to " + recipients + " via " + settings + " ("
+            throw new RelayException("cannot send from <" + from + "> to " + recipients + " via " + via + " ("
                     + record.error() + ") nor queue it for later: " + e.getMessage(), e);
         }
         records.put(key, record);
         if (record.dead()) {
             monitor.relayDead(from, recipients, record.error());
-            LOG.error("dead letter {} from <{}> to {} via {}, not retried: {}", key, from, recipients, settings, record.error());
+            LOG.error("dead letter {} from <{}> to {} via {}, not retried: {}", key, from, recipients, via, record.error());
         } else {
             monitor.relayRetried(from, recipients, record.error());
             LOG.warn("queued {} from <{}> to {} for retry at {} after {} failed attempt(s): {}", key, from, recipients,
@@ -236,7 +257,7 @@ public final class SmtpRelay implements Relay, AutoCloseable {
     public void close() {
         retrier.shutdown();
         try {
-            if (!retrier.awaitTermination(settings.timeout().plus(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!retrier.awaitTermination(timeout.plus(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS)) {
                 retrier.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -248,6 +269,6 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     @Override
     public String toString() {
-        return "SmtpRelay[" + settings + ", retry queue " + retryQueue + "]";
+        return "SmtpRelay[" + via + ", retry queue " + retryQueue + "]";
     }
 }

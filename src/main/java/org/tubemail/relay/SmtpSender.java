@@ -24,21 +24,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * (up to {@link #MAX_IDLE}, each for at most {@link #IDLE_LIMIT}) and every recipient's outcome
  * sorted into sent, to retry (4xx, no connection) and refused (5xx).
  */
-final class SmtpSender implements AutoCloseable {
+final class SmtpSender implements Sender {
 
     static final int MAX_IDLE = 4;
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
-
-    /**
-     * What happened to each recipient of one attempt.
-     *
-     * @param sent    accepted by the smarthost
-     * @param retry   not taken for a reason that may pass
-     * @param refused refused for good
-     * @param error   the smarthost's reply or the failure, {@code ""} when all were sent
-     */
-    record Outcome(List<String> sent, List<String> retry, List<String> refused, String error) {
-    }
 
     private record Idle(Transport transport, long since) {
     }
@@ -48,8 +37,15 @@ final class SmtpSender implements AutoCloseable {
     private final ConcurrentLinkedDeque<Idle> idle = new ConcurrentLinkedDeque<>();
 
     SmtpSender(RelaySettings settings) {
+        this(settings, new Properties());
+    }
+
+    /** With extra Jakarta Mail properties that override those made from {@code settings}. */
+    SmtpSender(RelaySettings settings, Properties extra) {
         this.settings = settings;
-        this.session = Session.getInstance(properties(settings));
+        Properties p = properties(settings);
+        p.putAll(extra);
+        this.session = Session.getInstance(p);
     }
 
     private static Properties properties(RelaySettings s) {
@@ -72,8 +68,8 @@ final class SmtpSender implements AutoCloseable {
         return p;
     }
 
-    /** Sends {@code message} (raw bytes, sent unchanged) from {@code from} to {@code recipients}. */
-    Outcome send(byte[] message, String from, List<String> recipients) {
+    @Override
+    public Outcome send(byte[] message, String from, List<String> recipients) {
         Map<String, InternetAddress> parsed = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
         String badAddress = "";
@@ -86,7 +82,7 @@ final class SmtpSender implements AutoCloseable {
             }
         }
         if (parsed.isEmpty()) {
-            return new Outcome(List.of(), List.of(), refused, badAddress);
+            return new Outcome(List.of(), List.of(), refused, badAddress, false);
         }
         Transport transport = null;
         try {
@@ -95,13 +91,13 @@ final class SmtpSender implements AutoCloseable {
             transport = connection();
             transport.sendMessage(m, parsed.values().toArray(new InternetAddress[0]));
             release(transport);
-            return new Outcome(List.copyOf(parsed.keySet()), List.of(), refused, badAddress);
+            return new Outcome(List.copyOf(parsed.keySet()), List.of(), refused, badAddress, true);
         } catch (SendFailedException e) {
             release(transport);
             return sorted(e, parsed, refused);
         } catch (MessagingException | RuntimeException e) {
             discard(transport);
-            return new Outcome(List.of(), List.copyOf(parsed.keySet()), refused, describe(e));
+            return new Outcome(List.of(), List.copyOf(parsed.keySet()), refused, describe(e), false);
         }
     }
 
@@ -134,7 +130,7 @@ final class SmtpSender implements AutoCloseable {
                 retry.add(entry.getKey());
             }
         }
-        return new Outcome(sent, retry, gone, describe(e));
+        return new Outcome(sent, retry, gone, describe(e), true);
     }
 
     /** The smarthost's replies and the failures behind them, in one line. */

@@ -1,5 +1,6 @@
 package org.tubemail.routing;
 
+import org.tubemail.mail.Bounce;
 import org.tubemail.mail.MailRequest;
 
 import java.lang.reflect.Method;
@@ -9,7 +10,8 @@ import java.util.function.BiFunction;
 
 /**
  * Turns a message and its captures into a state method's arguments: a {@link MailRequest}
- * parameter gets the message, a {@code Map} parameter all captures, a {@code String} parameter the
+ * parameter gets the message, a {@link Bounce} parameter its bounce report ({@code null} when it is
+ * no bounce), a {@code Map} parameter all captures, a {@code String} parameter the
  * capture of the same name.
  */
 final class ParameterBinder {
@@ -33,6 +35,8 @@ final class ParameterBinder {
             Parameter p = params[i];
             if (p.getType() == MailRequest.class) {
                 slots[i] = (req, caps) -> req;
+            } else if (p.getType() == Bounce.class) {
+                slots[i] = (req, caps) -> req.bounce().orElse(null);
             } else if (p.getType() == Map.class) {
                 slots[i] = (req, caps) -> caps;
             } else if (p.getType() == String.class) {
@@ -45,7 +49,7 @@ final class ParameterBinder {
                 slots[i] = (req, caps) -> caps.get(name);
             } else {
                 throw new HandlerDefinitionException(where(type, method) + ": parameter '" + p.getName() + "' has type "
-                        + p.getType().getSimpleName() + "; state methods take MailRequest, String captures or Map<String, String>");
+                        + p.getType().getSimpleName() + "; state methods take MailRequest, Bounce, String captures or Map<String, String>");
             }
         }
         return new ParameterBinder(slots);

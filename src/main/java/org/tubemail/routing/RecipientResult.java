@@ -19,6 +19,11 @@ public record RecipientResult(String recipient, Status status, List<String> ran,
         HANDLED,
         /** No route matched, or no module had a method for its current state: queued as undeliverable. */
         UNDELIVERABLE,
+        /**
+         * A method that accepts only authenticated senders ({@link Authenticated}) matched and the
+         * sender was not: it did not run, the state did not change, the message was queued as undeliverable.
+         */
+        UNAUTHENTICATED,
         /** A state method threw: its key went to the error state and the message was queued as undeliverable. */
         FAILED,
         /**

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -187,6 +188,9 @@ public final class Router {
             return new RecipientResult(request.to(), RecipientResult.Status.REJECTED, outcome.ran,
                     outcome.rejectedBy + " rejected it: " + outcome.rejection.reply(), outcome.rejection);
         }
+        if (!outcome.refused.isEmpty()) {
+            return undeliverable(request, RecipientResult.Status.UNAUTHENTICATED, outcome.ran, String.join("; ", outcome.refused));
+        }
         if (outcome.ran.isEmpty()) {
             return undeliverable(request, RecipientResult.Status.UNDELIVERABLE, List.of(),
                     "no method for the current state: " + String.join("; ", outcome.idle));
@@ -199,6 +203,7 @@ public final class Router {
         final List<String> ran = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         final List<String> idle = new ArrayList<>();
+        final List<String> refused = new ArrayList<>();
         /** The first {@link SmtpReject} a method threw, and the method. */
         SmtpReject rejection;
         String rejectedBy;
@@ -267,6 +272,11 @@ public final class Router {
     }
 
     private void runStateless(Match m, MailRequest request, Outcome outcome) {
+        String refusal = m.method().refusal(request);
+        if (refusal != null) {
+            outcome.refused.add(refusal);
+            return;
+        }
         long start = System.nanoTime();
         String module = m.method().module().name();
         try {
@@ -285,6 +295,11 @@ public final class Router {
 
     private void runStateful(Match m, StateKey key, String state, MailRequest request, Outcome outcome) {
         StateMethod method = m.method();
+        String refusal = method.refusal(request);
+        if (refusal != null) {
+            outcome.refused.add(refusal);
+            return;
+        }
         long start = System.nanoTime();
         try {
             String next = invoke(m, request);
@@ -355,18 +370,60 @@ public final class Router {
     }
 
     private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
-        keep(request, reason, status == RecipientResult.Status.FAILED ? "handler_failed"
-                : reason.startsWith("no route") ? "no_route" : "no_state_method");
+        keep(request, reason, switch (status) {
+            case FAILED -> "handler_failed";
+            case UNAUTHENTICATED -> "unauthenticated";
+            default -> reason.startsWith("no route") ? "no_route" : "no_state_method";
+        });
         return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
     }
 
     /** Puts the recipient's copy in the undeliverable queue with its envelope and {@code reason}. */
     private void keep(MailRequest request, String reason, String kind) {
-        Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()));
+        Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()), request.authentication());
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
         monitor.undeliverable(kind, request.from(), request.to(), reason);
+    }
+
+    /**
+     * Why routing {@code request} now would refuse it because its sender is not authenticated
+     * ({@link Authenticated}), or empty: the receiver's {@code receiver.auth.reject} answers
+     * {@code 550 5.7.26} with it. Reads the current states; runs and changes nothing.
+     */
+    public Optional<String> authenticationRefusal(MailRequest request) {
+        for (String rcpt : request.recipients()) {
+            MailRequest one = request.forRecipient(rcpt);
+            Map<HandlerModule, List<Match>> byModule = new LinkedHashMap<>();
+            for (Match m : match(Addresses.forRouting(one.to()))) {
+                if (m.method().requiresAuthentication()) byModule.computeIfAbsent(m.method().module(), k -> new ArrayList<>()).add(m);
+            }
+            for (Map.Entry<HandlerModule, List<Match>> e : byModule.entrySet()) {
+                String refusal = refusalIn(e.getKey(), e.getValue(), one);
+                if (refusal != null) return Optional.of(refusal);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String refusalIn(HandlerModule module, List<Match> matches, MailRequest request) {
+        String state = null;
+        for (Match m : matches) {
+            if (!m.method().isStateless()) {
+                if (state == null) {
+                    try {
+                        state = storage.get(module.name(), module.stateKey(request, m.captures()));
+                    } catch (RuntimeException e) {
+                        return null; // routing will report it
+                    }
+                }
+                if (!m.method().state().equals(state)) continue;
+            }
+            String refusal = m.method().refusal(request);
+            if (refusal != null) return refusal;
+        }
+        return null;
     }
 
     /** Every state method, in the order the router tries them. */

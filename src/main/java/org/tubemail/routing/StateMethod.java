@@ -15,7 +15,9 @@ public final class StateMethod {
     private final RoutePattern route;
     private final boolean stateless;
     private final boolean noLocking;
-    private final ParameterBinder binder;
+    private final BounceDispatch.Call self;
+    private final BounceDispatch bounces;
+    private final AuthRule authRule;
 
     StateMethod(HandlerModule module, Method method, String state, RoutePattern route, boolean stateless,
                 boolean noLocking, ParameterBinder binder) {
@@ -25,7 +27,9 @@ public final class StateMethod {
         this.route = route;
         this.stateless = stateless;
         this.noLocking = noLocking;
-        this.binder = binder;
+        this.self = new BounceDispatch.Call(method, binder);
+        this.bounces = BounceDispatch.plan(module.instance().getClass(), method, route, self);
+        this.authRule = AuthRule.of(method, module.instance().getClass());
     }
 
     /**
@@ -36,7 +40,8 @@ public final class StateMethod {
      */
     String invoke(MailRequest request, Map<String, String> captures) throws Exception {
         try {
-            Object result = method.invoke(module.instance(), binder.bind(request, captures));
+            BounceDispatch.Call call = bounces == null ? self : bounces.choose(request, self);
+            Object result = call.method().invoke(module.instance(), call.binder().bind(request, captures));
             return result == null ? null : result.toString();
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
@@ -73,6 +78,16 @@ public final class StateMethod {
     /** Whether it runs without its state key's lock. */
     public boolean isNoLocking() {
         return noLocking;
+    }
+
+    /** Whether it runs only for authenticated senders ({@link Authenticated} on it or its class). */
+    public boolean requiresAuthentication() {
+        return authRule != null;
+    }
+
+    /** Why {@code request} may not run this method, or null when it may. */
+    String refusal(MailRequest request) {
+        return authRule == null || authRule.admits(request) ? null : authRule.refusal(request, this);
     }
 
     /** {@code Class.method} for messages and listings. */

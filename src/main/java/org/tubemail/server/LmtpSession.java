@@ -196,6 +196,7 @@ final class LmtpSession {
             String reply = switch (r.status()) {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
                 case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
+                case UNAUTHENTICATED -> "550 5.7.26 <" + r.recipient() + "> accepts only authenticated senders; kept for the administrator";
                 case FAILED -> "554 5.3.0 <" + r.recipient() + "> handler failed; kept for the administrator";
                 case REJECTED -> r.rejection().code() + " " + r.rejection().status() + " <" + r.recipient() + "> "
                         + r.rejection().text();

@@ -61,6 +61,8 @@ public final class SmtpReceiver implements Receiver {
     private final String host;
     private final FreeSpace space;
     private final Monitor monitor;
+    private final SmtpConnection.MessageSink sink;
+    private final SenderChecks checks;
     private SmtpLoop loop;
 
     /**
@@ -72,6 +74,15 @@ public final class SmtpReceiver implements Receiver {
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
         this(settings, router, spool, FreeSpace.unlimited());
+    }
+
+    /**
+     * A receiver that checks each sender (SPF, DKIM, DMARC) before spooling its message.
+     *
+     * @param checks the checks, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, SenderChecks checks) {
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, checks);
     }
 
     /**
@@ -89,14 +100,30 @@ public final class SmtpReceiver implements Receiver {
      * @param dataReply when {@code DATA} is answered
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
+        this(settings, router, spool, space, dataReply, null);
+    }
+
+    /**
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
+     * @param checks    the sender checks (SPF, DKIM, DMARC) run before spooling, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
+                        SenderChecks checks) {
         this.monitor = router.monitor();
         this.settings = settings;
         this.space = space;
         this.spool = spool;
         this.host = localName();
-        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1));
+        this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1))
+                .trustingVerdicts();
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        this.checks = checks;
+        this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
     private static String localName() {
@@ -110,7 +137,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, space, spooler::accept);
+            loop = new SmtpLoop(settings, host, policy, space, sink);
             loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
@@ -145,6 +172,9 @@ public final class SmtpReceiver implements Receiver {
     public void stop(Duration grace) {
         if (loop != null) {
             loop.stop(grace);
+        }
+        if (checks != null) {
+            checks.stop();
         }
         spooler.stop(grace);
         processor.stop(grace);

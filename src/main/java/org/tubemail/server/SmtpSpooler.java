@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.DiskFull;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
@@ -40,7 +41,7 @@ final class SmtpSpooler {
     /** Most messages routed by one routing task. */
     private static final int ROUTE_CHUNK = 8;
 
-    private record Arrival(SmtpConnection connection, byte[] message) {
+    private record Arrival(SmtpConnection connection, byte[] message, Authentication authentication) {
     }
 
     private final MessageQueue spool;
@@ -87,7 +88,12 @@ final class SmtpSpooler {
 
     /** Takes a finished message (from the loop's thread). */
     void accept(SmtpConnection connection, byte[] message) {
-        arrivals.add(new Arrival(connection, message));
+        accept(connection, message, Authentication.NONE);
+    }
+
+    /** Takes a finished message whose sender was checked (from a {@link SenderChecks} thread). */
+    void accept(SmtpConnection connection, byte[] message, Authentication authentication) {
+        arrivals.add(new Arrival(connection, message, authentication));
     }
 
     /**
@@ -150,7 +156,7 @@ final class SmtpSpooler {
             SmtpConnection c = a.connection();
             SmtpDialog d = c.dialog();
             byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.id(), a.message());
-            wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients()), "", traced));
+            wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
         }
         try {
             return spool.pushAll(wrapped);

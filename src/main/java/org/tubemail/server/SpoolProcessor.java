@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.DiskFull;
 import org.tubemail.mail.Envelope;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
@@ -68,6 +69,8 @@ public final class SpoolProcessor {
      * @param workers      how many messages are routed at once
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
+    private volatile boolean trustsVerdicts;
+
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
         this(name, queue, router, workers, pollInterval, Long.MAX_VALUE);
     }
@@ -88,6 +91,15 @@ public final class SpoolProcessor {
         this.pollInterval = pollInterval;
         this.maxMessageBytes = maxMessageBytes;
         this.slots = new Semaphore(workers);
+    }
+
+    /**
+     * Believes the authentication verdicts stored with queued messages: only for a queue that
+     * Tubemail's own receiver alone writes (the SMTP spool), never for one another MTA fills.
+     */
+    SpoolProcessor trustingVerdicts() {
+        this.trustsVerdicts = true;
+        return this;
     }
 
     /** Puts back messages a previous run claimed but did not finish, then starts the workers. */
@@ -408,6 +420,9 @@ public final class SpoolProcessor {
     private DeliveryReport route(byte[] queued, Router.Rejects rejects) {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
+        if (!trustsVerdicts) {
+            envelope = envelope.map(e -> e.withAuthentication(Authentication.NONE));
+        }
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
                     "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
@@ -425,7 +440,8 @@ public final class SpoolProcessor {
             request = MailRequest.parse(envelope.get(), u.message());
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
-            envelope.get().recipients().forEach(to -> router.monitor().undeliverable("unparseable", envelope.get().mailFrom(), to, e.getMessage()));
+            Envelope unreadable = envelope.get();
+            unreadable.recipients().forEach(to -> router.monitor().undeliverable("unparseable", unreadable.mailFrom(), to, e.getMessage()));
             return null;
         }
         return router.deliver(request, rejects);

@@ -1,8 +1,11 @@
 package org.tubemail.testing;
 
+import org.tubemail.mail.Addresses;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
+import org.tubemail.mail.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,7 @@ public final class TestMail {
     private String subject = "test";
     private String text = "test message";
     private final List<String[]> headers = new ArrayList<>();
+    private Authentication authentication = Authentication.NONE;
 
     private TestMail(String sender) {
         this.sender = sender;
@@ -52,6 +56,23 @@ public final class TestMail {
         return this;
     }
 
+    /**
+     * Marks the sender as authenticated, as the receiver's checks would for real mail whose
+     * sender's domain passed SPF and DKIM (and so DMARC): {@code @Authenticated} methods run for it.
+     * Without this a test message carries no verdicts, like mail received with the checks off.
+     */
+    public TestMail authenticated() {
+        String domain = Addresses.domain(sender);
+        return authentication(new Authentication(new Authentication.Spf(Verdict.PASS, false, domain),
+                List.of(new Authentication.Dkim(Verdict.PASS, domain, "test")), new Authentication.Dmarc(Verdict.PASS, domain, "none")));
+    }
+
+    /** Gives the message these verdicts, e.g. a forged sender's: {@code Authentication.parse("spf=fail; dmarc=fail")}. */
+    public TestMail authentication(Authentication verdicts) {
+        authentication = verdicts;
+        return this;
+    }
+
     /** The message as a router receives it. */
     public MailRequest build() {
         if (recipients.isEmpty()) {
@@ -61,6 +82,6 @@ public final class TestMail {
         m.from(sender.isEmpty() ? "mailer-daemon@localhost" : sender);
         recipients.subList(1, recipients.size()).forEach(m::addTo);
         headers.forEach(h -> m.header(h[0], h[1]));
-        return MailRequest.of(new Envelope("127.0.0.1", sender, recipients), m.toMimeMessage());
+        return MailRequest.of(new Envelope("127.0.0.1", sender, recipients, authentication), m.toMimeMessage());
     }
 }

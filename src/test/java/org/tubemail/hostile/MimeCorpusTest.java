@@ -53,6 +53,7 @@ class MimeCorpusTest {
         r.attachments().forEach(a -> a.size());
         r.defects();
         r.isBounce();
+        r.bounce();
         r.fromHeader();
         r.addressHeader("Reply-To");
         r.headers("Received");

@@ -1,184 +1,226 @@
 package org.tubemail.examples.mailinglist;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedByteArrayInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tubemail.mail.Addresses;
+import org.tubemail.config.BootContext;
+import org.tubemail.confirm.ConfirmationEngine;
+import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Bounce;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
+import org.tubemail.mail.Verdict;
 import org.tubemail.relay.Relay;
+import org.tubemail.routing.Authenticated;
+import org.tubemail.routing.BounceTo;
 import org.tubemail.routing.Handler;
 import org.tubemail.routing.Route;
+import org.tubemail.routing.StateKeyed;
 import org.tubemail.routing.Stateless;
+import org.tubemail.view.Templates;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A mailing list service in the spirit of librelist: {@code list-subscribe@host} asks for a
- * confirmation, {@code list-confirm-TOKEN@host} confirms it, {@code list@host} posts to every
- * active member, {@code list-unsubscribe@host} leaves. Deliveries carry a VERP bounce address
- * ({@code list-bounce-bob=example.org@host}); after {@link #BOUNCE_LIMIT} bounces a member gets no
- * more mail. Routes end in {@code @(listdomain)}: set the router's default for the
- * {@code listdomain} capture to the lists' own domain. Per-sender states: {@code START} → {@code CONFIRMING} → {@code POSTING} (see the
- * example's README for the diagram).
+ * A mailing list service in the spirit of Lamson's librelist. Every list lives on the domain it is
+ * written to ({@code dev@lists.example.com}): replies, list headers, confirmation and VERP bounce
+ * addresses all use that domain. The life of one address on one list (the state key is the list's
+ * address and the sender, so each list has its own state per member):
+ *
+ * <pre>
+ *            LIST@ or LIST-subscribe@              LIST-confirm-TOKEN@ (right token, in time)
+ *   START ────────────────────────▶ CONFIRMING ───────────────────────────────▶ POSTING ──┐ LIST@: post to
+ *     ▲    a confirmation request     │   ▲  LIST@ or LIST-subscribe@: a new request  │  ▲    │ the members
+ *     │                               └───┘  a wrong or late token: a refusal        │  └────┘
+ *     └─────────────────────────────────────── LIST-unsubscribe@: a goodbye ◀────────┘
+ *
+ *   stateless: LIST-bounce-USER=DOMAIN@ (VERP): hard bounces count, soft ones decay; too many: disabled
+ * </pre>
+ *
+ * Subscribing, confirming and posting need an authenticated sender ({@link Authenticated}: SPF or
+ * DKIM aligned with the envelope sender's domain), so a forger can neither subscribe someone else
+ * nor post in a member's name. Posts whose author's domain publishes DMARC {@code p=reject} or
+ * {@code p=quarantine} go out {@code From: "Alice via dev" <dev@lists.example.com>} with Alice in
+ * {@code Reply-To}, so that the list's own DKIM signature (the relay signs by the {@code From:}
+ * domain) makes them pass DMARC; other posts keep their {@code From:}.
  */
 @Handler("mailinglist")
-public class MailingListHandler implements AutoCloseable {
+public class MailingListHandler implements StateKeyed, AutoCloseable {
 
-    /** Bounces after which a member is disabled. */
-    public static final int BOUNCE_LIMIT = 3;
+    /** The bounce score at which a member is disabled (hard bounces count 1, soft ones less, and decay). */
+    public static final double BOUNCE_LIMIT = 3;
+    /** How long a confirmation token works. */
+    public static final Duration CONFIRM_VALIDITY = Duration.ofHours(48);
 
     private static final Logger LOG = LoggerFactory.getLogger(MailingListHandler.class);
     private static final String LIST = "list=[a-z0-9]+";
-    private static final Duration CONFIRM_VALIDITY = Duration.ofHours(48);
+    private static final String TOKEN = "token=" + ConfirmationEngine.TOKEN_REGEX;
 
     private final Relay relay;
-    private final String host;
     private final ListDatabase db;
     private final ConfirmationEngine confirmations;
-    private final Templates templates = new Templates();
+    private final Clock clock;
+    private final Templates templates = Templates.fromClassPath(MailingListHandler.class, "templates");
 
-    /** For a configured server: lists on the first accepted domain, data under {@code run/data}. */
-    public MailingListHandler(org.tubemail.config.BootContext context) {
-        this(context.relay(), context.host(), context.dataDir());
+    /** For a configured server: members in {@code run/data/lists.db}, confirmations in the server's store. */
+    public MailingListHandler(BootContext context) {
+        this(context.relay(), ListDatabase.open(context.dataDir().resolve("lists.db")), context.confirmations(), Clock.systemUTC());
     }
 
-    /** For servers: data kept in {@code dataDir/lists.db}. */
-    public MailingListHandler(Relay relay, String host, Path dataDir) {
-        this(relay, host, ListDatabase.open(dataDir.resolve("lists.db")), Clock.systemUTC());
-    }
-
-    /** For tests: a given database and clock. */
-    public MailingListHandler(Relay relay, String host, ListDatabase db, Clock clock) {
+    /** For tests: a given database, confirmation store and clock. */
+    public MailingListHandler(Relay relay, ListDatabase db, ConfirmationStore confirmations, Clock clock) {
         this.relay = relay;
-        this.host = host;
         this.db = db;
-        this.confirmations = new ConfirmationEngine(db, clock, CONFIRM_VALIDITY);
+        this.confirmations = new ConfirmationEngine(confirmations, CONFIRM_VALIDITY, clock);
+        this.clock = clock;
     }
 
-    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
-    @Route(value = "(list)@(listdomain)", where = LIST)
-    public String START(MailRequest msg, Map<String, String> captures) {
-        return command(msg, captures, "START");
+    /** One state machine per list and sender. */
+    @Override
+    public String stateKey(MailRequest request, Map<String, String> captures) {
+        return list(captures) + " " + request.from().toLowerCase(Locale.ROOT);
     }
 
-    @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, "token=[0-9a-f]{24}"})
-    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
+    /** Not a member: anything to the list starts a subscription, confirmed by mail. */
+    @Authenticated
     @Route(value = "(list)@(listdomain)", where = LIST)
+    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
+    public String START(MailRequest msg, String list, String listdomain) {
+        requestConfirmation(msg, lower(list), lower(listdomain));
+        return "CONFIRMING";
+    }
+
+    /** Waiting for the token: the right one makes a member; mail to the list asks again. */
+    @Authenticated
+    @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, TOKEN})
+    @Route(value = "(list)@(listdomain)", where = LIST)
+    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
     public String CONFIRMING(MailRequest msg, Map<String, String> captures) {
-        return command(msg, captures, "CONFIRMING");
-    }
-
-    @Route(value = "(list)-unsubscribe@(listdomain)", where = LIST)
-    @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, "token=[0-9a-f]{24}"})
-    @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
-    @Route(value = "(list)@(listdomain)", where = LIST)
-    public String POSTING(MailRequest msg, Map<String, String> captures) {
-        return command(msg, captures, "POSTING");
-    }
-
-    /** Every state does the same few things; the state decides which addresses reach it. */
-    private String command(MailRequest msg, Map<String, String> captures, String state) {
-        String list = captures.get("list");
-        String sender = msg.from().toLowerCase(java.util.Locale.ROOT);
-        String local = Addresses.localPart(Addresses.folded(msg.to())); // routes match in any case
-        if (msg.isBounce()) {
-            return state; // never answer a bounce sent to a list address
-        }
-        if (local.endsWith("-subscribe")) {
-            String token = confirmations.request(list, sender);
-            reply(msg, list, "Confirm your subscription to " + list, "confirm",
-                    Map.of("confirmAddress", list + "-confirm-" + token + "@" + host, "hours", CONFIRM_VALIDITY.toHours()));
+        String list = lower(captures.get("list"));
+        String listdomain = lower(captures.get("listdomain"));
+        if (!captures.containsKey("token")) {
+            requestConfirmation(msg, list, listdomain);
             return "CONFIRMING";
         }
-        if (captures.containsKey("token")) {
-            if (confirmations.confirm(list, sender, captures.get("token")).isEmpty()) {
-                reply(msg, list, "Confirmation failed for " + list, "confirm_failed", Map.of());
-                return state;
-            }
-            db.addMember(list, sender);
-            reply(msg, list, "Welcome to " + list, "welcome", Map.of());
+        if (confirmations.verify(list(captures), msg.from(), captures.get("token")).isEmpty()) {
+            reply(msg, list, listdomain, "Confirmation failed for " + list, "confirm_failed", Map.of());
+            return "CONFIRMING";
+        }
+        db.addMember(list(captures), msg.from());
+        reply(msg, list, listdomain, "Welcome to " + list, "welcome", Map.of());
+        return "POSTING";
+    }
+
+    /** A member: posts go to every other active member; unsubscribing ends it. */
+    @Authenticated
+    @Route(value = "(list)@(listdomain)", where = LIST)
+    @Route(value = "(list)-(action)@(listdomain)", where = {LIST, "action=subscribe|unsubscribe"})
+    public String POSTING(MailRequest msg, Map<String, String> captures) {
+        String list = lower(captures.get("list"));
+        String listdomain = lower(captures.get("listdomain"));
+        String action = captures.getOrDefault("action", "post");
+        if (action.equals("unsubscribe")) {
+            db.removeMember(list(captures), msg.from());
+            reply(msg, list, listdomain, "You left " + list, "goodbye", Map.of());
+            return "START";
+        }
+        if (action.equals("subscribe")) {
+            reply(msg, list, listdomain, "You are a member of " + list, "welcome", Map.of());
             return "POSTING";
         }
-        if (local.endsWith("-unsubscribe")) {
-            db.removeMember(list, sender);
-            reply(msg, list, "You left " + list, "goodbye", Map.of());
-            return db.isMemberOfAny(sender) ? "POSTING" : "START";
-        }
-        post(msg, list, sender);
-        return state;
+        post(msg, list, listdomain);
+        return "POSTING";
     }
 
-    private void post(MailRequest msg, String list, String sender) {
-        if (!db.isMember(list, sender)) {
-            reply(msg, list, "Not posted to " + list, "not_member", Map.of());
-            return;
+    /** VERP bounce address of each delivery: bounces are sorted by kind ({@link BounceTo}); other mail there is ignored. */
+    @Stateless
+    @Route(value = "(list)-bounce-(member)@(listdomain)", where = {LIST, "member=[^@=]+=[^@=]+"})
+    @BounceTo(hard = "hardBounce", soft = "softBounce")
+    public void bounceAddress(MailRequest msg, String list, String member, String listdomain) {
+        LOG.info("{} to {}-bounce is no bounce (an auto-reply?); ignored", msg, list);
+    }
+
+    void hardBounce(Bounce bounce, String list, String member, String listdomain) {
+        countBounce(bounce, list + "@" + listdomain, member, true);
+    }
+
+    void softBounce(Bounce bounce, String list, String member, String listdomain) {
+        countBounce(bounce, list + "@" + listdomain, member, false);
+    }
+
+    private void countBounce(Bounce bounce, String listAddress, String member, boolean hard) {
+        listAddress = lower(listAddress);
+        String address = member.replace('=', '@').toLowerCase(Locale.ROOT);
+        double score = db.recordBounce(listAddress, address, hard, clock.millis(), BOUNCE_LIMIT);
+        LOG.info("{} bounce of {} on {}: {} ({}); score {}", hard ? "hard" : "soft", address, listAddress, bounce.status(),
+                bounce.statusMeaning(), String.format(Locale.ROOT, "%.2f", score));
+        if (score >= BOUNCE_LIMIT) {
+            LOG.warn("{} is disabled on {} after bounces (score {}): no more mail is sent there", address, listAddress,
+                    String.format(Locale.ROOT, "%.2f", score));
         }
-        for (String member : db.activeMembers(list)) {
-            if (!member.equals(sender)) {
-                relay.deliver(forMember(msg, list), bounceAddress(list, member), List.of(member));
+    }
+
+    private void requestConfirmation(MailRequest msg, String list, String listdomain) {
+        String token = confirmations.register(list + "@" + listdomain, msg);
+        boolean post = msg.to().equalsIgnoreCase(list + "@" + listdomain);
+        reply(msg, list, listdomain, "Confirm your subscription to " + list, "confirm", Map.of(
+                "confirmAddress", list + "-confirm-" + token + "@" + listdomain,
+                "hours", CONFIRM_VALIDITY.toHours(),
+                "notPosted", post));
+    }
+
+    private void post(MailRequest msg, String list, String listdomain) {
+        String listAddress = list + "@" + listdomain;
+        for (String member : db.activeMembers(listAddress)) {
+            if (!member.equalsIgnoreCase(msg.from())) {
+                relay.deliver(ListPost.of(msg, list, listdomain, dmarcStrict(msg)),
+                        list + "-bounce-" + member.replace('@', '=') + "@" + listdomain, List.of(member));
             }
         }
     }
 
-    /** The post as members get it: the original bytes, with list headers added. */
-    private MimeMessage forMember(MailRequest msg, String list) {
-        try {
-            MimeMessage m = new MimeMessage(MailRequest.session(), new SharedByteArrayInputStream(msg.raw()));
-            m.removeHeader("Return-Path");
-            m.removeHeader("Delivered-To");
-            m.setHeader("List-Id", "<" + list + "." + host + ">");
-            m.setHeader("List-Post", "<mailto:" + list + "@" + host + ">");
-            m.setHeader("List-Unsubscribe", "<mailto:" + list + "-unsubscribe@" + host + ">");
-            m.setHeader("Reply-To", list + "@" + host);
-            m.setHeader("Precedence", "list");
-            return m;
-        } catch (MessagingException e) {
-            throw new IllegalStateException("cannot copy post " + msg.messageId() + " for " + list + ": " + e.getMessage(), e);
-        }
+    /**
+     * Whether the author's domain asks receivers to refuse or quarantine mail that fails DMARC:
+     * then the list's copy, which breaks the author's signature and comes from the list's servers,
+     * must not carry the author's domain in {@code From}. When DNS gave no answer ({@code temperror})
+     * the list assumes it does.
+     */
+    static boolean dmarcStrict(MailRequest msg) {
+        Authentication.Dmarc dmarc = msg.authentication().dmarc();
+        return dmarc.policy().equals("reject") || dmarc.policy().equals("quarantine") || dmarc.verdict() == Verdict.TEMPERROR;
     }
 
-    /** The VERP address bounces for {@code member} come back to. */
-    String bounceAddress(String list, String member) {
-        return list + "-bounce-" + member.replace('@', '=') + "@" + host;
-    }
-
-    /** Counts bounces per member and stops mail to members that bounce too often. */
-    @Stateless
-    @Route(value = "(list)-bounce-(member)@(listdomain)", where = {LIST, "member=[^@=]+=[^@=]+"})
-    public void bounce(MailRequest msg, String list, String member) {
-        if (!msg.isBounce()) {
-            return;
-        }
-        String address = member.replace('=', '@').toLowerCase(java.util.Locale.ROOT);
-        int count = db.recordBounce(list, address, BOUNCE_LIMIT);
-        if (count >= BOUNCE_LIMIT) {
-            LOG.warn("{} bounced {} times on list {}: no more mail is sent there", address, count, list);
-        }
-    }
-
-    private void reply(MailRequest msg, String list, String subject, String template, Map<String, ?> extra) {
-        Map<String, Object> values = new java.util.HashMap<>(extra);
+    private void reply(MailRequest msg, String list, String listdomain, String subject, String template, Map<String, ?> extra) {
+        Map<String, Object> values = new HashMap<>(extra);
+        values.putIfAbsent("notPosted", false);
         values.put("list", list);
         values.put("address", msg.from());
-        values.put("postAddress", list + "@" + host);
-        values.put("subscribeAddress", list + "-subscribe@" + host);
-        values.put("unsubscribeAddress", list + "-unsubscribe@" + host);
+        values.put("postAddress", list + "@" + listdomain);
+        values.put("subscribeAddress", list + "-subscribe@" + listdomain);
+        values.put("unsubscribeAddress", list + "-unsubscribe@" + listdomain);
         MailResponse response = MailResponse.to(msg.from())
-                .from(list + "-admin@" + host)
+                .from(list + "-admin@" + listdomain)
                 .subject(subject)
-                .header("Auto-Submitted", "auto-replied")
-                .text(templates.render(template, values));
+                .header("Auto-Submitted", "auto-replied");
         if (values.get("confirmAddress") instanceof String confirm) {
             response.header("Reply-To", confirm); // answering the request confirms it
         }
-        relay.send(response);
+        relay.send(templates.respond(response, template, values));
+    }
+
+    /** The list's address, the key of its members and confirmations: {@code dev@lists.example.com}. */
+    private static String list(Map<String, String> captures) {
+        return lower(captures.get("list") + "@" + captures.get("listdomain"));
+    }
+
+    /** Addresses match in any case; the list keeps its names in lower case. */
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /** Closes the list database. */

@@ -1,0 +1,57 @@
+package org.tubemail.app;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.auth.Authenticator;
+import org.tubemail.config.Settings;
+import org.tubemail.routing.Router;
+import org.tubemail.server.SenderChecks;
+
+/**
+ * Builds the SMTP receiver's sender checks from {@code receiver.auth.*} and {@code receiver.dmarc.enforce},
+ * with the resolver of {@code dns.*}.
+ */
+final class SenderAuth {
+    private static final Logger LOG = LoggerFactory.getLogger(SenderAuth.class);
+
+    private SenderAuth() {}
+
+    /** The checks, or null when {@code receiver.auth.checks} is off. */
+    static SenderChecks create(Settings s, Router router) {
+        boolean on = flag(s, "receiver.auth.checks");
+        boolean reject = flag(s, "receiver.auth.reject");
+        boolean enforce = flag(s, "receiver.dmarc.enforce");
+        if (!on) {
+            if (reject || enforce) {
+                throw s.invalid(reject ? "receiver.auth.reject" : "receiver.dmarc.enforce",
+                        "false while receiver.auth.checks is false (there are no verdicts to act on)");
+            }
+            if (router.routes().stream().anyMatch(m -> m.requiresAuthentication())) {
+                LOG.warn("handlers accept only authenticated senders but receiver.auth.checks is off: "
+                        + "all their mail goes to the undeliverable queue");
+            }
+            return null;
+        }
+        String id = s.string("receiver.auth.id", hostName());
+        if (!id.matches("[A-Za-z0-9.-]+")) throw s.invalid("receiver.auth.id", "a host name (letters, digits, dots, hyphens)");
+        return new SenderChecks(new Authenticator(Resolvers.create(s)), new SenderChecks.Settings(id, reject, enforce,
+                s.seconds("receiver.auth.timeout.seconds", Duration.ofSeconds(20), false),
+                s.integer("receiver.auth.threads", 16, 1, 1024)));
+    }
+
+    private static boolean flag(Settings s, String key) {
+        return s.choice(key, "false", "true", "false").equals("true");
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.tubemail.dkim;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+
+/** The two signing algorithms Tubemail signs and accepts: rsa-sha256 (RFC 6376) and ed25519-sha256 (RFC 8463). */
+public enum DkimAlgorithm {
+    /** RSA with SHA-256; the key record says {@code k=rsa}. */
+    RSA_SHA256("rsa-sha256", "rsa"),
+    /** Ed25519 over the SHA-256 hash of the signed data; the key record says {@code k=ed25519}. */
+    ED25519_SHA256("ed25519-sha256", "ed25519");
+
+    private final String tag;
+    private final String keyType;
+
+    DkimAlgorithm(String tag, String keyType) {
+        this.tag = tag;
+        this.keyType = keyType;
+    }
+
+    /** The {@code a=} value. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The {@code k=} value of its key record. */
+    public String keyType() {
+        return keyType;
+    }
+
+    /** The algorithm whose {@code a=} value is {@code tag}, or null. */
+    static DkimAlgorithm ofTag(String tag) {
+        for (DkimAlgorithm a : values()) {
+            if (a.tag.equalsIgnoreCase(tag)) return a;
+        }
+        return null;
+    }
+
+    /** The algorithm that signs with {@code key}. */
+    static DkimAlgorithm of(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> RSA_SHA256;
+            case "Ed25519", "EdDSA" -> ED25519_SHA256;
+            default -> throw new IllegalArgumentException("DKIM signs with RSA or Ed25519 keys, not " + key.getAlgorithm());
+        };
+    }
+
+    byte[] sign(PrivateKey key, byte[] data) throws GeneralSecurityException {
+        Signature s = signature();
+        s.initSign(key);
+        s.update(input(data));
+        return s.sign();
+    }
+
+    boolean verify(PublicKey key, byte[] data, byte[] signature) throws GeneralSecurityException {
+        Signature s = signature();
+        s.initVerify(key);
+        s.update(input(data));
+        return s.verify(signature);
+    }
+
+    private Signature signature() throws GeneralSecurityException {
+        return Signature.getInstance(this == RSA_SHA256 ? "SHA256withRSA" : "Ed25519");
+    }
+
+    /** RFC 8463: Ed25519 signs the SHA-256 hash of the data, RSA the data (hashed inside the signature). */
+    private byte[] input(byte[] data) throws GeneralSecurityException {
+        return this == RSA_SHA256 ? data : MessageDigest.getInstance("SHA-256").digest(data);
+    }
+}

@@ -1,0 +1,195 @@
+package org.tubemail.dkim;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.dns.DnsAnswer;
+import org.tubemail.dns.DnsException;
+import org.tubemail.dns.DnsResolver;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Verdict;
+
+/**
+ * Verifies every {@code DKIM-Signature} of a message (RFC 6376; rsa-sha256 and ed25519-sha256 per
+ * RFC 8463), fetching keys through the {@link DnsResolver}. Per signature: {@code pass};
+ * {@code fail} when the body hash or the signature does not match; {@code policy} for rsa-sha1
+ * (RFC 8301) or an RSA key under 1024 bits; {@code permerror} for a broken signature or key
+ * record, a missing key or one revoked; {@code temperror} when DNS gave no answer in time.
+ * Thread-safe; blocks on DNS, so run it off any event loop.
+ */
+public final class DkimVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
+
+    private final DnsResolver dns;
+    private final Clock clock;
+
+    public DkimVerifier(DnsResolver dns) {
+        this(dns, Clock.systemUTC());
+    }
+
+    DkimVerifier(DnsResolver dns, Clock clock) {
+        this.dns = dns;
+        this.clock = clock;
+    }
+
+    /** One verdict per signature, top first; empty when the message is unsigned. */
+    public List<Authentication.Dkim> verify(byte[] message) {
+        return verify(RawMessage.parse(message));
+    }
+
+    /** One verdict per signature of an already split message, top first. */
+    public List<Authentication.Dkim> verify(RawMessage raw) {
+        List<Authentication.Dkim> out = new ArrayList<>();
+        for (HeaderField field : raw.headers()) {
+            if (field.key().equals("dkim-signature")) out.add(verify(raw, field));
+        }
+        return out;
+    }
+
+    private Authentication.Dkim verify(RawMessage raw, HeaderField field) {
+        TagList tags;
+        try {
+            tags = TagList.parse(field.value());
+        } catch (IllegalArgumentException e) {
+            return result(Verdict.PERMERROR, "", "", e.getMessage());
+        }
+        String domain = tags.get("d").orElse("").toLowerCase(Locale.ROOT);
+        String selector = tags.get("s").orElse("");
+        try {
+            return new Authentication.Dkim(check(raw, field, tags, domain, selector), domain, selector);
+        } catch (Failure f) {
+            return result(f.verdict, domain, selector, f.getMessage());
+        } catch (IllegalArgumentException e) {
+            return result(Verdict.PERMERROR, domain, selector, e.getMessage());
+        }
+    }
+
+    private Verdict check(RawMessage raw, HeaderField field, TagList tags, String domain, String selector) throws Failure {
+        if (!"1".equals(tags.get("v").orElse(""))) throw new Failure(Verdict.PERMERROR, "v= is not 1");
+        for (String t : List.of("a", "b", "bh", "d", "h", "s")) {
+            if (tags.get(t).isEmpty()) throw new Failure(Verdict.PERMERROR, "no " + t + "= tag");
+        }
+        String a = tags.required("a");
+        DkimAlgorithm algorithm = DkimAlgorithm.ofTag(a);
+        if (algorithm == null) {
+            throw new Failure(a.equalsIgnoreCase("rsa-sha1") ? Verdict.POLICY : Verdict.PERMERROR, "algorithm " + a + " not accepted");
+        }
+        List<String> signed = SignedData.names(tags.required("h"));
+        if (signed.stream().noneMatch(n -> n.equalsIgnoreCase("from"))) throw new Failure(Verdict.PERMERROR, "From is not signed");
+        String auid = tags.get("i").orElse("");
+        if (!auid.isEmpty()) {
+            String idomain = auid.substring(auid.indexOf('@') + 1).toLowerCase(Locale.ROOT);
+            if (!idomain.equals(domain) && !idomain.endsWith("." + domain)) {
+                throw new Failure(Verdict.PERMERROR, "i= is not within d=");
+            }
+        }
+        if (!tags.get("q").orElse("dns/txt").equalsIgnoreCase("dns/txt")) throw new Failure(Verdict.PERMERROR, "q= is not dns/txt");
+        String expires = tags.get("x").orElse("");
+        if (!expires.isEmpty() && number(expires, "x") < clock.instant().getEpochSecond()) {
+            throw new Failure(Verdict.PERMERROR, "signature expired");
+        }
+        String[] c = tags.get("c").orElse("simple/simple").toLowerCase(Locale.ROOT).split("/", 2);
+        boolean relaxedHeader = canonicalization(c[0]);
+        boolean relaxedBody = canonicalization(c.length > 1 ? c[1] : "simple");
+        long length = tags.get("l").map(l -> number(l, "l")).orElse(-1L);
+        byte[] body = raw.canonicalBody(relaxedBody);
+        if (length > body.length) throw new Failure(Verdict.PERMERROR, "l= is longer than the body");
+
+        byte[] bodyHash = decode(tags.required("bh"), "bh");
+        if (!Arrays.equals(bodyHash, SignedData.bodyHash(body, length))) {
+            throw new Failure(Verdict.FAIL, "body hash does not match");
+        }
+        PublicKey key = key(domain, selector, algorithm);
+        byte[] data = SignedData.of(raw.headers(), signed, field, relaxedHeader);
+        try {
+            return algorithm.verify(key, data, decode(tags.required("b"), "b")) ? Verdict.PASS
+                    : fail("signature does not verify");
+        } catch (GeneralSecurityException e) {
+            throw new Failure(Verdict.FAIL, "signature does not verify: " + e.getMessage());
+        }
+    }
+
+    private static Verdict fail(String why) throws Failure {
+        throw new Failure(Verdict.FAIL, why);
+    }
+
+    private PublicKey key(String domain, String selector, DkimAlgorithm algorithm) throws Failure {
+        String name = selector + "._domainkey." + domain;
+        DnsAnswer<String> answer;
+        try {
+            answer = dns.txt(name);
+        } catch (DnsException e) {
+            throw new Failure(Verdict.TEMPERROR, e.getMessage());
+        }
+        if (answer.records().isEmpty()) throw new Failure(Verdict.PERMERROR, "no key record at " + name);
+        TagList record;
+        try {
+            record = TagList.parse(answer.records().get(0));
+        } catch (IllegalArgumentException e) {
+            throw new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage());
+        }
+        if (!record.get("v").orElse("DKIM1").equals("DKIM1")) throw new Failure(Verdict.PERMERROR, "key record v= is not DKIM1");
+        String keyType = record.get("k").orElse("rsa").toLowerCase(Locale.ROOT);
+        if (!keyType.equals(algorithm.keyType())) throw new Failure(Verdict.PERMERROR, "key is k=" + keyType + ", signature a=" + algorithm.tag());
+        String hashes = record.get("h").orElse("sha256");
+        if (Arrays.stream(hashes.split(":")).noneMatch(h -> h.strip().equalsIgnoreCase("sha256"))) {
+            throw new Failure(Verdict.PERMERROR, "key record does not allow sha256");
+        }
+        String p = TagList.compact(record.get("p").orElseThrow(() -> new Failure(Verdict.PERMERROR, "key record has no p=")));
+        if (p.isEmpty()) throw new Failure(Verdict.PERMERROR, "key revoked");
+        try {
+            PublicKey key = DkimKeys.publicKey(keyType, decode(p, "p"));
+            if (keyType.equals("rsa") && DkimKeys.rsaBits(key) < 1024) throw new Failure(Verdict.POLICY, "RSA key under 1024 bits");
+            return key;
+        } catch (GeneralSecurityException e) {
+            throw new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean canonicalization(String name) throws Failure {
+        return switch (name.strip()) {
+            case "relaxed" -> true;
+            case "simple" -> false;
+            default -> throw new Failure(Verdict.PERMERROR, "unknown canonicalization " + name);
+        };
+    }
+
+    private static byte[] decode(String base64, String tag) throws Failure {
+        try {
+            return Base64.getDecoder().decode(TagList.compact(base64));
+        } catch (IllegalArgumentException e) {
+            throw new Failure(Verdict.PERMERROR, tag + "= is not base64");
+        }
+    }
+
+    private static long number(String value, String tag) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(tag + "= is not a number");
+        }
+    }
+
+    private static Authentication.Dkim result(Verdict verdict, String domain, String selector, String why) {
+        LOG.debug("DKIM signature d={} s={}: {} ({})", domain, selector, verdict.token(), why);
+        return new Authentication.Dkim(verdict, domain, selector);
+    }
+
+    /** Why a signature did not pass. */
+    private static final class Failure extends Exception {
+        final Verdict verdict;
+
+        Failure(Verdict verdict, String message) {
+            super(message, null, false, false);
+            this.verdict = verdict;
+        }
+    }
+}

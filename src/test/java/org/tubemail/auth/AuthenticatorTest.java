@@ -1,0 +1,136 @@
+package org.tubemail.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tubemail.dkim.DkimKey;
+import org.tubemail.dkim.DkimKeys;
+import org.tubemail.dkim.DkimSigner;
+import org.tubemail.dns.DnsResolver;
+import org.tubemail.dns.DnsSettings;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Verdict;
+import org.tubemail.support.Dnsmasq;
+
+/** SPF, DKIM and DMARC verdicts for records served by a real dnsmasq. */
+class AuthenticatorTest {
+    private static KeyPair key;
+    private static Dnsmasq dns;
+    private static Authenticator auth;
+
+    @BeforeAll
+    static void publish() throws Exception {
+        key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        dns = Dnsmasq.builder()
+                .txt("example.org", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("_dmarc.example.org", "v=DMARC1; p=reject; sp=quarantine")
+                .txt("s1._domainkey.example.org", DkimKeys.record(key.getPublic()))
+                .txt("soft.example.net", "v=spf1 ~all")
+                .txt("mx.example.org", "v=spf1 a -all").a("mx.example.org", "127.0.0.1")
+                .txt("relaxed.example.com", "v=spf1 ip4:127.0.0.0/8 -all")
+                .txt("_dmarc.example.com", "v=DMARC1; p=none; aspf=s")
+                .start();
+        auth = new Authenticator(dns.resolver());
+    }
+
+    @AfterAll
+    static void stop() {
+        dns.close();
+    }
+
+    private static byte[] message(String from) {
+        return ("From: " + from + "\r\nTo: bob@localhost\r\nSubject: hi\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] signed(String from) {
+        return new DkimSigner(new DkimKey("example.org", "s1", key.getPrivate())).sign(message(from));
+    }
+
+    @Test
+    void spfPassesForAnAllowedHostAndFailsForAnother() {
+        Authentication a = auth.check("127.0.0.1", "client.example.org", "alice@example.org", message("alice@example.org"));
+        assertEquals(new Authentication.Spf(Verdict.PASS, false, "example.org"), a.spf());
+        assertEquals(Verdict.PASS, a.dmarc().verdict(), "SPF aligned with From");
+        assertEquals("reject", a.dmarc().policy());
+        assertTrue(a.authenticates("alice@example.org"));
+
+        Authentication forged = auth.check("127.0.0.2", "evil.example.net", "alice@example.org", message("alice@example.org"));
+        assertEquals(Verdict.FAIL, forged.spf().verdict());
+        assertEquals(Verdict.FAIL, forged.dmarc().verdict());
+        assertFalse(forged.authenticates("alice@example.org"));
+        assertEquals(Verdict.SOFTFAIL, auth.check("127.0.0.1", "h", "x@soft.example.net", message("x@soft.example.net")).spf().verdict());
+    }
+
+    @Test
+    void nullSenderChecksTheHeloName() {
+        Authentication a = auth.check("127.0.0.1", "mx.example.org", "", message("MAILER-DAEMON@mx.example.org"));
+        assertEquals(new Authentication.Spf(Verdict.PASS, true, "mx.example.org"), a.spf());
+        assertFalse(a.authenticates("postmaster@mx.example.org"), "a HELO pass authenticates no sender");
+    }
+
+    @Test
+    void dkimAuthenticatesWhereSpfFails() {
+        Authentication a = auth.check("127.0.0.9", "forwarder", "alice@example.org", signed("Alice <alice@example.org>"));
+        assertEquals(Verdict.FAIL, a.spf().verdict());
+        assertEquals(List.of(new Authentication.Dkim(Verdict.PASS, "example.org", "s1")), a.dkim());
+        assertEquals(Verdict.PASS, a.dmarc().verdict());
+        assertEquals("example.org", a.authenticatedDomain("alice@mail.example.org", false, true, false).orElseThrow(),
+                "relaxed alignment: same organisational domain");
+        assertTrue(a.authenticatedDomain("alice@mail.example.org", false, true, true).isEmpty(), "strict alignment");
+    }
+
+    @Test
+    void dmarcUsesTheOrganisationalDomainsSubdomainPolicyAndStrictAlignment() {
+        Authentication sub = auth.check("127.0.0.9", "h", "bob@news.example.org", message("bob@news.example.org"));
+        assertEquals(new Authentication.Dmarc(Verdict.FAIL, "news.example.org", "quarantine"), sub.dmarc());
+        Authentication strict = auth.check("127.0.0.1", "h", "a@relaxed.example.com", message("a@example.com"));
+        assertEquals(Verdict.PASS, strict.spf().verdict());
+        assertEquals(Verdict.FAIL, strict.dmarc().verdict(), "aspf=s wants the very From domain");
+        assertEquals(Verdict.NONE, auth.check("127.0.0.1", "h", "a@nodmarc.test", message("a@nodmarc.test")).dmarc().verdict());
+    }
+
+    @Test
+    void aSilentDnsServerGivesTemperrorInBoundedTime() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Authenticator blind = new Authenticator(new DnsResolver(new DnsSettings(
+                    List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())), Duration.ofMillis(300), 10)));
+            long start = System.nanoTime();
+            Authentication a = blind.check("127.0.0.1", "h", "alice@example.org", signed("alice@example.org"));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Verdict.TEMPERROR, a.spf().verdict());
+            assertEquals(Verdict.TEMPERROR, a.dkim().get(0).verdict());
+            assertEquals(Verdict.TEMPERROR, a.dmarc().verdict());
+            assertTrue(ms < 5_000, "took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void resultsHeaderReplacesForgedOnesClaimingOurIdAndRoundTrips() {
+        Authentication a = auth.check("127.0.0.1", "h", "alice@example.org", signed("alice@example.org"));
+        byte[] in = ("Authentication-Results: mx.tubemail.test; spf=pass smtp.mailfrom=evil\r\n"
+                + "Authentication-Results: other.example; dkim=fail\r\n"
+                + "authentication-results: (comment) MX.TUBEMAIL.TEST;\r\n dkim=pass\r\n"
+                + "Subject: s\r\n\r\nAuthentication-Results: mx.tubemail.test; body text stays\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        String out = new String(AuthenticationResults.prepend("mx.tubemail.test", a, in), StandardCharsets.US_ASCII);
+        assertTrue(out.startsWith("Authentication-Results: mx.tubemail.test;\r\n\tspf=pass smtp.mailfrom=example.org;"), out);
+        assertEquals(1, out.split("\r\n\r\n")[0].split("mx.tubemail.test", -1).length - 1, out);
+        assertTrue(out.contains("Authentication-Results: other.example; dkim=fail\r\n"), out);
+        assertTrue(out.endsWith("\r\n\r\nAuthentication-Results: mx.tubemail.test; body text stays\r\n"), out);
+        assertEquals(a, Authentication.parse(a.summary()));
+    }
+}

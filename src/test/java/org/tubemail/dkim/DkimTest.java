@@ -1,0 +1,144 @@
+package org.tubemail.dkim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Verdict;
+import org.tubemail.support.Dkimpy;
+import org.tubemail.support.Dnsmasq;
+
+/** Tubemail's DKIM signer and verifier against dkimpy, the independent implementation, with keys in a real dnsmasq. */
+class DkimTest {
+    private static final KeyPair RSA = pair("RSA");
+    private static final KeyPair ED = pair("Ed25519");
+
+    private static final String MESSAGE = "From: Alice <alice@example.org>\r\n"
+            + "To: list@lists.example.com\r\n"
+            + "Subject:  A   folded\r\n\tsubject \r\n"
+            + "Date: Tue, 1 Dec 2026 03:00:00 +0000\r\n"
+            + "Message-ID: <1@example.org>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "List-Id: <list.lists.example.com>\r\n"
+            + "\r\n"
+            + "Hello  there, \r\n\r\nwith trailing blank lines\r\n\r\n\r\n";
+
+    private static KeyPair pair(String algorithm) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+            if (algorithm.equals("RSA")) g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Dnsmasq dns() throws Exception {
+        return Dnsmasq.builder()
+                .txt("rsa._domainkey.example.org", DkimKeys.record(RSA.getPublic()))
+                .txt("ed._domainkey.example.org", DkimKeys.record(ED.getPublic()))
+                .start();
+    }
+
+    /** Appends text to a message's bytes. */
+    private static final class SignedDataTestBytes {
+        static byte[] append(byte[] message, String text) {
+            return bytes(new String(message, StandardCharsets.ISO_8859_1) + text);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void dkimpyVerifiesOurRsaAndEd25519Signatures() throws Exception {
+        byte[] signed = new DkimSigner(new DkimKey("example.org", "ed", ED.getPrivate()))
+                .sign(new DkimSigner(new DkimKey("example.org", "rsa", RSA.getPrivate())).sign(bytes(MESSAGE)));
+        try (Dnsmasq dns = dns()) {
+            Dkimpy.Result r = Dkimpy.verify(signed, dns);
+            assertTrue(r.passed(), r.output());
+            assertEquals(2, r.output().lines().filter(l -> l.endsWith("pass")).count(), r.output());
+            assertEquals(List.of(new Authentication.Dkim(Verdict.PASS, "example.org", "ed"),
+                    new Authentication.Dkim(Verdict.PASS, "example.org", "rsa")), new DkimVerifier(dns.resolver()).verify(signed));
+        }
+    }
+
+    @Test
+    void fromIsOversignedAndEveryListedHeaderSigned() throws Exception {
+        byte[] signed = new DkimSigner(new DkimKey("example.org", "rsa", RSA.getPrivate())).sign(bytes(MESSAGE));
+        String field = new String(signed, StandardCharsets.ISO_8859_1).split("\r\n(?=[^ \t])")[0];
+        String h = TagList.compact(TagList.parse(field.substring(field.indexOf(':') + 1)).required("h"));
+        assertEquals("from:from:to:subject:date:message-id:mime-version:content-type:list-id", h);
+
+        byte[] secondFrom = bytes(new String(signed, StandardCharsets.ISO_8859_1)
+                .replace("To: list@", "From: mallory@example.net\r\nTo: list@"));
+        try (Dnsmasq dns = dns()) {
+            assertFalse(Dkimpy.verify(secondFrom, dns).passed(), "dkimpy must refuse an added From");
+            assertEquals(Verdict.FAIL, new DkimVerifier(dns.resolver()).verify(secondFrom).get(0).verdict());
+        }
+    }
+
+    @Test
+    void weVerifyDkimpysSignaturesAndCatchTampering(@TempDir Path dir) throws Exception {
+        Path rsaKey = Files.writeString(dir.resolve("rsa.pem"), DkimKeys.toPem(RSA.getPrivate()));
+        byte[] pkcs8 = ED.getPrivate().getEncoded();
+        Path edKey = Files.writeString(dir.resolve("ed.key"),
+                Base64.getEncoder().encodeToString(Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length)));
+        try (Dnsmasq dns = dns()) {
+            DkimVerifier verifier = new DkimVerifier(dns.resolver());
+            byte[] byRsa = Dkimpy.sign(bytes(MESSAGE), "example.org", "rsa", "rsa-sha256", rsaKey, false);
+            byte[] byEd = Dkimpy.sign(bytes(MESSAGE), "example.org", "ed", "ed25519-sha256", edKey, false);
+            byte[] simpleWithLength = Dkimpy.sign(bytes(MESSAGE), "example.org", "rsa", "rsa-sha256", rsaKey, true);
+            assertEquals(Verdict.PASS, verifier.verify(byRsa).get(0).verdict());
+            assertEquals(Verdict.PASS, verifier.verify(byEd).get(0).verdict());
+            assertEquals(Verdict.PASS, verifier.verify(simpleWithLength).get(0).verdict());
+            byte[] appended = SignedDataTestBytes.append(simpleWithLength, "appended below the signed length\r\n");
+            assertEquals(Verdict.PASS, verifier.verify(appended).get(0).verdict(), "l= covers only the signed part");
+            byte[] spaced = bytes(new String(simpleWithLength, StandardCharsets.ISO_8859_1).replace("Hello  there", "Hello \tthere"));
+            assertEquals(Verdict.FAIL, verifier.verify(spaced).get(0).verdict(), "simple body canonicalization keeps spaces");
+
+            byte[] bodyChanged = bytes(new String(byEd, StandardCharsets.ISO_8859_1).replace("Hello", "Jello"));
+            assertEquals(Verdict.FAIL, verifier.verify(bodyChanged).get(0).verdict());
+            byte[] subjectChanged = bytes(new String(byRsa, StandardCharsets.ISO_8859_1).replace("folded", "changed"));
+            assertEquals(Verdict.FAIL, verifier.verify(subjectChanged).get(0).verdict());
+        }
+    }
+
+    @Test
+    void missingRevokedAndUnreachableKeys() throws Exception {
+        byte[] signed = new DkimSigner(new DkimKey("example.org", "gone", RSA.getPrivate())).sign(bytes(MESSAGE));
+        byte[] revoked = new DkimSigner(new DkimKey("example.org", "revoked", RSA.getPrivate())).sign(bytes(MESSAGE));
+        try (Dnsmasq dns = Dnsmasq.builder().txt("revoked._domainkey.example.org", "v=DKIM1; k=rsa; p=").start()) {
+            DkimVerifier verifier = new DkimVerifier(dns.resolver());
+            assertEquals(Verdict.PERMERROR, verifier.verify(signed).get(0).verdict());
+            assertEquals(Verdict.PERMERROR, verifier.verify(revoked).get(0).verdict());
+        }
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            var resolver = new org.tubemail.dns.DnsResolver(new org.tubemail.dns.DnsSettings(
+                    List.of(new java.net.InetSocketAddress("127.0.0.1", silent.getLocalPort())), java.time.Duration.ofMillis(300), 10));
+            assertEquals(Verdict.TEMPERROR, new DkimVerifier(resolver).verify(signed).get(0).verdict());
+        }
+    }
+
+    @Test
+    void readsPemKeysOfBothKinds(@TempDir Path dir) throws Exception {
+        Path rsa = Files.writeString(dir.resolve("r.pem"), DkimKeys.toPem(RSA.getPrivate()));
+        Path ed = Files.writeString(dir.resolve("e.pem"), DkimKeys.toPem(ED.getPrivate()));
+        assertEquals(RSA.getPrivate(), DkimKeys.readPrivateKey(rsa));
+        assertEquals("EdDSA", DkimKeys.readPrivateKey(ed).getAlgorithm().replace("Ed25519", "EdDSA"));
+    }
+}

@@ -1,0 +1,119 @@
+package org.tubemail.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.MailRequest;
+import org.tubemail.mail.Verdict;
+import org.tubemail.testing.TestKit;
+import org.tubemail.testing.TestMail;
+
+/** {@link Authenticated} on modules and methods: who may run them, and what happens to the others. */
+class AuthenticatedRoutingTest {
+
+    /** Every method of this module demands an authenticated sender. */
+    @Authenticated
+    public static class Members {
+        final List<String> ran = new ArrayList<>();
+
+        @Stateless
+        @Route("members@(host)")
+        public void audit(MailRequest msg) {
+            ran.add("audit");
+        }
+
+        @Route("members@(host)")
+        public String START(MailRequest msg) {
+            ran.add("START");
+            return "MEMBER";
+        }
+
+        @RouteLike("START")
+        public String MEMBER(MailRequest msg) {
+            ran.add("MEMBER");
+            return null;
+        }
+    }
+
+    /** Only posting demands it; asking for help does not. */
+    public static class Help {
+        @Route("help@(host)")
+        public String START(MailRequest msg) {
+            return "ASKED";
+        }
+
+        @Authenticated(by = Authenticated.By.DKIM, strict = true)
+        @RouteLike("START")
+        public String ASKED(MailRequest msg) {
+            return "POSTED";
+        }
+
+        @Route("thanks@(host)")
+        public String POSTED(MailRequest msg) {
+            return null;
+        }
+    }
+
+    private final Members members = new Members();
+    private final TestKit kit = new TestKit().router(r -> r.defaultCapture("host", "example\\.com").handlers(members, new Help()));
+
+    @Test
+    void anUnauthenticatedSenderRunsNothingOfTheModuleAndLeavesItsStateAlone() {
+        RecipientResult r = kit.deliver(TestMail.from("alice@example.org").to("members@example.com")).results().get(0);
+        assertEquals(RecipientResult.Status.UNAUTHENTICATED, r.status());
+        assertTrue(r.reason().contains("Members.audit accepts only authenticated senders and <alice@example.org> is not (no checks ran)"),
+                r.reason());
+        assertEquals(List.of(), members.ran);
+        kit.assertState(Members.class, "alice@example.org", "START");
+        kit.assertUndeliverable(1);
+
+        kit.deliver(TestMail.from("alice@example.org").to("members@example.com").authenticated());
+        assertEquals(List.of("audit", "START"), members.ran);
+        kit.assertState(Members.class, "alice@example.org", "MEMBER");
+    }
+
+    @Test
+    void aForgedSenderIsRefusedEvenWithPassesForAnotherDomain() {
+        Authentication mallory = Authentication.parse("spf=pass smtp.mailfrom=evil.example.net; "
+                + "dkim=pass header.d=evil.example.net header.s=s; dmarc=pass header.from=evil.example.net");
+        kit.deliver(TestMail.from("alice@example.org").to("members@example.com").authentication(mallory));
+        kit.assertState(Members.class, "alice@example.org", "START");
+        assertEquals(List.of(), members.ran);
+    }
+
+    @Test
+    void aMethodLevelRuleAppliesOnlyInItsStateAndCanDemandStrictDkim() {
+        Authentication spfOnly = Authentication.parse("spf=pass smtp.mailfrom=example.org; dmarc=pass header.from=example.org");
+        Authentication parentDkim = Authentication.parse("spf=fail smtp.mailfrom=lists.example.org; "
+                + "dkim=pass header.d=example.org header.s=s");
+        Authentication ownDkim = Authentication.parse("dkim=pass header.d=lists.example.org header.s=s");
+
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com"));
+        kit.assertState(Help.class, "bob@lists.example.org", "ASKED");
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com").authentication(spfOnly));
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com").authentication(parentDkim));
+        kit.assertState(Help.class, "bob@lists.example.org", "ASKED");
+        kit.assertUndeliverable(2);
+        assertTrue(kit.router().authenticationRefusal(TestMail.from("bob@lists.example.org").to("help@example.com")
+                .authentication(parentDkim).build()).orElseThrow().startsWith("Help.ASKED accepts only"));
+
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com").authentication(ownDkim));
+        kit.assertState(Help.class, "bob@lists.example.org", "POSTED");
+        assertTrue(kit.router().authenticationRefusal(TestMail.from("bob@lists.example.org").to("help@example.com").build()).isEmpty(),
+                "POSTED has no method for help@, so nothing would refuse it");
+    }
+
+    @Test
+    void theVerdictsSurviveTheirOwnSummary() {
+        Authentication a = new Authentication(new Authentication.Spf(Verdict.SOFTFAIL, true, "mx.example.org"),
+                List.of(new Authentication.Dkim(Verdict.PASS, "example.org", "s1"), new Authentication.Dkim(Verdict.FAIL, "x.test", "k")),
+                new Authentication.Dmarc(Verdict.PASS, "example.org", "quarantine"));
+        assertEquals(a, Authentication.parse(a.summary()));
+        assertEquals(Authentication.NONE, Authentication.parse(""));
+    }
+}
