@@ -4,13 +4,16 @@
 # Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile (default: all but profile)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
-#   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP and Tubemail (installs Postfix's tools if missing)
-#   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders
+#   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP, a whole Postfix MTA and Tubemail (installs
+#            Postfix if missing); then STARTTLS (SmtpLoad) against Postfix and Tubemail
+#   memory   Tubemail in -Xmx256m: 100 idle connections + mail from 10,000 distinct senders; then 10,000 idle
+#            connections, half of them TLS, and the time a new client waits for its answers
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
 #   auth     Tubemail with SPF/DKIM/DMARC checks (warm DNS cache, a real dnsmasq) against Tubemail without
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
-#              BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
+#              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), MEMORY_IDLE (idle connections in the second memory
+#              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -22,13 +25,19 @@ JMH_OPTS=${JMH_OPTS:--wi 3 -i 3 -w 3s -r 2s -f 1}
 SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
 SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
+SMTP_TLS_MESSAGES=${SMTP_TLS_MESSAGES:-2000}
+MEMORY_IDLE=${MEMORY_IDLE:-10000}
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
 
 STARTED_PIDS=()
+POSTFIX_DIRS=()
 cleanup() {
     for pid in "${STARTED_PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
+    done
+    for dir in "${POSTFIX_DIRS[@]}"; do
+        "$BENCH/scripts/postfix-mta.sh" stop "$dir" > /dev/null 2>&1 || true
     done
 }
 trap cleanup EXIT
@@ -74,9 +83,16 @@ stop_server() {
 }
 
 build() {
-    log "building Tubemail and the benchmarks"
-    (cd "$ROOT" && run mvn -q -DskipTests install)
-    (cd "$BENCH" && run mvn -q package)
+    log "building Tubemail and the benchmarks (one reactor: nothing is installed into ~/.m2)"
+    (cd "$ROOT" && run mvn -q -DskipTests -f bench/reactor.xml package)
+}
+
+# One certificate for every TLS server in the run (ECDSA P-256, like Tubemail's self-signed one).
+bench_certificate() {
+    TLS_DIR=$(mktemp -d)
+    chmod 755 "$TLS_DIR"
+    run openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=bench.localdomain \
+        -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2> /dev/null
 }
 
 describe_machine() {
@@ -149,9 +165,22 @@ add_smtp() {
 
 # With a Tubemail work folder, the clock stops only once every accepted message is routed: the
 # server answers through a FIFO in its work folder once its spool is empty (see TubemailSmtp).
+# For Postfix (postfix:DIR), once its queue is empty: every message went through cleanup and qmgr
+# to the discard transport.
 drain() {
     local work=$1
     [ -z "$work" ] && return 0
+    if [[ $work == postfix:* ]]; then
+        local t0=$SECONDS
+        while [ "$("$BENCH/scripts/postfix-mta.sh" queued "${work#postfix:}")" -gt 0 ]; do
+            if [ $((SECONDS - t0)) -gt 600 ]; then
+                log "Postfix's queue did not empty within 600 s"
+                return 1
+            fi
+            sleep 0.05
+        done
+        return 0
+    fi
     if ! timeout 600 bash -c 'echo drain > "$1/drain-request" && read -r _ < "$1/drain-answer"' _ "$work"; then
         log "the server did not report an empty spool within 600 s"
         return 1
@@ -169,15 +198,20 @@ warm_up() {
 }
 
 # timed_run NAME PORT WORK MODE ROUND: one timed smtp-source run of SMTP_MESSAGES messages, one
-# connection per message (smtp-source's default, like mail from many MTAs) or reused (-d).
+# connection per message (smtp-source's default, like mail from many MTAs) or reused (-d); in the
+# starttls-* modes, SmtpLoad (20 sessions, 2 KiB, STARTTLS in every session) sends SMTP_TLS_MESSAGES.
 timed_run() {
-    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1
+    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1 n=$SMTP_MESSAGES
     [ "$mode" = reused-connection ] && opts=(-d)
     t0=$(date +%s.%N)
-    "${SMTP_SOURCE[@]}" "${opts[@]}" -m "$SMTP_MESSAGES" "127.0.0.1:$port"
+    case $mode in
+        starttls-new-connection) n=$SMTP_TLS_MESSAGES; java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 --tls > /dev/null ;;
+        starttls-reused-connection) n=$SMTP_TLS_MESSAGES; java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 --tls --reuse > /dev/null ;;
+        *) "${SMTP_SOURCE[@]}" "${opts[@]}" -m "$n" "127.0.0.1:$port" ;;
+    esac
     drain "$work"
     t1=$(date +%s.%N)
-    awk -v n="$name" -v o="$mode" -v m="$SMTP_MESSAGES" -v a="$t0" -v b="$t1" -v r="$round" \
+    awk -v n="$name" -v o="$mode" -v m="$n" -v a="$t0" -v b="$t1" -v r="$round" \
         'BEGIN { printf "%s\t%s\t%s\t%.3f\t%s\n", n, o, m, b - a, r }' >> "$RAW/smtp.tsv"
     settle
 }
@@ -208,8 +242,17 @@ step_smtp() {
     start_server SubEthaSMTP "$RAW/subethasmtp.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.SubEthaSmtpDiscard "$port"
     add_smtp SubEthaSMTP "$port"
     port=$(free_port)
+    postfix_dir=$(mktemp -d)
+    POSTFIX_DIRS+=("$postfix_dir")
+    log "SMTP: starting a whole Postfix MTA (smtpd, cleanup with fsync, qmgr, discard) in $postfix_dir"
+    echo "bench/scripts/postfix-mta.sh start $postfix_dir $port $TLS_DIR/cert.pem $TLS_DIR/key.pem" >> "$RAW/commands.txt"
+    "$BENCH/scripts/postfix-mta.sh" start "$postfix_dir" "$port" "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem"
+    SERVER_PID=""
+    add_smtp Postfix "$port" "postfix:$postfix_dir"
+    port=$(free_port)
     work=$(mktemp -d)
-    start_server Tubemail "$RAW/tubemail.log" java -Xmx1g -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
+    start_server Tubemail "$RAW/tubemail.log" java -Xmx1g -Dtubemail.tls.cert="$TLS_DIR/cert.pem" -Dtubemail.tls.key="$TLS_DIR/key.pem" \
+        -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
     add_smtp Tubemail "$port" "$work"
 
     log "SMTP: warming every server up"
@@ -222,6 +265,10 @@ step_smtp() {
         echo "${SMTP_SOURCE[*]} ${opt}-m $SMTP_MESSAGES 127.0.0.1:PORT  # each server in turn, $SMTP_REPEAT rounds" \
             >> "$RAW/commands.txt"
     done
+    for mode in starttls-new-connection starttls-reused-connection; do
+        echo "java -cp bench/target/benchmarks.jar org.tubemail.bench.SmtpLoad PORT $SMTP_TLS_MESSAGES 20 --tls$([ $mode = starttls-reused-connection ] && echo ' --reuse')  # Postfix and Tubemail in turn, $SMTP_REPEAT rounds" \
+            >> "$RAW/commands.txt"
+    done
     for round in $(seq "$SMTP_REPEAT"); do
         log "SMTP: round $round of $SMTP_REPEAT"
         for mode in new-connection reused-connection; do
@@ -229,11 +276,20 @@ step_smtp() {
                 timed_run "${SMTP_NAMES[$i]}" "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" "$mode" "$round"
             done
         done
+        # STARTTLS: the servers that speak it
+        for mode in starttls-new-connection starttls-reused-connection; do
+            for i in "${!SMTP_NAMES[@]}"; do
+                case ${SMTP_NAMES[$i]} in
+                    Postfix | Tubemail) timed_run "${SMTP_NAMES[$i]}" "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" "$mode" "$round" ;;
+                esac
+            done
+        done
     done
+    "$BENCH/scripts/postfix-mta.sh" stop "$postfix_dir"
     for SERVER_PID in "${SMTP_PIDS[@]}"; do
-        stop_server
+        [ -n "$SERVER_PID" ] && stop_server
     done
-    rm -rf "$work"
+    rm -rf "$work" "$postfix_dir"
 }
 
 step_memory() {
@@ -259,6 +315,26 @@ step_memory() {
     } > "$RAW/memory-server.txt"
     stop_server
     rm -rf "$work"
+    memory_idle
+}
+
+# 10,000 idle connections (half of them in TLS) held by a server in -Xmx256m, and how long a new
+# client then waits for its greeting and EHLO reply. The file-descriptor limit is raised here.
+memory_idle() {
+    log "memory: Tubemail in -Xmx256m, $MEMORY_IDLE idle connections (half TLS), then a new client"
+    local port work
+    local want=$((MEMORY_IDLE + 1024)) hard
+    hard=$(ulimit -Hn)
+    [ "$hard" != unlimited ] && [ "$want" -gt "$hard" ] && want=$hard
+    ulimit -n "$want" # the server and the client (two processes) each hold one end of every connection
+    port=$(free_port)
+    work=$(mktemp -d)
+    start_server Tubemail "$RAW/memory-idle-server.log" java -Xmx256m -XX:+ExitOnOutOfMemoryError \
+        -Dtubemail.maxConnections=$((MEMORY_IDLE + 100)) -cp "$JAR" org.tubemail.bench.TubemailSmtp "$port" "$work"
+    run python3 "$BENCH/scripts/idle.py" --port "$port" --idle "$MEMORY_IDLE" --tls-share 0.5 --server-pid "$SERVER_PID" \
+        > "$RAW/memory-idle.json"
+    stop_server
+    rm -rf "$work"
 }
 
 step_auth() {
@@ -274,7 +350,8 @@ mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
 describe_machine
-build
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
+bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in
         router | storage | smtp | memory | profile | auth) "step_$step" ;;

@@ -15,6 +15,9 @@ THREADS_TARGET = 1.6       # 2-thread / 1-thread throughput, at least
 DURABLE_TARGET = 20_000    # durable state changes per second, at least
 SINK_TARGET = 0.5          # Tubemail / smtp-sink messages per second, at least
 GREENMAIL_TARGET = 2.0     # Tubemail / GreenMail messages per second, at least
+POSTFIX_TARGET = 5.0       # Tubemail / Postfix full MTA, plaintext, at least
+POSTFIX_TLS_TARGET = 2.0   # Tubemail / Postfix full MTA, both with STARTTLS, at least
+IDLE_MS_TARGET = 100       # a new client's wait with every idle connection open, at most
 
 
 MEDIAN_NOTE = ("Figures are the median of the measurement iterations; JMH's mean and 99.9% error follow, "
@@ -119,7 +122,7 @@ def storage(raw, out):
 
 
 def smtp(raw, out):
-    out.append("## 3. SMTP end to end (smtp-source, 20 sessions, 2 KiB messages)\n")
+    out.append("## 3. SMTP end to end (smtp-source or SmtpLoad, 20 sessions, 2 KiB messages)\n")
     f = raw / "smtp.tsv"
     if not f.exists():
         out.append("Not run.\n")
@@ -130,7 +133,11 @@ def smtp(raw, out):
                "against smtp-sink's or GreenMail's run of the same round and mode); the table gives the median run, "
                "the spread, and the median of the per-round ratios. "
                "SubEthaSMTP is a reference point: a maintained Java SMTP library with a thread per connection "
-               "(Tubemail's receiver used it before its own event loop), alone, throwing each message away.\n")
+               "(Tubemail's receiver used it before its own event loop), alone, throwing each message away. "
+               "Postfix is a whole MTA configured by bench/scripts/postfix-mta.sh: smtpd, cleanup (fsync before 250), "
+               "the queue manager and the discard transport; its clock stops when its queue is empty. "
+               "`starttls-*` modes: bench's SmtpLoad (smtp-source has no TLS) starts TLS in every session, against the "
+               "servers that speak it, with the same ECDSA P-256 certificate.\n")
     rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
     runs, by_round, sizes = {}, {}, {}
     for row in rows:
@@ -166,6 +173,12 @@ def smtp(raw, out):
                 each = ", ".join(f"{x:.2f}x" for x in r)
                 out.append(f"- {mode}: Tubemail / {base} **{m:.2f}x** (rounds: {each}; target ≥ {target:g}: "
                            f"{verdict(m >= target)})")
+        r = ratios("Tubemail", mode, "Postfix")
+        if r:
+            target = POSTFIX_TLS_TARGET if mode.startswith("starttls") else POSTFIX_TARGET
+            m = statistics.median(r)
+            out.append(f"- {mode}: Tubemail / Postfix full MTA **{m:.2f}x** (rounds: {', '.join(f'{x:.2f}x' for x in r)}; "
+                       f"target ≥ {target:g}: {verdict(m >= target)})")
         lib, tm = median_ratio("SubEthaSMTP", mode, "smtp-sink"), median_ratio("Tubemail", mode, "SubEthaSMTP")
         if lib is not None and tm is not None:
             out.append(f"- {mode}: SubEthaSMTP alone, storing nothing, reaches {lib:.2f}x smtp-sink; Tubemail, "
@@ -199,11 +212,31 @@ def memory(raw, out):
     out.append("")
 
 
+def memory_idle(raw, out):
+    f = raw / "memory-idle.json"
+    if not f.exists():
+        return
+    c = json.loads(f.read_text())
+    out.append(f"## 5. Idle connections: -Xmx256m, {c['idle_wanted']:,} idle connections, half of them TLS\n")
+    used = re.search(r"used (\d+)K", c["heap_after_gc"])
+    ok = (c["idle_opened"] == c["idle_wanted"] and c["idle_alive_after"] == c["idle_opened"]
+          and c["new_client_ms_max"] <= IDLE_MS_TARGET)
+    out.append(f"- Opened: {c['idle_opened']:,} ({c['idle_tls']:,} with STARTTLS) in {c['opened_in_seconds']} s"
+               + (f"; errors: {c['first_errors']}" if c["first_errors"] else ""))
+    out.append(f"- A new client's connect-to-EHLO-reply time with all of them open: median {c['new_client_ms_median']} ms, "
+               f"slowest {c['new_client_ms_max']} ms (target ≤ {IDLE_MS_TARGET} ms)")
+    if used:
+        out.append(f"- Heap used after a full GC, all connections open: **{int(used.group(1)) / 1024:.1f} MiB**")
+    out.append(f"- Still answering NOOP afterwards: {c['idle_alive_after']:,} of {c['idle_opened']:,}")
+    out.append(f"- Verdict: {verdict(ok)}")
+    out.append("")
+
+
 def auth(raw, out):
     f = raw / "auth.txt"
     if not f.exists():
         return
-    out.append("## 5. Sender checks: SPF, DKIM and DMARC with a warm DNS cache\n")
+    out.append("## 6. Sender checks: SPF, DKIM and DMARC with a warm DNS cache\n")
     out.append("Two Tubemail servers (durable state, log spool), checks on and off, the same DKIM-signed message "
                "over 20 reused connections, runs interleaved (`AuthCost`). Target: checks on >= 0.8x checks off.\n")
     lines = [l for l in f.read_text().splitlines() if l.startswith(("checks alone", "round", "RESULT"))]
@@ -244,6 +277,7 @@ def main():
     storage(raw, out)
     smtp(raw, out)
     memory(raw, out)
+    memory_idle(raw, out)
     auth(raw, out)
     profile(raw, out)
     out.append("## Commands\n")

@@ -32,13 +32,17 @@ import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.Relay;
 import org.tubemail.relay.SmtpRelay;
+import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
+import org.tubemail.server.ImapReceiver;
 import org.tubemail.server.LmtpReceiver;
 import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.UnixLmtpReceiver;
 import org.tubemail.state.StateStorage;
 import org.tubemail.web.WebRoutes;
 
@@ -74,6 +78,7 @@ public final class TubemailServer {
     private final MeteredMonitor monitor;
     private final Instant created = Instant.now();
     private OpsHttpServer http;
+    private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool, MeteredMonitor monitor) {
@@ -89,6 +94,7 @@ public final class TubemailServer {
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
+        ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
                 ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
         HttpSettings httpSettings = HttpSettings.from(s);
@@ -98,12 +104,17 @@ public final class TubemailServer {
         context.relay(Relays.create(s, monitor));
         Router.Builder builder = context.router();
         builder.monitor(monitor);
+        Forwarders.Forwarding forwarding = null;
         routingSettings(s, builder);
         builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
         try {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
                 context.handlers().add(HandlerFactory.create(name, context));
+            }
+            forwarding = Forwarders.create(s);
+            if (forwarding != null) {
+                context.handlers().addAll(forwarding.routes());
             }
             String bootClass = s.string("boot.class", "");
             if (!bootClass.isEmpty()) {
@@ -116,17 +127,28 @@ public final class TubemailServer {
             Router router = builder.build();
             String queuePath = s.string("receiver.queue.path", "");
             QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
+            // receivers whose settings can be wrong are built before the spool is opened (and locked)
+            List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
+            UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
+                    : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                    s.string("receiver.lmtp.socket.group", ""), receiving, router);
             MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply,
+            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply, security,
                     SenderAuth.create(s, router));
             TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
+            server.forwarder = forwarding == null ? null : forwarding.forwarder();
             server.context = context;
             server.receivers.add(smtp);
             if (!s.string("receiver.lmtp.port", "").isEmpty()) {
                 server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                         s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router));
+                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
+                        new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
             }
+            if (lmtpSocket != null) {
+                server.receivers.add(lmtpSocket);
+            }
+            server.receivers.addAll(imap);
             if (queue != null) {
                 server.receivers.add(queue);
             }
@@ -139,10 +161,16 @@ public final class TubemailServer {
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             context.closeConfirmations();
             closeQuietly(context.storage());
+            if (forwarding != null) {
+                forwarding.forwarder().close();
+            }
             throw e;
         }
     }
@@ -355,6 +383,9 @@ public final class TubemailServer {
             } catch (Exception e) {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
+        }
+        if (forwarder != null) {
+            forwarder.close();
         }
         if (relay instanceof AutoCloseable c) {
             try {

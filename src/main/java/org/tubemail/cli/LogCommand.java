@@ -2,8 +2,10 @@ package org.tubemail.cli;
 
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.tls.TlsContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -15,7 +17,11 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-/** A server that stores every message it receives, for any address, into a maildir. */
+/**
+ * A server that stores every message it receives, for any address, into a maildir. It offers
+ * STARTTLS with a self-signed certificate under {@code run/tls/} (made on first use), so that TLS
+ * clients can be tried against it.
+ */
 @Command(name = "log", mixinStandardHelpOptions = true,
         description = "Run an SMTP server that only stores every message it receives (any address) into a maildir.")
 final class LogCommand implements java.util.concurrent.Callable<Integer> {
@@ -39,7 +45,8 @@ final class LogCommand implements java.util.concurrent.Callable<Integer> {
     static SmtpReceiver startLogServer(Path home, String host, int port, MaildirQueue store) throws java.io.IOException {
         Router router = Router.builder().undeliverable(store).handlers(new LogHandler(store)).build();
         ReceiverSettings settings = new ReceiverSettings(host, port, Set.of("*"), 50L * 1024 * 1024, 1000, Duration.ofSeconds(60), 200, 2);
-        SmtpReceiver receiver = new SmtpReceiver(settings, router, new MaildirQueue(home.resolve("run/log-spool")));
+        TlsContext tls = TlsContext.loadOrGenerate(null, null, home.resolve("run/tls"), SmtpReceiver.localName());
+        SmtpReceiver receiver = new SmtpReceiver(settings, router, new MaildirQueue(home.resolve("run/log-spool")), ConnectionSecurity.tls(tls));
         receiver.start();
         return receiver;
     }

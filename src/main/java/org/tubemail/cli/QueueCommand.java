@@ -33,6 +33,7 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         SPOOL("spool", "queue.spool", "run/spool"),
         UNDELIVERABLE("undeliverable", "queue.undeliverable", "run/undeliverable"),
         RELAY_RETRY("relay-retry", "queue.relay.retry", "run/relay-retry"),
+        FORWARD_RETRY("forward-retry", "queue.forward.retry", "run/forward-retry"),
         OUTBOX("outbox", "relay.outbox", "run/outbox");
 
         private final String label;

@@ -23,6 +23,7 @@ final class SmtpSubmitter implements AutoCloseable {
         p.setProperty("mail.smtp.connectiontimeout", "10000");
         p.setProperty("mail.smtp.timeout", "30000");
         p.setProperty("mail.smtp.allow8bitmime", "true");
+        p.setProperty("mail.smtp.sendpartial", "true");
         session = Session.getInstance(p);
         transport = (SMTPTransport) session.getTransport("smtp");
         transport.connect();

@@ -217,6 +217,25 @@ public final class Settings {
         }
     }
 
+    /** File permissions, in octal ({@code 660}) or symbolic ({@code rw-rw----}) form. */
+    public java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(String key, String fallback) {
+        String v = string(key, fallback);
+        String symbolic = v;
+        if (v.matches("[0-7]{3}")) {
+            StringBuilder b = new StringBuilder();
+            for (char c : v.toCharArray()) {
+                int d = c - '0';
+                b.append((d & 4) != 0 ? 'r' : '-').append((d & 2) != 0 ? 'w' : '-').append((d & 1) != 0 ? 'x' : '-');
+            }
+            symbolic = b.toString();
+        }
+        try {
+            return java.nio.file.attribute.PosixFilePermissions.fromString(symbolic);
+        } catch (IllegalArgumentException e) {
+            throw error(key, v, "file permissions in octal (660) or symbolic (rw-rw----) form");
+        }
+    }
+
     /** A regular expression. */
     public String regex(String key, String value) {
         try {

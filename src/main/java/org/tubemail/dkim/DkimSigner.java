@@ -2,7 +2,7 @@ package org.tubemail.dkim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,15 +24,9 @@ public final class DkimSigner {
             "list-owner", "list-archive");
 
     private final DkimKey key;
-    private final Clock clock;
 
     public DkimSigner(DkimKey key) {
-        this(key, Clock.systemUTC());
-    }
-
-    DkimSigner(DkimKey key, Clock clock) {
         this.key = key;
-        this.clock = clock;
     }
 
     /** The key this signer uses. */
@@ -61,7 +55,7 @@ public final class DkimSigner {
         }
         String bh = Base64.getEncoder().encodeToString(SignedData.bodyHash(raw.canonicalBody(true), -1));
         String unsigned = "DKIM-Signature: v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d=" + key.domain()
-                + "; s=" + key.selector() + ";\r\n\tt=" + clock.instant().getEpochSecond() + "; h=" + fold(names)
+                + "; s=" + key.selector() + ";\r\n\tt=" + Instant.now().getEpochSecond() + "; h=" + fold(names)
                 + ";\r\n\tbh=" + bh + ";\r\n\tb=";
         HeaderField field = new HeaderField("DKIM-Signature", unsigned);
         byte[] data = SignedData.of(raw.headers(), names, field, true);

@@ -62,11 +62,6 @@ public final class DnsResolver {
         this.session = builder.build();
     }
 
-    /** The settings this resolver was made with. */
-    public DnsSettings settings() {
-        return settings;
-    }
-
     /** TXT records of {@code name}, each record's strings joined without separator (as SPF, DKIM and DMARC read them). */
     public DnsAnswer<String> txt(String name) throws DnsException {
         return lookup(name, Type.TXT).map(r -> String.join("", ((TXTRecord) r).getStrings()));

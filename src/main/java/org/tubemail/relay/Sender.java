@@ -2,7 +2,7 @@ package org.tubemail.relay;
 
 import java.util.List;
 
-/** One attempt to send a message over SMTP, with every recipient's outcome; used by {@link SmtpRelay}. */
+/** One attempt to send a message over SMTP, with every recipient's outcome; {@link SmtpRelay} retries what is left. */
 interface Sender extends AutoCloseable {
 
     /**
@@ -16,6 +16,11 @@ interface Sender extends AutoCloseable {
      *                before the recipients were answered)
      */
     record Outcome(List<String> sent, List<String> retry, List<String> refused, String error, boolean reached) {
+
+        /** What the retry queue keeps of it. */
+        RetryQueue.Outcome forRetry() {
+            return new RetryQueue.Outcome(sent, retry, refused, error);
+        }
     }
 
     /** Sends {@code message} (raw bytes, sent unchanged) from {@code from} ({@code ""}: the null sender) to {@code recipients}. */

@@ -42,6 +42,9 @@ public final class HandlerModule {
      * @throws HandlerDefinitionException when the class is not a valid handler module
      */
     static HandlerModule load(Object instance, Map<String, String> defaults, boolean exactCase) {
+        if (instance instanceof ConfiguredRoute configured) {
+            return configured(configured, defaults, exactCase);
+        }
         Class<?> type = instance.getClass();
         Handler named = type.getAnnotation(Handler.class);
         HandlerModule module = new HandlerModule(named != null ? named.value() : type.getName(), instance);
@@ -56,6 +59,26 @@ public final class HandlerModule {
             throw new HandlerDefinitionException(type.getName() + " has stateful methods " + module.stateful.keySet()
                     + " but none for the first state START: name a method START or annotate one with @State(\"START\")");
         }
+        return module;
+    }
+
+    /** A module with one stateless method, {@link ConfiguredRoute#handle}, on the route it names. */
+    private static HandlerModule configured(ConfiguredRoute instance, Map<String, String> defaults, boolean exactCase) {
+        HandlerModule module = new HandlerModule(instance.name(), instance);
+        Method handle;
+        try {
+            handle = ConfiguredRoute.class.getMethod("handle", MailRequest.class, Map.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+        RoutePattern route;
+        try {
+            route = RoutePattern.compile(instance.route(), Map.of(), defaults, exactCase);
+        } catch (IllegalArgumentException e) {
+            throw new HandlerDefinitionException(instance.name() + ": route '" + instance.route() + "': " + e.getMessage(), e);
+        }
+        module.stateless.add(new StateMethod(module, handle, "handle", route, true, false,
+                ParameterBinder.plan(ConfiguredRoute.class, handle, route)));
         return module;
     }
 

@@ -140,6 +140,7 @@ public final class Router {
      *                               must be kept and delivered again later (handlers may have run)
      * @throws RoutingDeferredException when a method failed because a disk is full; as above, the
      *                               message must be kept and delivered again later
+     * @throws TryLaterException     when a handler asks for the message to be offered again later
      */
     public DeliveryReport deliver(MailRequest request) {
         return deliver(request, Rejects.KEEP);
@@ -283,6 +284,8 @@ public final class Router {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
             monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
+        } catch (TryLaterException ex) {
+            throw ex;
         } catch (SmtpReject r) {
             monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
             rejected(outcome, m.method().qualifiedName(), request, r);
@@ -311,8 +314,8 @@ public final class Router {
             outcome.ran.add(method.qualifiedName());
             HANDLERS_DISK.wrote();
             monitor.routed(key.module(), state, next == null ? state : next, ran);
-        } catch (StateStorageException ex) {
-            throw ex; // the storage, not the handler, failed: the caller keeps the message and tries again
+        } catch (StateStorageException | TryLaterException ex) {
+            throw ex; // the storage failed, or the handler asks for later: the caller keeps the message and tries again
         } catch (SmtpReject r) {
             rejected(outcome, method.qualifiedName(), request, r); // a decision, not a failure: the state stays
         } catch (Exception | LinkageError ex) {

@@ -90,9 +90,10 @@ public final class StateMethod {
         return authRule == null || authRule.admits(request) ? null : authRule.refusal(request, this);
     }
 
-    /** {@code Class.method} for messages and listings. */
+    /** {@code Class.method} (a configured route: its name) for messages and listings. */
     public String qualifiedName() {
-        return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        return module.instance() instanceof ConfiguredRoute c ? c.name()
+                : method.getDeclaringClass().getSimpleName() + "." + method.getName();
     }
 
     @Override

@@ -32,6 +32,7 @@ public final class LmtpReceiver implements Receiver {
     private final ReceiverSettings settings;
     private final Router router;
     private final RecipientPolicy policy;
+    private final ConnectionSecurity security;
     private final ThreadPoolExecutor sessions;
     private final AtomicInteger threadIds = new AtomicInteger();
     private ServerSocket server;
@@ -43,7 +44,17 @@ public final class LmtpReceiver implements Receiver {
      * @param router   where messages go
      */
     public LmtpReceiver(ReceiverSettings settings, Router router) {
+        this(settings, router, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param settings where to listen and the limits
+     * @param router   where messages go
+     * @param security STARTTLS (the PROXY protocol is not spoken here: LMTP comes from a local MTA)
+     */
+    public LmtpReceiver(ReceiverSettings settings, Router router, ConnectionSecurity security) {
         this.settings = settings;
+        this.security = security;
         this.router = router;
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.sessions = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -91,7 +102,7 @@ public final class LmtpReceiver implements Receiver {
     private void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-            new LmtpSession(socket, settings, policy, router).run();
+            new LmtpSession(socket, settings, policy, router, security).run();
         } catch (SocketException e) {
             LOG.debug("LMTP connection ended: {}", e.getMessage());
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,11 @@ import java.util.Locale;
  * sender or tries again), and {@code 451 4.3.0}
  * for all when the message could not be routed at all, e.g. state storage away (the MTA keeps
  * it and tries again).
+ *
+ * <p>STARTTLS as in SMTP: offered in {@code LHLO} when the listener has a certificate; the socket
+ * becomes an {@link SSLSocket}, whatever the client sent after the command in plaintext is thrown
+ * away, and the client must say {@code LHLO} again; {@code 530 5.7.0} to {@code MAIL} before it
+ * when TLS is required.
  */
 final class LmtpSession {
 
@@ -41,22 +47,42 @@ final class LmtpSession {
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
     private final Router router;
-    private final InputStream in;
-    private final OutputStream out;
+    private final ConnectionSecurity security;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private SSLSocket tls;
     private final String peer;
     private final String clientIp;
     private String lhloName;
     private String from;
     private final List<String> recipients = new ArrayList<>();
 
-    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router) throws IOException {
+    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, ConnectionSecurity security)
+            throws IOException {
+        this(socket, socket.getInputStream(), socket.getOutputStream(), socket.getRemoteSocketAddress() instanceof InetSocketAddress a
+                ? a : null, String.valueOf(socket.getRemoteSocketAddress()), settings, policy, router, security);
+    }
+
+    /**
+     * A conversation over a unix-domain socket channel's streams (no STARTTLS: the socket is local).
+     *
+     * @param name what to call the client, e.g. {@code unix}
+     */
+    LmtpSession(InputStream in, OutputStream out, String name, ReceiverSettings settings, RecipientPolicy policy, Router router) {
+        this(null, in, out, null, name, settings, policy, router, ConnectionSecurity.NONE);
+    }
+
+    private LmtpSession(Socket socket, InputStream in, OutputStream out, InetSocketAddress remote, String name, ReceiverSettings settings,
+                        RecipientPolicy policy, Router router, ConnectionSecurity security) {
         this.settings = settings;
+        this.security = security;
+        this.socket = socket;
         this.policy = policy;
         this.router = router;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
-        InetSocketAddress remote = socket.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
-        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : String.valueOf(socket.getRemoteSocketAddress());
+        this.in = new BufferedInputStream(in);
+        this.out = out;
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : name;
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
     }
 
@@ -88,6 +114,7 @@ final class LmtpSession {
                 }
                 case "NOOP" -> reply("250 2.0.0 Ok");
                 case "VRFY" -> reply("252 2.5.0 Cannot verify, but will try");
+                case "STARTTLS" -> startTls(arg);
                 case "QUIT" -> {
                     reply("221 2.0.0 Bye");
                     return;
@@ -104,13 +131,15 @@ final class LmtpSession {
         }
         lhloName = arg;
         reset();
-        reply("250-" + settings.host() + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
+        reply("250-" + settings.host() + (security.tls() != null && tls == null ? "\r\n250-STARTTLS" : "") + "\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE "
                 + settings.maxMessageBytes());
     }
 
     private void mail(String arg) throws IOException {
         if (lhloName == null) {
             reply("503 5.5.1 Send LHLO first");
+        } else if (security.tlsRequired() && tls == null) {
+            reply("530 5.7.0 Must issue a STARTTLS command first");
         } else if (from != null) {
             reply("503 5.5.1 Sender already given");
         } else if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
@@ -147,6 +176,25 @@ final class LmtpSession {
         }
     }
 
+    private void startTls(String arg) throws IOException {
+        if (security.tls() == null) {
+            reply("502 5.5.1 STARTTLS is not offered here");
+        } else if (tls != null) {
+            reply("503 5.5.1 TLS is already active");
+        } else if (!arg.isEmpty()) {
+            reply("501 5.5.4 STARTTLS takes no parameters");
+        } else {
+            reply("220 2.0.0 Ready to start TLS");
+            tls = security.tls().upgrade(socket); // the old buffered reader, and what it holds, is dropped
+            tls.startHandshake();
+            socket = tls;
+            in = new BufferedInputStream(tls.getInputStream());
+            out = tls.getOutputStream();
+            lhloName = null;
+            reset();
+        }
+    }
+
     private void data() throws IOException {
         if (from == null) {
             reply("503 5.5.1 Send MAIL first");
@@ -166,7 +214,8 @@ final class LmtpSession {
                 reply("552 5.3.4 <" + r + "> Message too big: the limit is " + settings.maxMessageBytes() + " bytes");
             }
         } else {
-            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", "", raw));
+            String cipher = tls == null ? null : tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite();
+            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", cipher, "", raw));
         }
         reset();
     }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.auth.AuthenticationResults;
 import org.tubemail.auth.Authenticator;
+import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailParseException;
@@ -79,7 +80,7 @@ public final class SenderChecks {
     /** What is known when the checks did not finish in time: nothing, temporarily. */
     private static Authentication timedOut(SmtpConnection c) {
         boolean helo = c.dialog().from().isEmpty();
-        String domain = helo ? c.dialog().helo() : org.tubemail.mail.Addresses.domain(c.dialog().from());
+        String domain = helo ? c.dialog().helo() : Addresses.domain(c.dialog().from());
         return new Authentication(new Authentication.Spf(Verdict.TEMPERROR, helo, domain), List.of(),
                 new Authentication.Dmarc(Verdict.TEMPERROR, "", ""));
     }

@@ -2,10 +2,13 @@ package org.tubemail.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.server.proxy.ProxyHeader;
+import org.tubemail.server.tls.TlsChannel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,12 @@ import java.nio.charset.StandardCharsets;
  * ({@link #complete}) and must then {@link #release} it back to the loop. Reading stops while a
  * message is with the sink and while replies wait to be written, so a client that sends faster
  * than mail is stored, or that does not read its replies, is slowed down rather than buffered.
+ *
+ * <p>Bytes go through {@link #io}: the socket itself, or after {@code STARTTLS} a {@link TlsChannel}
+ * over it. Whatever the client sent after {@code STARTTLS} before TLS began is thrown away, never
+ * read as commands inside TLS (CVE-2011-0411). With the PROXY protocol, a connection from a trusted
+ * proxy is greeted only after its PROXY header, which names the client; a connection from anywhere
+ * else that starts with a PROXY header is closed.
  */
 final class SmtpConnection {
 
@@ -34,8 +43,13 @@ final class SmtpConnection {
     private final SelectionKey key;
     private final SmtpDialog dialog;
     private final String id;
-    private final String clientIp;
-    private final String peer;
+    private String clientIp;
+    private String peer;
+    private ByteChannel io;
+    private TlsChannel tls;
+    private boolean upgrading;
+    private boolean awaitingProxy;
+    private boolean refuseProxy;
     private final long maxMessageBytes;
     private final byte[] in = new byte[2 * MAX_LINE];
     private final ByteBuffer inView = ByteBuffer.wrap(in);
@@ -62,6 +76,11 @@ final class SmtpConnection {
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
         this.lastActive = System.nanoTime();
         this.out.flip();
+        this.io = channel;
+        if (loop.security().proxy() != null && remote != null) {
+            awaitingProxy = loop.security().proxy().trusts(remote.getAddress());
+            refuseProxy = !awaitingProxy;
+        }
     }
 
     private static InetSocketAddress remote(SocketChannel channel) {
@@ -92,6 +111,11 @@ final class SmtpConnection {
         return peer;
     }
 
+    /** The TLS protocol and cipher, as the trace line names them, or {@code null} without TLS. */
+    String tlsInfo() {
+        return tls == null ? null : tls.session().getProtocol() + " with cipher " + tls.session().getCipherSuite();
+    }
+
     /** Whether a finished message is with the sink. */
     boolean waiting() {
         return waiting;
@@ -108,38 +132,84 @@ final class SmtpConnection {
 
     // ---- loop thread ----
 
-    /** Greets the client. */
+    /** Greets the client (behind a trusted proxy: once its PROXY header is read). */
     void open() {
         loop.monitor().connectionOpened();
-        send(dialog.greeting());
+        if (!awaitingProxy) {
+            send(dialog.greeting());
+        }
         flush();
     }
 
     /** The channel has bytes: reads them and answers every complete command. */
     void readable() throws IOException {
+        if (read()) {
+            drive();
+        }
+    }
+
+    /** Reads what the channel has into {@link #in}; false when the client is gone (then closed). */
+    private boolean read() throws IOException {
         inView.limit(in.length).position(tail);
-        int n = channel.read(inView);
+        int n = io.read(inView);
         if (n < 0) {
             close(null);
-            return;
+            return false;
         }
-        tail += n;
-        lastActive = System.nanoTime();
+        if (n > 0) {
+            tail += n;
+            lastActive = System.nanoTime();
+        }
+        return true;
+    }
+
+    /**
+     * Answers the commands read, then, under TLS, those still buffered in the TLS layer (no
+     * network event will announce them), and writes the replies.
+     */
+    private void drive() throws IOException {
         process();
+        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && key.isValid()) {
+            int before = tail;
+            if (!read()) {
+                return;
+            }
+            if (tail == before) {
+                break;
+            }
+            process();
+        }
         flush();
     }
 
     /** The channel can take more of the pending replies. */
-    void writable() {
+    void writable() throws IOException {
         flush();
-        if (out.remaining() == 0 && !closeAfterWrite && !waiting) {
-            process();
-            flush();
+        if (!pendingOutput() && !closeAfterWrite && !waiting && key.isValid()) {
+            drive();
         }
     }
 
     private void process() {
-        while (!waiting && !closeAfterWrite) {
+        while (!waiting && !closeAfterWrite && !upgrading) {
+            if (awaitingProxy) {
+                if (!readProxyHeader()) {
+                    return;
+                }
+                continue;
+            }
+            if (refuseProxy) {
+                Boolean header = ProxyHeader.signature(in, head, tail);
+                if (header == null) {
+                    return; // too few bytes to tell
+                }
+                if (header) {
+                    LOG.info("PROXY header from {}, which is not a trusted proxy: closing", peer);
+                    close(null);
+                    return;
+                }
+                refuseProxy = false;
+            }
             if (data != null) {
                 int end = data.scan(in, head, tail);
                 if (end < 0) {
@@ -188,9 +258,36 @@ final class SmtpConnection {
             countRefusal(line, reply);
             if (dialog.quit()) {
                 closeAfterWrite = true;
+            } else if (dialog.startTls()) {
+                upgrading = true;
+                head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
             } else if (dialog.expectsData()) {
                 data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
             }
+        }
+    }
+
+    /** Reads the PROXY header; returns whether to go on (false: more bytes needed, or closed). */
+    private boolean readProxyHeader() {
+        try {
+            ProxyHeader h = ProxyHeader.parse(in, head, tail);
+            if (h == null) {
+                return false;
+            }
+            head += h.length();
+            if (h.client() != null) {
+                String proxy = peer;
+                clientIp = h.client().getAddress().getHostAddress();
+                peer = clientIp + ":" + h.client().getPort();
+                LOG.debug("{} is {} through proxy {}", this, peer, proxy);
+            }
+            awaitingProxy = false;
+            send(dialog.greeting());
+            return true;
+        } catch (ProxyHeader.MalformedException e) {
+            LOG.info("bad PROXY header from {}: {}; closing", peer, e.getMessage());
+            close(null);
+            return false;
         }
     }
 
@@ -256,13 +353,49 @@ final class SmtpConnection {
         if (!key.isValid()) {
             return;
         }
-        if (out.hasRemaining()) {
+        if (pendingOutput()) {
             key.interestOps(SelectionKey.OP_WRITE);
         } else if (closeAfterWrite) {
             close(null);
+        } else if (tls != null && tls.tasksRunning()) {
+            key.interestOps(0); // the handshake computes elsewhere; tlsTasksDone() reads on
         } else {
+            if (upgrading) {
+                startTls();
+            }
             key.interestOps(SelectionKey.OP_READ);
         }
+    }
+
+    /** The {@code 220} to {@code STARTTLS} is sent: from now on bytes go through TLS. */
+    private void startTls() {
+        upgrading = false;
+        try {
+            tls = new TlsChannel(channel, loop.security().tls().newEngine(), loop.tlsTasks(), () -> loop.execute(this::tlsTasksDone));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot start TLS: {}", this, e.toString());
+            close(null);
+            return;
+        }
+        io = tls;
+        dialog.tlsStarted();
+    }
+
+    /** The TLS handshake's tasks are done (loop thread): the handshake goes on. */
+    private void tlsTasksDone() {
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
+    }
+
+    /** Whether replies (or TLS records) wait to be written. */
+    private boolean pendingOutput() {
+        return out.hasRemaining() || tls != null && tls.pendingOutput();
     }
 
     /** Takes the connection back from the sink: answers what the client pipelined, then reads on. */
@@ -275,16 +408,19 @@ final class SmtpConnection {
         if (loop.stopping()) {
             closeAfterWrite = true;
         }
-        process();
-        flush();
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
     }
 
     /** Says {@code reply} (if any) and closes the connection once it is written, e.g. on idle or shutdown. */
     void close(String reply) {
-        if (reply != null && key.isValid()) {
+        if (reply != null && key.isValid() && (tls == null || tls.handshaken())) {
             send(reply);
             try {
-                channel.write(out);
+                io.write(out);
             } catch (IOException e) {
                 // closing anyway
             }
@@ -336,8 +472,11 @@ final class SmtpConnection {
     private boolean writePending() {
         try {
             int before = out.remaining();
-            while (out.hasRemaining() && channel.write(out) > 0) {
+            while (out.hasRemaining() && io.write(out) > 0) {
                 // keep writing
+            }
+            if (tls != null) {
+                tls.flush();
             }
             if (out.remaining() < before) {
                 lastActive = System.nanoTime();

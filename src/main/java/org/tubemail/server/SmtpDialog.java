@@ -17,8 +17,13 @@ import java.util.Locale;
  * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501} (also a path that is not RFC
  * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
  * {@code 555}, {@code MAIL} while the spool is below its free-space watermark {@code 452 4.3.1},
- * not-offered extensions ({@code STARTTLS}, {@code AUTH}, {@code BDAT}, {@code EXPN}) {@code 502};
- * the connection answers a line ended by a bare LF with {@link #BARE_LF}.
+ * not-offered extensions ({@code AUTH}, {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a
+ * certificate) {@code 502}; the connection answers a line ended by a bare LF with {@link #BARE_LF}.
+ *
+ * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
+ * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
+ * session starts over and the client must say {@code EHLO} again. When TLS is required,
+ * {@code MAIL} before it gets {@code 530 5.7.0}.
  */
 final class SmtpDialog {
 
@@ -41,6 +46,10 @@ final class SmtpDialog {
     private final List<String> recipients = new ArrayList<>();
     private boolean data;
     private boolean quit;
+    private final boolean tlsOffered;
+    private final boolean tlsRequired;
+    private boolean tlsActive;
+    private boolean startTls;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
         this(host, settings, policy, FreeSpace.unlimited());
@@ -48,10 +57,18 @@ final class SmtpDialog {
 
     /** With a low-space watermark on the spool: below it, {@code MAIL} gets {@code 452 4.3.1}. */
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space) {
+        this(host, settings, policy, space, false, false);
+    }
+
+    /** With a watermark, and STARTTLS offered (and perhaps required) or not. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space, boolean tlsOffered,
+               boolean tlsRequired) {
         this.host = host;
         this.settings = settings;
         this.policy = policy;
         this.space = space;
+        this.tlsOffered = tlsOffered;
+        this.tlsRequired = tlsRequired;
     }
 
     /** The reply that opens the conversation. */
@@ -85,7 +102,8 @@ final class SmtpDialog {
                 quit = true;
                 yield "221 2.0.0 Bye";
             }
-            case "STARTTLS", "AUTH", "BDAT", "EXPN", "TURN", "ETRN" -> "502 5.5.1 " + verb + " is not offered here";
+            case "STARTTLS" -> startTls(arg);
+            case "AUTH", "BDAT", "EXPN", "TURN", "ETRN" -> "502 5.5.1 " + verb + " is not offered here";
             default -> "500 5.5.2 Unknown command";
         };
     }
@@ -100,13 +118,16 @@ final class SmtpDialog {
         if (!extended) {
             return "250 " + host;
         }
-        return "250-" + host + "\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 SIZE "
+        return "250-" + host + (tlsOffered && !tlsActive ? "\r\n250-STARTTLS" : "") + "\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 SIZE "
                 + settings.maxMessageBytes();
     }
 
     private String mail(String arg) {
         if (helo == null) {
             return "503 5.5.1 Send HELO or EHLO first";
+        }
+        if (tlsRequired && !tlsActive) {
+            return "530 5.7.0 Must issue a STARTTLS command first";
         }
         if (from != null) {
             return "503 5.5.1 Sender already given";
@@ -177,6 +198,38 @@ final class SmtpDialog {
         }
         data = true;
         return "354 End data with <CR><LF>.<CR><LF>";
+    }
+
+    private String startTls(String arg) {
+        if (!tlsOffered) {
+            return "502 5.5.1 STARTTLS is not offered here";
+        }
+        if (tlsActive) {
+            return "503 5.5.1 TLS is already active";
+        }
+        if (!arg.isEmpty()) {
+            return "501 5.5.4 STARTTLS takes no parameters";
+        }
+        startTls = true;
+        return "220 2.0.0 Ready to start TLS";
+    }
+
+    /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */
+    boolean startTls() {
+        return startTls;
+    }
+
+    /** TLS is on: the session starts over (RFC 3207 section 4.2), the client must greet again. */
+    void tlsStarted() {
+        startTls = false;
+        tlsActive = true;
+        helo = null;
+        reset();
+    }
+
+    /** Whether the conversation runs over TLS. */
+    boolean tlsActive() {
+        return tlsActive;
     }
 
     /** Whether the last command was an accepted {@code DATA}: the message text comes next. */

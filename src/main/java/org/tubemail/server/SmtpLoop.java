@@ -22,6 +22,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,9 @@ final class SmtpLoop {
     private final RecipientPolicy policy;
     private final FreeSpace space;
     private final SmtpConnection.MessageSink sink;
+    private final ConnectionSecurity security;
+    /** Runs TLS handshakes' expensive steps off the loop's thread; {@code null} without TLS. */
+    private final ExecutorService tlsTasks;
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -66,16 +72,23 @@ final class SmtpLoop {
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
      *
-     * @param host  the name this server gives in its greeting and trace lines
-     * @param space the spool's free-space watermark, checked at {@code MAIL}
+     * @param host     the name this server gives in its greeting and trace lines
+     * @param space    the spool's free-space watermark, checked at {@code MAIL}
+     * @param security STARTTLS and PROXY protocol settings
      */
-    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, FreeSpace space, SmtpConnection.MessageSink sink)
-            throws IOException {
+    SmtpLoop(ReceiverSettings settings, String host, RecipientPolicy policy, FreeSpace space, SmtpConnection.MessageSink sink,
+             ConnectionSecurity security) throws IOException {
         this.settings = settings;
         this.host = host;
         this.policy = policy;
         this.space = space;
         this.sink = sink;
+        this.security = security;
+        this.tlsTasks = security.tls() == null ? null : Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "tls-handshake");
+            t.setDaemon(true);
+            return t;
+        });
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
         try {
@@ -112,6 +125,15 @@ final class SmtpLoop {
 
     Monitor monitor() {
         return monitor;
+    }
+
+    ConnectionSecurity security() {
+        return security;
+    }
+
+    /** Where TLS handshakes compute (key exchange, signatures), so that the loop serves others meanwhile. */
+    Executor tlsTasks() {
+        return tlsTasks;
     }
 
     /** Whether the listener is shutting down (connections close after their current reply). */
@@ -216,6 +238,9 @@ final class SmtpLoop {
             }
             closeQuietly(listener);
             closeQuietly(selector);
+            if (tlsTasks != null) {
+                tlsTasks.shutdownNow();
+            }
             finished.countDown();
         }
     }
@@ -246,7 +271,8 @@ final class SmtpLoop {
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            SmtpConnection c = new SmtpConnection(this, ch, key, new SmtpDialog(host, settings, policy, space),
+            SmtpConnection c = new SmtpConnection(this, ch, key,
+                    new SmtpDialog(host, settings, policy, space, security.tls() != null, security.tlsRequired()),
                     idPrefix + Long.toString(ids.incrementAndGet(), 36), settings.maxMessageBytes());
             key.attach(c);
             connections.add(c);

@@ -61,6 +61,7 @@ public final class SmtpReceiver implements Receiver {
     private final String host;
     private final FreeSpace space;
     private final Monitor monitor;
+    private final ConnectionSecurity security;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
     private SmtpLoop loop;
@@ -73,7 +74,7 @@ public final class SmtpReceiver implements Receiver {
      * @param spool    where accepted messages wait until routed
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool) {
-        this(settings, router, spool, FreeSpace.unlimited());
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, ConnectionSecurity.NONE);
     }
 
     /**
@@ -82,25 +83,28 @@ public final class SmtpReceiver implements Receiver {
      * @param checks the checks, or null for none
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, SenderChecks checks) {
-        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, checks);
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, ConnectionSecurity.NONE, checks);
     }
 
     /**
      * @param space the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space) {
-        this(settings, router, spool, space, DataReply.SPOOLED);
+        this(settings, router, spool, space, DataReply.SPOOLED, ConnectionSecurity.NONE);
     }
 
     /**
-     * @param settings  where to listen and the limits
-     * @param router    where messages go
-     * @param spool     where accepted messages wait until routed
-     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param security STARTTLS and PROXY protocol
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, ConnectionSecurity security) {
+        this(settings, router, spool, FreeSpace.unlimited(), DataReply.SPOOLED, security);
+    }
+
+    /**
      * @param dataReply when {@code DATA} is answered
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply) {
-        this(settings, router, spool, space, dataReply, null);
+        this(settings, router, spool, space, dataReply, ConnectionSecurity.NONE);
     }
 
     /**
@@ -109,14 +113,29 @@ public final class SmtpReceiver implements Receiver {
      * @param spool     where accepted messages wait until routed
      * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
      * @param dataReply when {@code DATA} is answered
-     * @param checks    the sender checks (SPF, DKIM, DMARC) run before spooling, or null for none
+     * @param security  STARTTLS and PROXY protocol
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
-                        SenderChecks checks) {
+                        ConnectionSecurity security) {
+        this(settings, router, spool, space, dataReply, security, null);
+    }
+
+    /**
+     * @param settings  where to listen and the limits
+     * @param router    where messages go
+     * @param spool     where accepted messages wait until routed
+     * @param space     the spool's free-space watermark: below it, {@code MAIL} gets {@code 452 4.3.1}
+     * @param dataReply when {@code DATA} is answered
+     * @param security  STARTTLS and PROXY protocol
+     * @param checks    the sender checks (SPF, DKIM, DMARC) run between {@code DATA} and the spool, or null for none
+     */
+    public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
+                        ConnectionSecurity security, SenderChecks checks) {
         this.monitor = router.monitor();
         this.settings = settings;
         this.space = space;
         this.spool = spool;
+        this.security = security;
         this.host = localName();
         this.processor = new SpoolProcessor("smtp-spool", spool, router, settings.workers(), Duration.ofSeconds(1))
                 .trustingVerdicts();
@@ -126,7 +145,8 @@ public final class SmtpReceiver implements Receiver {
         this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
-    private static String localName() {
+    /** The name this host gives in greetings, trace lines and a generated certificate. */
+    public static String localName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -137,7 +157,7 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
-            loop = new SmtpLoop(settings, host, policy, space, sink);
+            loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
@@ -145,7 +165,9 @@ public final class SmtpReceiver implements Receiver {
         processor.start();
         spooler.start();
         loop.start();
-        LOG.info("SMTP receiver listening on {}:{}", settings.host(), port());
+        LOG.info("SMTP receiver listening on {}:{} ({}{}{})", settings.host(), port(),
+                security.tls() == null ? "no STARTTLS" : "STARTTLS with " + security.tls().certFile(),
+                security.tlsRequired() ? ", required" : "", security.proxy() == null ? "" : ", " + security.proxy());
     }
 
     /** The bound port (useful when the settings asked for port 0); only once started. */

@@ -155,7 +155,7 @@ final class SmtpSpooler {
         for (Arrival a : taken) {
             SmtpConnection c = a.connection();
             SmtpDialog d = c.dialog();
-            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.id(), a.message());
+            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.tlsInfo(), c.id(), a.message());
             wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
         }
         try {

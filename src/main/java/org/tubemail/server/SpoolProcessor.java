@@ -3,11 +3,9 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.DiskFull;
-import org.tubemail.mail.Envelope;
 import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
-import org.tubemail.mail.MailParseException;
-import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.DeliveryReport;
@@ -423,28 +421,7 @@ public final class SpoolProcessor {
         if (!trustsVerdicts) {
             envelope = envelope.map(e -> e.withAuthentication(Authentication.NONE));
         }
-        if (envelope.isEmpty()) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),
-                    "queued message names no recipient (no envelope, Delivered-To, X-Original-To or To)", u.message()));
-            return null;
-        }
-        if (u.message().length > maxMessageBytes) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), "message of " + u.message().length
-                    + " bytes is larger than the limit of " + maxMessageBytes + " bytes; not routed", u.message()));
-            LOG.warn("{}: a message of {} bytes from <{}> is over the limit of {} bytes; kept as undeliverable, not routed", name,
-                    u.message().length, envelope.get().mailFrom(), maxMessageBytes);
-            return null;
-        }
-        MailRequest request;
-        try {
-            request = MailRequest.parse(envelope.get(), u.message());
-        } catch (MailParseException e) {
-            router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), u.message()));
-            Envelope unreadable = envelope.get();
-            unreadable.recipients().forEach(to -> router.monitor().undeliverable("unparseable", unreadable.mailFrom(), to, e.getMessage()));
-            return null;
-        }
-        return router.deliver(request, rejects);
+        return HeaderRouting.route(router, envelope, u.message(), "queued message", maxMessageBytes, rejects, name);
     }
 
     private boolean pause(Duration d) {

@@ -32,21 +32,25 @@ final class TraceHeader {
      * @param helo     the name the client gave in {@code HELO}/{@code EHLO}/{@code LHLO}, or {@code ""}
      * @param clientIp the client's IP address
      * @param host     this server's name
-     * @param protocol the RFC 3848 protocol word: {@code SMTP}, {@code ESMTP} or {@code LMTP}
+     * @param protocol the RFC 3848 protocol word: {@code SMTP}, {@code ESMTP} or {@code LMTP}; with TLS an
+     *                 {@code S} is added ({@code ESMTPS}, {@code LMTPS})
+     * @param tls      the TLS protocol and cipher (e.g. {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}), or {@code null}
      * @param id       the session's or message's id, or {@code ""} for none
      * @param message  the message as received
      * @return the trace line (CRLF-terminated, folded) followed by {@code message}
      */
-    static byte[] prepend(String helo, String clientIp, String host, String protocol, String id, byte[] message) {
-        byte[] trace = line(helo, clientIp, host, protocol, id);
+    static byte[] prepend(String helo, String clientIp, String host, String protocol, String tls, String id, byte[] message) {
+        byte[] trace = line(helo, clientIp, host, protocol, tls, id);
         byte[] out = Arrays.copyOf(trace, trace.length + message.length);
         System.arraycopy(message, 0, out, trace.length, message.length);
         return out;
     }
 
-    static byte[] line(String helo, String clientIp, String host, String protocol, String id) {
+    static byte[] line(String helo, String clientIp, String host, String protocol, String tls, String id) {
         String text = "Received: from " + token(helo.isEmpty() ? "unknown" : helo) + " ([" + clientIp + "])\r\n"
-                + "\tby " + token(host) + " (Tubemail) with " + protocol + (id.isEmpty() ? "" : " id " + token(id)) + ";\r\n"
+                + (tls == null ? "" : "\t(using " + tls + ")\r\n")
+                + "\tby " + token(host) + " (Tubemail) with " + protocol + (tls == null ? "" : "S")
+                + (id.isEmpty() ? "" : " id " + token(id)) + ";\r\n"
                 + "\t" + now() + "\r\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }

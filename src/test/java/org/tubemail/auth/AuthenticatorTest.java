@@ -66,12 +66,14 @@ class AuthenticatorTest {
         assertEquals(new Authentication.Spf(Verdict.PASS, false, "example.org"), a.spf());
         assertEquals(Verdict.PASS, a.dmarc().verdict(), "SPF aligned with From");
         assertEquals("reject", a.dmarc().policy());
+        assertEquals("example.org", a.alignedFromDomain().orElseThrow());
         assertTrue(a.authenticates("alice@example.org"));
 
         Authentication forged = auth.check("127.0.0.2", "evil.example.net", "alice@example.org", message("alice@example.org"));
         assertEquals(Verdict.FAIL, forged.spf().verdict());
         assertEquals(Verdict.FAIL, forged.dmarc().verdict());
         assertFalse(forged.authenticates("alice@example.org"));
+        assertTrue(forged.alignedFromDomain().isEmpty());
         assertEquals(Verdict.SOFTFAIL, auth.check("127.0.0.1", "h", "x@soft.example.net", message("x@soft.example.net")).spf().verdict());
     }
 

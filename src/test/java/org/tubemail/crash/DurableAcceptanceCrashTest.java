@@ -66,23 +66,7 @@ class DurableAcceptanceCrashTest {
     }
 
     private Process startServer() throws Exception {
-        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dtubemail.crash.log=" + home.resolve("run/handled.log"), "-cp", System.getProperty("java.class.path"),
-                "org.tubemail.cli.TubemailCli", "--home", home.toString(), "start"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (java.io.IOException e) {
-                if (!p.isAlive()) {
-                    throw new AssertionError("server exited: " + Files.readString(home.resolve("server.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("server did not listen within 60 s");
+        return ChildServer.start(home, port);
     }
 
     @ParameterizedTest(name = "spool {0}")

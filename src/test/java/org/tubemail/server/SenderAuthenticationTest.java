@@ -27,12 +27,14 @@ import org.tubemail.dns.DnsSettings;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MemoryQueue;
+import org.tubemail.io.FreeSpace;
 import org.tubemail.routing.Authenticated;
 import org.tubemail.routing.Handler;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.RouteLike;
 import org.tubemail.routing.Router;
 import org.tubemail.state.MemoryStorage;
+import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.support.Dnsmasq;
 
 /**
@@ -89,12 +91,18 @@ class SenderAuthenticationTest {
     }
 
     private int start(boolean reject, boolean enforce, DnsResolver resolver, Duration timeout) throws Exception {
+        return start(reject, enforce, resolver, timeout, ConnectionSecurity.NONE);
+    }
+
+    private int start(boolean reject, boolean enforce, DnsResolver resolver, Duration timeout, ConnectionSecurity security)
+            throws Exception {
         Router router = Router.builder().defaultCapture("host", "example\\.com").storage(storage)
                 .undeliverable(undeliverable).handlers(subscriptions).build();
         SenderChecks checks = new SenderChecks(new Authenticator(resolver),
                 new SenderChecks.Settings(ID, reject, enforce, timeout, 4));
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10,
-                Duration.ofSeconds(30), 20, 2), router, new MemoryQueue(), checks);
+                Duration.ofSeconds(30), 20, 2), router, new MemoryQueue(), FreeSpace.unlimited(), SmtpReceiver.DataReply.SPOOLED,
+                security, checks);
         receiver.start();
         return receiver.port();
     }
@@ -113,7 +121,13 @@ class SenderAuthenticationTest {
 
     /** Sends one message from alice@example.org; returns the reply to its data. */
     private static String send(int port, String message) throws Exception {
+        return send(port, message, "");
+    }
+
+    /** The same, after {@code proxyHeader} (e.g. a PROXY protocol v1 line). */
+    private static String send(int port, String message, String proxyHeader) throws Exception {
         try (SmtpClient c = new SmtpClient(port)) {
+            c.send(proxyHeader);
             c.reply();
             c.cmd("EHLO client.example.net");
             c.cmd("MAIL FROM:<alice@example.org>");
@@ -153,6 +167,16 @@ class SenderAuthenticationTest {
         String ours = subscriptions.resultsSeen.get(0);
         assertTrue(ours.startsWith(ID + ";") && ours.contains("spf=fail") && ours.contains("dkim=pass header.d=example.org header.s=s1")
                 && ours.contains("dmarc=pass header.from=example.org policy.dmarc=reject"), ours);
+    }
+
+    @Test
+    void spfChecksTheClientAddressThePROXYHeaderGives() throws Exception {
+        ConnectionSecurity proxied = new ConnectionSecurity(null, false, ProxyPolicy.trusting(List.of("127.0.0.0/8")));
+        int port = start(false, false, dns.resolver(), Duration.ofSeconds(10), proxied);
+        // the load balancer says the client is 192.0.2.1, the address Alice's SPF record allows
+        assertTrue(send(port, aliceMessage(), "PROXY TCP4 192.0.2.1 127.0.0.1 40000 25\r\n").startsWith("250"));
+        awaitRouted(0, "SUBSCRIBED");
+        assertTrue(subscriptions.resultsSeen.get(0).contains("spf=pass smtp.mailfrom=example.org"), subscriptions.resultsSeen.toString());
     }
 
     @Test

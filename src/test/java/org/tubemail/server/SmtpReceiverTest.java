@@ -35,6 +35,7 @@ class SmtpReceiverTest {
         final List<String> seen = Collections.synchronizedList(new ArrayList<>());
         final List<String> traces = Collections.synchronizedList(new ArrayList<>());
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        final List<String> peers = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch arrivals = new CountDownLatch(1);
 
         @Stateless
@@ -42,6 +43,7 @@ class SmtpReceiverTest {
         public void any(MailRequest msg, String user) {
             seen.add(msg.from() + ">" + msg.to() + "|" + msg.subject() + "|" + msg.peer().startsWith("127.0.0.1:"));
             traces.addAll(msg.headers("Received"));
+            peers.add(msg.peer());
             threads.add(Thread.currentThread().getName());
             arrivals.countDown();
         }

@@ -139,7 +139,12 @@ public final class PostfixInstance implements AutoCloseable {
 
     /** Stops the instance. */
     @Override
-    public void close() throws IOException, InterruptedException {
-        postfix("stop");
+    public void close() throws IOException {
+        try {
+            postfix("stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping Postfix", e);
+        }
     }
 }

@@ -4,8 +4,10 @@ import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.tls.TlsContext;
 import org.tubemail.state.MapDbStorage;
 
 import java.nio.file.Files;
@@ -21,6 +23,10 @@ import java.util.Set;
  * {@code READY port} once bound and runs until killed (the shutdown hook stops it cleanly). For
  * experiments: {@code -Dtubemail.spool=maildir} spools to a maildir instead, and
  * {@code -Dtubemail.workers=N} sets the number of spool workers (default 32).
+ *
+ * <p>STARTTLS is offered, with {@code -Dtubemail.tls.cert=PEM -Dtubemail.tls.key=PEM} (run.sh gives
+ * Tubemail and Postfix the same certificate) or else a self-signed one made in {@code WORK/tls}.
+ * {@code -Dtubemail.maxConnections=N} raises the connection limit (default 500) for the memory check.
  */
 public final class TubemailSmtp {
 
@@ -39,11 +45,14 @@ public final class TubemailSmtp {
                 .build();
         // Long idle timeout: the memory check keeps 100 connections open and silent while it sends.
         ReceiverSettings settings = new ReceiverSettings("127.0.0.1", port, Set.of("example.com"), 10L * 1024 * 1024,
-                100, Duration.ofMinutes(10), 500, Integer.getInteger("tubemail.workers", 32));
+                100, Duration.ofMinutes(10), Integer.getInteger("tubemail.maxConnections", 500), Integer.getInteger("tubemail.workers", 32));
         // the server's default spool, a log; -Dtubemail.spool=maildir for the maildir one
         MessageQueue spool = "maildir".equals(System.getProperty("tubemail.spool")) ? new MaildirQueue(work.resolve("spool"))
                 : new LogQueue(work.resolve("spool-log"));
-        SmtpReceiver receiver = new SmtpReceiver(settings, router, spool);
+        String cert = System.getProperty("tubemail.tls.cert");
+        TlsContext tls = cert != null ? TlsContext.load(Path.of(cert), Path.of(System.getProperty("tubemail.tls.key")))
+                : TlsContext.loadOrGenerate(null, null, work.resolve("tls"), "bench.localdomain");
+        SmtpReceiver receiver = new SmtpReceiver(settings, router, spool, ConnectionSecurity.tls(tls));
         answerDrainRequests(work, spool);
         receiver.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

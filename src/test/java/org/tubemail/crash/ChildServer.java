@@ -1,0 +1,40 @@
+package org.tubemail.crash;
+
+import java.io.File;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Tubemail server in a child JVM ({@code tubemail start} on the test class path), for tests that
+ * kill it with SIGKILL. Its handler ({@link RecordingHandler}) logs to {@code run/handled.log}, its
+ * output goes to {@code server.log}.
+ */
+final class ChildServer {
+
+    private ChildServer() {
+    }
+
+    /** Starts the server of project {@code home} and returns once it listens on SMTP port {@code port}. */
+    static Process start(Path home, int port) throws Exception {
+        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dtubemail.crash.log=" + home.resolve("run/handled.log"), "-cp", System.getProperty("java.class.path"),
+                "org.tubemail.cli.TubemailCli", "--home", home.toString(), "start"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return p;
+            } catch (java.io.IOException e) {
+                if (!p.isAlive()) {
+                    throw new AssertionError("server exited: " + Files.readString(home.resolve("server.log")));
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("server did not listen within 60 s");
+    }
+}
