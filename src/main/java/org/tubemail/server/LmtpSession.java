@@ -187,6 +187,7 @@ final class LmtpSession {
             reply("220 2.0.0 Ready to start TLS");
             tls = security.tls().upgrade(socket); // the old buffered reader, and what it holds, is dropped
             tls.startHandshake();
+            router.monitor().tlsSession();
             socket = tls;
             in = new BufferedInputStream(tls.getInputStream());
             out = tls.getOutputStream();

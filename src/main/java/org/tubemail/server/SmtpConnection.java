@@ -62,6 +62,7 @@ final class SmtpConnection {
     private volatile boolean waiting;
     /** The size of the message with the sink, for the report of its acceptance. */
     private int dataBytes;
+    private boolean tlsReported;
     private long lastActive;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
@@ -148,10 +149,19 @@ final class SmtpConnection {
         }
     }
 
+    /** Reports an established TLS session once, when the handshake (finished in a read or a write) is done. */
+    private void reportTls() {
+        if (tls != null && !tlsReported && tls.handshaken()) {
+            tlsReported = true;
+            loop.monitor().tlsSession();
+        }
+    }
+
     /** Reads what the channel has into {@link #in}; false when the client is gone (then closed). */
     private boolean read() throws IOException {
         inView.limit(in.length).position(tail);
         int n = io.read(inView);
+        reportTls();
         if (n < 0) {
             close(null);
             return false;
@@ -343,6 +353,7 @@ final class SmtpConnection {
 
     /** Writes what it can of the pending replies and sets what to wait for next. */
     private void flush() {
+        reportTls();
         if (waiting) { // the sink's thread owns the buffer now; complete() writes what is pending
             return;
         }
