@@ -15,12 +15,15 @@ import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
+import org.xbill.DNS.Credibility;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.RRset;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -39,6 +42,7 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 public final class DnsResolver {
     private final LookupSession session;
     private final DnsSettings settings;
+    private final Cache cache;
 
     public DnsResolver(DnsSettings settings) {
         this.settings = settings;
@@ -55,9 +59,11 @@ public final class DnsResolver {
         resolver.setRetries(1);
         LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(resolver).clearCaches();
         if (settings.cacheSize() > 0) {
-            Cache cache = new Cache(DClass.IN);
+            cache = new Cache(DClass.IN);
             cache.setMaxEntries(settings.cacheSize());
             builder.cache(cache);
+        } else {
+            cache = null;
         }
         this.session = builder.build();
     }
@@ -93,6 +99,8 @@ public final class DnsResolver {
      * @throws DnsException on a timeout, a server failure or an invalid name
      */
     public DnsAnswer<Record> lookup(String name, int type) throws DnsException {
+        DnsAnswer<Record> cached = cached(name, type);
+        if (cached != null) return cached;
         CompletableFuture<DnsAnswer<Record>> future = lookupAsync(name, type);
         try {
             return future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -124,6 +132,32 @@ public final class DnsResolver {
         return session.lookupAsync(query, type).toCompletableFuture()
                 .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((result, failure) -> answer(name, type, result, failure));
+    }
+
+    /**
+     * The answer dnsjava's cache holds, read on the caller's thread (the lookup session asks the
+     * same cache, but through futures and a thread hand-off that cost more CPU than the lookup);
+     * null when it holds none, or only a CNAME to follow.
+     */
+    private DnsAnswer<Record> cached(String name, int type) {
+        if (cache == null) return null;
+        Name query;
+        try {
+            query = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return null; // lookupAsync reports it
+        }
+        SetResponse response = cache.lookupRecords(query, type, Credibility.NORMAL);
+        if (response.isNXDOMAIN()) return DnsAnswer.none(DnsAnswer.Outcome.NO_DOMAIN);
+        if (response.isNXRRSET()) return DnsAnswer.none(DnsAnswer.Outcome.NO_DATA);
+        if (!response.isSuccessful()) return null;
+        List<Record> records = new ArrayList<>();
+        for (RRset set : response.answers()) {
+            for (Record r : set.rrs()) {
+                if (r.getType() == type) records.add(r);
+            }
+        }
+        return records.isEmpty() ? null : new DnsAnswer<>(DnsAnswer.Outcome.FOUND, records);
     }
 
     private static DnsAnswer<Record> answer(String name, int type, LookupResult result, Throwable failure) {
