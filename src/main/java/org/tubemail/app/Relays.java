@@ -19,7 +19,7 @@ import java.util.Locale;
  * Builds the relay: a maildir under {@code run/} when {@code relay.host} is empty, direct delivery
  * to each recipient domain's mail exchangers when it is {@code mx}, else a smarthost.
  */
-final class Relays {
+public final class Relays {
 
     /** The {@code relay.host} value that means "no smarthost: deliver to the recipients' MX". */
     static final String MX = "mx";
@@ -27,8 +27,11 @@ final class Relays {
     private Relays() {
     }
 
-    /** The relay, signing with the keys of {@code relay.dkim.*} when there are any. */
-    static Relay create(Settings s) {
+    /**
+     * The relay the settings describe: a smarthost, direct MX delivery, or the outbox maildir; signing
+     * with the keys of {@code relay.dkim.*} when there are any.
+     */
+    public static Relay create(Settings s) {
         return create(s, Monitor.NONE);
     }
 

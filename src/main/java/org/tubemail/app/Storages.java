@@ -12,12 +12,13 @@ import java.nio.file.Path;
  * Builds the state storage named by {@code storage.kind}. Back ends other than memory are loaded by
  * class name, so a build without one (or without its driver) fails with a clear message.
  */
-final class Storages {
+public final class Storages {
 
     private Storages() {
     }
 
-    static StateStorage create(Settings s) {
+    /** The state storage the settings name ({@code storage.kind}). */
+    public static StateStorage create(Settings s) {
         String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
         return switch (kind) {
             case "memory" -> new MemoryStorage();

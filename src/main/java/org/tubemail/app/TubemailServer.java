@@ -69,7 +69,8 @@ public final class TubemailServer {
     private final Settings settings;
     private final StateStorage storage;
     /** The wiring shared with handlers; holds the confirmation store they may have opened. */
-    private Context context;
+    /** The wiring of a server built by {@link #configure}, whose parts it closes; null for {@link #create}. */
+    private final Context context;
     private final Relay relay;
     private final Router router;
     private final SmtpReceiver smtp;
@@ -81,7 +82,8 @@ public final class TubemailServer {
     private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
-                           MessageQueue spool, MeteredMonitor monitor) {
+                           MessageQueue spool, Context context, MeteredMonitor monitor) {
+        this.context = context;
         this.monitor = monitor;
         this.spool = spool;
         this.settings = settings;
@@ -95,18 +97,15 @@ public final class TubemailServer {
     public static TubemailServer configure(Settings s) {
         ReceiverSettings receiving = receiverSettings(s);
         ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
-        SmtpReceiver.DataReply dataReply = s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
-                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
-        HttpSettings httpSettings = HttpSettings.from(s);
+        dataReply(s); // checked before anything is opened
+        HttpSettings httpSettings = HttpSettings.from(s, true);
         MeteredMonitor monitor = new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
         PendingRoutes web = new PendingRoutes(httpSettings.publicUrl());
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0), monitor, web);
         context.relay(Relays.create(s, monitor));
-        Router.Builder builder = context.router();
-        builder.monitor(monitor);
+        Router.Builder builder = routingSettings(s, context.router()).monitor(monitor);
         Forwarders.Forwarding forwarding = null;
-        routingSettings(s, builder);
-        builder.undeliverable(new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable")));
+        builder.undeliverable(undeliverableQueue(s));
         try {
             context.storage(Storages.create(s));
             for (String name : s.list("handlers", "")) {
@@ -124,39 +123,9 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            Router router = builder.build();
-            String queuePath = s.string("receiver.queue.path", "");
-            QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
-            // receivers whose settings can be wrong are built before the spool is opened (and locked)
-            List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
-            UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
-                    : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
-                    s.string("receiver.lmtp.socket.group", ""), receiving, router);
-            MessageQueue spool = openSpool(s);
-            SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply, security,
-                    SenderAuth.create(s, router));
-            TubemailServer server = new TubemailServer(s, context.storage(), context.relay(), router, smtp, spool, monitor);
+            TubemailServer server = assemble(s, receiving, security, builder.build(), context, monitor);
             server.forwarder = forwarding == null ? null : forwarding.forwarder();
-            server.context = context;
-            server.receivers.add(smtp);
-            if (!s.string("receiver.lmtp.port", "").isEmpty()) {
-                server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
-                        s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
-                        receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
-                        new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
-            }
-            if (lmtpSocket != null) {
-                server.receivers.add(lmtpSocket);
-            }
-            server.receivers.addAll(imap);
-            if (queue != null) {
-                server.receivers.add(queue);
-            }
-            server.meter();
-            if (httpSettings.enabled()) {
-                server.http = new OpsHttpServer(httpSettings, server.opsContext());
-                web.applyTo(server.http);
-            }
+            server.openHttp(httpSettings, web);
             return server;
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
@@ -175,11 +144,79 @@ public final class TubemailServer {
         }
     }
 
-    /** Applies the capture defaults ({@code route.default.NAME}), the handler time limit and {@code route.exact.case}. */
-    static void routingSettings(Settings s, Router.Builder builder) {
+    /**
+     * The receivers and spool the settings describe, over a router built by the caller (e.g. a
+     * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
+     */
+    public static TubemailServer create(Settings s, Router router) {
+        HttpSettings httpSettings = HttpSettings.from(s, false); // the application serves its own HTTP unless http.enabled=true
+        MeteredMonitor monitor = router.monitor() instanceof MeteredMonitor m ? m
+                : new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
+        TubemailServer server = assemble(s, receiverSettings(s), ReceiverSecurity.create(s, SmtpReceiver.localName()), router, null, monitor);
+        server.openHttp(httpSettings, new PendingRoutes(httpSettings.publicUrl()));
+        return server;
+    }
+
+    /**
+     * Applies the routing settings to {@code builder}: capture defaults ({@code route.default.NAME}),
+     * the handler time limit ({@code handler.timeout.seconds}) and {@code route.exact.case}.
+     */
+    public static Router.Builder routingSettings(Settings s, Router.Builder builder) {
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
-        builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+        return builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+    }
+
+    /** The undeliverable queue the settings name ({@code queue.undeliverable}). */
+    public static MessageQueue undeliverableQueue(Settings s) {
+        return new MaildirQueue(s.path("queue.undeliverable", "run/undeliverable"));
+    }
+
+    /** The receivers and spool over {@code router}; a server built by {@link #configure} also owns {@code context}'s parts. */
+    private static TubemailServer assemble(Settings s, ReceiverSettings receiving, ConnectionSecurity security, Router router,
+                                           Context context, MeteredMonitor monitor) {
+        String queuePath = s.string("receiver.queue.path", "");
+        QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
+        // receivers whose settings can be wrong are built before the spool is opened (and locked)
+        List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
+        UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
+                : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
+                s.string("receiver.lmtp.socket.group", ""), receiving, router);
+        MessageQueue spool = openSpool(s);
+        SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
+                SenderAuth.create(s, router));
+        TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
+                monitor);
+        server.receivers.add(smtp);
+        if (!s.string("receiver.lmtp.port", "").isEmpty()) {
+            server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
+                    s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
+                    receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
+                    new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
+        }
+        if (lmtpSocket != null) {
+            server.receivers.add(lmtpSocket);
+        }
+        server.receivers.addAll(imap);
+        if (queue != null) {
+            server.receivers.add(queue);
+        }
+        server.meter();
+        return server;
+    }
+
+    /** Builds the HTTP listener (when {@code http.enabled}) with the public routes the handlers registered. */
+    private void openHttp(HttpSettings httpSettings, PendingRoutes web) {
+        if (httpSettings.enabled()) {
+            http = new OpsHttpServer(httpSettings, opsContext());
+            web.applyTo(http);
+        }
+    }
+
+    /** When SMTP answers DATA: {@code receiver.smtp.data.reply=spooled} (the default) or {@code routed}. */
+    private static SmtpReceiver.DataReply dataReply(Settings s) {
+        return s.choice("receiver.smtp.data.reply", "spooled", "spooled", "routed").equals("routed")
+                ? SmtpReceiver.DataReply.ROUTED : SmtpReceiver.DataReply.SPOOLED;
     }
 
     static void runBoot(Settings s, String bootClass, BootContext context) {
@@ -227,6 +264,7 @@ public final class TubemailServer {
         return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
     }
 
+    /** The SMTP receiver's settings, checked ({@link ConfigException} naming the key when one is bad). */
     public static ReceiverSettings receiverSettings(Settings s) {
         List<String> domains = s.list("receiver.accepted.domains", "localhost");
         if (domains.isEmpty()) {
@@ -369,7 +407,10 @@ public final class TubemailServer {
                 smtp.port(), router.modules().size(), settings.source());
     }
 
-    /** Stops receivers gracefully (in-flight messages finish, up to {@code grace}), then the relay and storage. */
+    /**
+     * Stops receivers gracefully (in-flight messages finish, up to {@code grace}) and closes the
+     * spool; then, for a server built by {@link #configure}, the relay, handlers and storage.
+     */
     public void stop(Duration grace) {
         if (http != null) {
             http.stop();
@@ -384,6 +425,13 @@ public final class TubemailServer {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
         }
+        if (context != null) {
+            closeComponents();
+        }
+        LOG.info("Tubemail stopped");
+    }
+
+    private void closeComponents() {
         if (forwarder != null) {
             forwarder.close();
         }
@@ -405,7 +453,6 @@ public final class TubemailServer {
         }
         context.closeConfirmations();
         closeQuietly(storage);
-        LOG.info("Tubemail stopped");
     }
 
     /** The SMTP port in use. */

@@ -31,12 +31,18 @@ public final class Settings {
     private final Path home;
     private final Map<String, String> values;
     private final Function<String, String> environment;
+    private final String keyPrefix;
 
     Settings(String source, Path home, Map<String, String> values, Function<String, String> environment) {
+        this(source, home, values, environment, "");
+    }
+
+    private Settings(String source, Path home, Map<String, String> values, Function<String, String> environment, String keyPrefix) {
         this.source = source;
         this.home = home;
         this.values = values;
         this.environment = environment;
+        this.keyPrefix = keyPrefix;
     }
 
     /** Reads {@code home/config/settings.properties}. */
@@ -70,11 +76,19 @@ public final class Settings {
         return new Settings(source, home, new LinkedHashMap<>(values), System::getenv);
     }
 
+    /**
+     * Settings read from a larger configuration under a prefix (e.g. Spring's {@code tubemail.}):
+     * keys are given without it, and errors name them with it ({@code tubemail.receiver.smtp.port}).
+     */
+    public static Settings of(String source, String keyPrefix, Path home, Map<String, String> values) {
+        return new Settings(source, home, new LinkedHashMap<>(values), System::getenv, keyPrefix);
+    }
+
     /** A copy with {@code key} set to {@code value}. */
     public Settings with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new Settings(source, home, copy, environment);
+        return new Settings(source, home, copy, environment, keyPrefix);
     }
 
     /** The project home. */
@@ -88,7 +102,7 @@ public final class Settings {
     }
 
     private ConfigException error(String key, String value, String expected) {
-        return new ConfigException(source + ": " + key + " = '" + value + "': expected " + expected);
+        return new ConfigException(source + ": " + keyPrefix + key + " = '" + value + "': expected " + expected);
     }
 
     /** The raw value after {@code ${env:...}} substitution, or {@code fallback} when unset or empty. */
@@ -102,7 +116,7 @@ public final class Settings {
         while (m.find()) {
             String env = environment.apply(m.group(1));
             if (env == null) {
-                throw new ConfigException(source + ": " + key + " = '" + v + "': environment variable " + m.group(1) + " is not set");
+                throw new ConfigException(source + ": " + keyPrefix + key + " = '" + v + "': environment variable " + m.group(1) + " is not set");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(env));
         }

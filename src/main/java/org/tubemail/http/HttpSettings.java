@@ -29,7 +29,12 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
 
     /** Reads and checks the settings; refuses a bind beyond loopback without a token. */
     public static HttpSettings from(Settings s) {
-        boolean enabled = s.choice("http.enabled", "true", "true", "false").equals("true");
+        return from(s, true);
+    }
+
+    /** Like {@link #from(Settings)}, with the listener on or off when {@code http.enabled} is not set. */
+    public static HttpSettings from(Settings s, boolean enabledByDefault) {
+        boolean enabled = s.choice("http.enabled", String.valueOf(enabledByDefault), "true", "false").equals("true");
         String host = s.string("http.host", "127.0.0.1");
         int port = s.port("http.port", 8827);
         String token = s.string("http.token", "");

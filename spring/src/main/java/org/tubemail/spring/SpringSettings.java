@@ -1,0 +1,52 @@
+package org.tubemail.spring;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.tubemail.config.Settings;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tubemail's {@link Settings} read from the Spring environment under {@code tubemail.*}: the keys of
+ * {@code config/settings.properties}, with the same defaults and checks, from
+ * {@code application.properties}, YAML, environment variables ({@code TUBEMAIL_RECEIVER_SMTP_PORT})
+ * or any other property source. Errors name the property ({@code tubemail.receiver.smtp.port}).
+ * {@code tubemail.home} (default: the working folder) is the folder that relative paths such as
+ * {@code run/state.db} are resolved against.
+ */
+public final class SpringSettings {
+
+    /** The property prefix. */
+    public static final String PREFIX = "tubemail.";
+
+    /** A list element as the Binder gives it: a YAML sequence or {@code key[0]} becomes {@code key.0}. */
+    private static final Pattern INDEXED = Pattern.compile("(.+)\\.(\\d+)");
+
+    private SpringSettings() {
+    }
+
+    /** The settings under {@code tubemail.*}. */
+    public static Settings from(Environment environment) {
+        Map<String, String> bound = Binder.get(environment)
+                .bind("tubemail", Bindable.mapOf(String.class, String.class)).orElseGet(Map::of);
+        // A YAML sequence arrives as key.0, key.1, ...: Tubemail's lists are comma-separated.
+        Map<String, String> values = new TreeMap<>();
+        Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
+        bound.forEach((key, value) -> {
+            Matcher m = INDEXED.matcher(key);
+            if (m.matches()) {
+                lists.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), value);
+            } else {
+                values.put(key, value);
+            }
+        });
+        lists.forEach((key, items) -> values.put(key, String.join(",", items.values())));
+        Path home = Path.of(values.getOrDefault("home", "")).toAbsolutePath().normalize();
+        return Settings.of("Spring environment", PREFIX, home, values);
+    }
+}

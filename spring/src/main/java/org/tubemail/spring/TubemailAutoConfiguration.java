@@ -1,0 +1,82 @@
+package org.tubemail.spring;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.tubemail.app.Relays;
+import org.tubemail.app.Storages;
+import org.tubemail.app.TubemailServer;
+import org.tubemail.config.ConfigException;
+import org.tubemail.config.Settings;
+import org.tubemail.relay.Relay;
+import org.tubemail.routing.HandlerDefinitionException;
+import org.tubemail.routing.Router;
+import org.tubemail.state.StateStorage;
+import org.tubemail.testing.TestKit;
+
+import java.util.List;
+
+/**
+ * Tubemail in a Spring Boot application: {@link Settings} from {@code tubemail.*}, a
+ * {@link StateStorage}, a {@link Relay} and a {@link Router} over every bean with {@code @Route}
+ * methods (each replaceable by a bean of your own), and the receivers, started and stopped with the
+ * context. In a {@code @TubemailTest} (a {@link TestKit} bean present) no receiver starts.
+ */
+@AutoConfiguration
+@ConditionalOnClass(Router.class)
+public class TubemailAutoConfiguration {
+
+    /** Tubemail's settings, from {@code tubemail.*}. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Settings tubemailSettings(Environment environment) {
+        return SpringSettings.from(environment);
+    }
+
+    /** The state storage {@code tubemail.storage.kind} names (MapDB at {@code run/state.db} by default). */
+    @Bean
+    @ConditionalOnMissingBean
+    public StateStorage tubemailStateStorage(Settings settings) {
+        return Storages.create(settings);
+    }
+
+    /** The relay: the smarthost {@code tubemail.relay.host}, else the maildir {@code tubemail.relay.outbox}. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Relay tubemailRelay(Settings settings) {
+        return Relays.create(settings);
+    }
+
+    /** The router over every bean with {@code @Route} methods. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Router tubemailRouter(Settings settings, StateStorage storage, ListableBeanFactory beans) {
+        Router.Builder builder = withRouteBeans(TubemailServer.routingSettings(settings, Router.builder()), beans)
+                .storage(storage).undeliverable(TubemailServer.undeliverableQueue(settings));
+        try {
+            return builder.build();
+        } catch (HandlerDefinitionException e) {
+            throw new ConfigException("Tubemail handler beans: " + e.getMessage(), e);
+        }
+    }
+
+    /** The receivers, a {@link org.springframework.context.SmartLifecycle}. */
+    @Bean
+    @ConditionalOnMissingBean({TubemailReceivers.class, TestKit.class})
+    public TubemailReceivers tubemailReceivers(Settings settings, Router router) {
+        TubemailServer.receiverSettings(settings);
+        return new TubemailReceivers(settings, router);
+    }
+
+    /** Adds every bean with {@code @Route} methods to {@code builder}; there must be one at least. */
+    public static Router.Builder withRouteBeans(Router.Builder builder, ListableBeanFactory beans) {
+        List<Object> handlers = RouteBeans.find(beans);
+        if (handlers.isEmpty()) {
+            throw new ConfigException("Tubemail: no handler: no bean has a method with @Route or @RouteLike");
+        }
+        return builder.handlers(handlers.toArray());
+    }
+}
