@@ -28,8 +28,8 @@ public final class Relays {
     }
 
     /**
-     * The relay the settings describe: a smarthost, direct MX delivery, or the outbox maildir; signing
-     * with the keys of {@code relay.dkim.*} when there are any.
+     * The relay the settings describe: a smarthost, MX delivery or the outbox maildir; signing with the keys of
+     * {@code relay.dkim.*} when there are any.
      */
     public static Relay create(Settings s) {
         return create(s, Monitor.NONE);

@@ -10,10 +10,12 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.event.MessageCountAdapter;
 import jakarta.mail.event.MessageCountEvent;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.IdleManager;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
@@ -35,6 +37,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,16 +62,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * routed flag ({@link ImapMailbox.After#FLAG}) and those routed but not yet moved (recorded by
  * Message-ID, or a hash of the content), so nothing is lost and nothing repeated.
  *
- * <p>Watching: IDLE through Angus Mail's {@link IdleManager}, which watches socket channels, so
- * on plain connections (and STARTTLS is not one: Angus's TLS sockets have no channel); polling every
- * {@code pollInterval} on TLS connections, when the server has no IDLE, or when {@code idle} is
- * off. With IDLE the connection is still checked every {@code pollInterval}. A dropped connection
- * or a restarted server is reconnected with a backoff from 1 s doubling to 60 s.
+ * <p>Watching: IDLE where the server offers it (and {@code idle} is on). Plain connections are
+ * watched by Angus Mail's {@link IdleManager}, which needs socket channels; TLS and STARTTLS
+ * sockets have none, so there the mailbox's own thread blocks in {@link IMAPFolder#idle(boolean)},
+ * and a keep-alive thread ends each IDLE with a NOOP after {@code pollInterval} (at most 25
+ * minutes). Without IDLE the receiver polls every {@code pollInterval}. Whatever ends a wait, the
+ * receiver then fetches every UID past the recorded one and, right before waiting again, asks the
+ * server ({@code UID SEARCH}) whether mail arrived meanwhile, so no news is ever needed from
+ * listener events. A dropped connection or a restarted server is reconnected with a backoff from 1
+ * s doubling to 60 s.
  */
 public final class ImapReceiver implements Receiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImapReceiver.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** The longest blocking IDLE: servers may end one after 29 minutes of silence (RFC 2177). */
+    private static final Duration MAX_IDLE = Duration.ofMinutes(25);
     /** How many routed messages one move, flag or delete command handles. */
     private static final int CHUNK = 50;
 
@@ -84,6 +94,7 @@ public final class ImapReceiver implements Receiver {
     private volatile IMAPFolder folder;
     private ExecutorService idleExecutor;
     private IdleManager idleManager;
+    private volatile ScheduledExecutorService keepAlive;
     private Thread thread;
     private ImapProgressLog journal;
     private volatile ImapProgress progress = ImapProgress.NONE;
@@ -133,6 +144,12 @@ public final class ImapReceiver implements Receiver {
         running = true;
         idleExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "imap-idle-" + mailbox.name());
+            t.setDaemon(true);
+            return t;
+        });
+        // its thread starts with the first blocking IDLE (TLS and STARTTLS connections only)
+        keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "imap-keepalive-" + mailbox.name());
             t.setDaemon(true);
             return t;
         });
@@ -186,11 +203,27 @@ public final class ImapReceiver implements Receiver {
         LOG.info("{}: connected, UIDVALIDITY {}, {} message(s) in the folder", mailbox, f.getUIDValidity(), f.getMessageCount());
     }
 
+    /** How a connection learns of new mail. */
+    private enum Watching {
+        /** IDLE through the {@link IdleManager}, which watches socket channels: plain connections. */
+        CHANNEL,
+        /** IDLE blocking this mailbox's thread: TLS and STARTTLS connections, whose sockets have no channel. */
+        BLOCKING,
+        /** A NOOP every {@code pollInterval}: the server has no IDLE, or {@code idle} is off. */
+        POLL
+    }
+
+    private Watching watching() throws MessagingException {
+        if (!mailbox.idle() || !((IMAPStore) store).hasCapability("IDLE")) {
+            return Watching.POLL;
+        }
+        return mailbox.security() == ImapMailbox.Security.NONE ? Watching.CHANNEL : Watching.BLOCKING;
+    }
+
     private void watch() throws MessagingException {
         IMAPFolder f = folder;
-        // IdleManager watches socket channels; TLS sockets have none, so TLS connections poll
-        boolean channels = mailbox.idle() && ((IMAPStore) store).hasCapability("IDLE") && mailbox.security() == ImapMailbox.Security.NONE;
-        if (channels && idleManager == null) {
+        Watching how = watching();
+        if (how == Watching.CHANNEL && idleManager == null) {
             try {
                 idleManager = new IdleManager(session, idleExecutor);
             } catch (IOException e) {
@@ -206,20 +239,97 @@ public final class ImapReceiver implements Receiver {
         if (progress.uidValidity() == f.getUIDValidity()) {
             finishUnfinished(f); // the last run may have stopped between routing a message and moving it
         }
+        int fruitless = 0;
         while (running) {
+            long before = progress.routedUid();
             routeNew(f);
             if (!running) {
                 return;
             }
-            if (channels) {
-                idleManager.watch(f);
-                await(mailbox.pollInterval());
-                noop(f); // ends the IDLE; throws when the connection is gone
-            } else {
-                await(mailbox.pollInterval());
-                noop(f); // polls: the server answers with news of new mail
+            fruitless = progress.routedUid() > before ? 0 : fruitless + 1;
+            // Mail that arrived while routing: a UID fetch goes through Angus's message cache, which
+            // misses mail the server announced late or wrongly (see reselect), and an IDLE would then
+            // wait for the next message. So the server is asked right before each wait; when it
+            // holds mail that a pass did not find, the folder is selected again (twice at most).
+            if (fruitless < 3 && newMailWaiting(f)) {
+                if (fruitless > 0) {
+                    reselect(f);
+                }
+                continue;
+            }
+            switch (how) {
+                case CHANNEL -> {
+                    idleManager.watch(f);
+                    await(mailbox.pollInterval());
+                    noop(f); // ends the IDLE; throws when the connection is gone
+                }
+                case BLOCKING -> idleHere(f);
+                case POLL -> {
+                    await(mailbox.pollInterval());
+                    noop(f); // polls: the server answers with news of new mail
+                }
             }
         }
+    }
+
+    /**
+     * One blocking IDLE on this mailbox's thread, ended by the server's first news, or by a NOOP
+     * from the keep-alive thread after {@code pollInterval} (at most {@link #MAX_IDLE}, below the
+     * 29 minutes after which servers may end an IDLE), or by {@link #stop}.
+     */
+    private void idleHere(IMAPFolder f) throws MessagingException {
+        Duration wait = mailbox.pollInterval().compareTo(MAX_IDLE) > 0 ? MAX_IDLE : mailbox.pollInterval();
+        ScheduledFuture<?> wakeUp = keepAlive.schedule(() -> endIdle(f), wait.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            f.idle(true);
+        } finally {
+            wakeUp.cancel(false);
+        }
+    }
+
+    /** Ends a blocking IDLE with a NOOP (Angus sends DONE first); a broken connection shows on the IDLE thread. */
+    private void endIdle(IMAPFolder f) {
+        try {
+            if (f.isOpen()) {
+                noop(f);
+            }
+        } catch (MessagingException | IllegalStateException e) {
+            LOG.debug("{}: ending IDLE: {}", mailbox, e.getMessage());
+        }
+    }
+
+    /**
+     * Selects the folder again, for a fresh message cache. Angus ignores FETCH answers for sequence
+     * numbers past the message count it knows, so when the server's EXISTS news leave that count
+     * short, a UID fetch finds nothing of mail the server holds. GreenMail does this when mail
+     * arrives during a MOVE: it sends {@code * 17 EXISTS} (the count after the move) before the
+     * move's 16 EXPUNGEs, and the cache ends up 16 short. The cache is only short at its end, so
+     * the sequence numbers it knows stay right.
+     */
+    private void reselect(IMAPFolder f) throws MessagingException {
+        LOG.info("{}: the server holds mail past UID {} that the message cache misses; selecting the folder again", mailbox, progress.routedUid());
+        f.close(false); // UNSELECT (or EXAMINE): nothing is expunged
+        f.open(Folder.READ_WRITE);
+    }
+
+    /** Whether the folder holds a message past the recorded UID: one {@code UID SEARCH}, no message cache involved. */
+    private boolean newMailWaiting(IMAPFolder f) throws MessagingException {
+        long after = progress.routedUid();
+        return (Boolean) f.doCommand(p -> {
+            Response[] r = p.command("UID SEARCH UID " + (after + 1) + ":*", null);
+            p.notifyResponseHandlers(r); // EXISTS and EXPUNGE news reach the folder
+            p.handleResult(r[r.length - 1]);
+            for (Response each : r) {
+                if (each instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
+                    for (long uid = ir.readLong(); uid != -1; uid = ir.readLong()) {
+                        if (uid > after) { // "n:*" also matches the last message when its UID is below n
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        });
     }
 
     /** A NOOP sent to the server (a cached message count is not a poll). */
@@ -496,6 +606,10 @@ public final class ImapReceiver implements Receiver {
     public synchronized void stop(Duration grace) {
         running = false;
         signal();
+        IMAPFolder idling = folder;
+        if (keepAlive != null && idling != null) {
+            keepAlive.execute(() -> endIdle(idling)); // a blocking IDLE ends at once
+        }
         if (thread != null) {
             try {
                 thread.join(Math.min(grace.toMillis(), 2000));
@@ -512,6 +626,9 @@ public final class ImapReceiver implements Receiver {
         }
         if (idleExecutor != null) {
             idleExecutor.shutdownNow();
+        }
+        if (keepAlive != null) {
+            keepAlive.shutdownNow();
         }
         if (journal != null && (thread == null || !thread.isAlive())) {
             journal.close();
