@@ -3,6 +3,7 @@ package org.tubemail.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 
@@ -59,6 +60,7 @@ public final class SmtpReceiver implements Receiver {
     private final RecipientPolicy policy;
     private final String host;
     private final FreeSpace space;
+    private final Monitor monitor;
     private final ConnectionSecurity security;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
@@ -129,6 +131,7 @@ public final class SmtpReceiver implements Receiver {
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
                         ConnectionSecurity security, SenderChecks checks) {
+        this.monitor = router.monitor();
         this.settings = settings;
         this.space = space;
         this.spool = spool;
@@ -155,6 +158,7 @@ public final class SmtpReceiver implements Receiver {
     public void start() throws IOException {
         try {
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
+            loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -174,6 +178,11 @@ public final class SmtpReceiver implements Receiver {
     /** How many spooled messages are being routed now. */
     public int inFlight() {
         return processor.inFlight();
+    }
+
+    /** Whether the listener is bound and taking connections. */
+    public boolean listening() {
+        return loop != null && !loop.stopping();
     }
 
     /** How many client connections are open. */

@@ -66,6 +66,7 @@ class DiskFullTest {
     private void start(String... keyValues) throws Exception {
         config = new HashMap<>(Map.of(
                 "receiver.smtp.port", "0",
+                "http.port", "0",
                 "receiver.accepted.domains", "localhost",
                 "route.default.host", "localhost",
                 "receiver.min.free.bytes", "0",
