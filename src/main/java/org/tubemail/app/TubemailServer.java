@@ -348,6 +348,8 @@ public final class TubemailServer {
         out.put("listeners", listeners);
         Map<String, Object> queues = new LinkedHashMap<>();
         queues.put("spool", spool.count());
+        FreeSpace space = spoolSpace(settings, receiverSettings(settings));
+        out.put("spoolSpace", Map.of("freeBytes", space.usableBytes(), "minFreeBytes", space.minFreeBytes(), "low", space.low()));
         opsQueues().forEach((name, q) -> queues.put(name, q.count()));
         out.put("queues", queues);
         out.put("storage", Map.of("kind", settings.string("storage.kind", "mapdb"), "ok", storageAnswers()));
@@ -373,11 +375,15 @@ public final class TubemailServer {
         return relay instanceof DkimSigningRelay signing ? signing.next() : relay;
     }
 
-    /** Readiness: the receivers listen and the state storage answers. */
+    /**
+     * Readiness: the receivers listen, the state storage answers, and the spool's file system is
+     * above its free-space watermark ({@code receiver.min.free.bytes}; below it new mail gets 452).
+     */
     public Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new LinkedHashMap<>();
         checks.put("smtp", smtp.listening());
         checks.put("storage", storageAnswers());
+        checks.put("spoolSpace", !spoolSpace(settings, receiverSettings(settings)).low());
         return checks;
     }
 
