@@ -2,6 +2,7 @@ package org.tubemail.app;
 
 import org.tubemail.config.Settings;
 import org.tubemail.dkim.DkimKeyring;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
@@ -31,18 +32,23 @@ public final class Relays {
      * {@code relay.dkim.*} when there are any.
      */
     public static Relay create(Settings s) {
-        DkimKeyring keys = SigningKeys.load(s);
-        Relay relay = unsigned(s);
-        return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys);
+        return create(s, Monitor.NONE);
     }
 
-    private static Relay unsigned(Settings s) {
+    /** Like {@link #create(Settings)}, reporting what the relay sends, retries, gives up on and signs to {@code monitor}. */
+    static Relay create(Settings s, Monitor monitor) {
+        DkimKeyring keys = SigningKeys.load(s);
+        Relay relay = unsigned(s, monitor);
+        return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);
+    }
+
+    private static Relay unsigned(Settings s, Monitor monitor) {
         String host = s.string("relay.host", "");
         if (host.isEmpty()) {
-            return new MaildirRelay(s.path("relay.outbox", "run/outbox"));
+            return new MaildirRelay(s.path("relay.outbox", "run/outbox"), monitor);
         }
         if (host.equals(MX)) {
-            return direct(s);
+            return direct(s, monitor);
         }
         RelaySettings.Security security = RelaySettings.Security.valueOf(
                 s.choice("relay.security", "none", "none", "starttls", "tls").toUpperCase(Locale.ROOT));
@@ -54,11 +60,11 @@ public final class Relays {
         RelaySettings rs = new RelaySettings(host, s.port("relay.port", defaultPort), security, s.string("relay.username", ""),
                 s.string("relay.password", ""), s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false),
                 s.string("relay.ssl.trust", ""));
-        return new SmtpRelay(rs, new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")));
+        return new SmtpRelay(rs, new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")), RetryPolicy.standard(), monitor);
     }
 
     /** {@code relay.host=mx}: port 25, STARTTLS when offered unless {@code relay.security=none}, no login. */
-    private static Relay direct(Settings s) {
+    private static Relay direct(Settings s, Monitor monitor) {
         String security = s.choice("relay.security", "may", "may", "none");
         if (!s.string("relay.username", "").isEmpty()) {
             throw s.invalid("relay.username", "empty with relay.host = mx (mail exchangers take mail without a login)");
@@ -66,6 +72,6 @@ public final class Relays {
         MxSettings mx = new MxSettings(s.port("relay.port", 25), security.equals("may"), s.string("relay.helo", ""),
                 s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false));
         return SmtpRelay.direct(mx, Resolvers.create(s), new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")),
-                RetryPolicy.standard());
+                RetryPolicy.standard(), monitor);
     }
 }

@@ -1,5 +1,15 @@
 package org.tubemail.app;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.confirm.ConfirmationStore;
@@ -8,11 +18,20 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.http.HttpSettings;
+import org.tubemail.http.OpsContext;
+import org.tubemail.http.OpsHttpServer;
+import org.tubemail.http.PendingRoutes;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.monitor.EventHub;
+import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.relay.DkimSigningRelay;
+import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.Relay;
+import org.tubemail.relay.SmtpRelay;
 import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
@@ -25,13 +44,18 @@ import org.tubemail.server.lmtp.UnixLmtpReceiver;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.spool.QueueReceiver;
 import org.tubemail.state.StateStorage;
+import org.tubemail.web.WebRoutes;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A whole Tubemail server built from the settings: state storage, relay, queues, router and
@@ -52,11 +76,15 @@ public final class TubemailServer {
     private final SmtpReceiver smtp;
     private final MessageQueue spool;
     private final List<Receiver> receivers = new ArrayList<>();
+    private final MeteredMonitor monitor;
+    private final Instant created = Instant.now();
+    private OpsHttpServer http;
     private WebhookForwarder forwarder;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
-                           MessageQueue spool, Context context) {
+                           MessageQueue spool, Context context, MeteredMonitor monitor) {
         this.context = context;
+        this.monitor = monitor;
         this.spool = spool;
         this.settings = settings;
         this.storage = storage;
@@ -70,9 +98,12 @@ public final class TubemailServer {
         ReceiverSettings receiving = receiverSettings(s);
         ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         dataReply(s); // checked before anything is opened
-        Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0));
-        context.relay(Relays.create(s));
-        Router.Builder builder = routingSettings(s, context.router());
+        HttpSettings httpSettings = HttpSettings.from(s, true);
+        MeteredMonitor monitor = new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
+        PendingRoutes web = new PendingRoutes(httpSettings.publicUrl());
+        Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0), monitor, web);
+        context.relay(Relays.create(s, monitor));
+        Router.Builder builder = routingSettings(s, context.router()).monitor(monitor);
         Forwarders.Forwarding forwarding = null;
         builder.undeliverable(undeliverableQueue(s));
         try {
@@ -92,8 +123,9 @@ public final class TubemailServer {
                 throw new ConfigException(s.source() + ": handlers = '': expected at least one handler class name (or a boot.class that adds one)");
             }
             builder.storage(context.storage()).handlers(context.handlers().toArray());
-            TubemailServer server = assemble(s, receiving, security, builder.build(), context);
+            TubemailServer server = assemble(s, receiving, security, builder.build(), context, monitor);
             server.forwarder = forwarding == null ? null : forwarding.forwarder();
+            server.openHttp(httpSettings, web);
             return server;
         } catch (HandlerDefinitionException e) {
             context.closeConfirmations();
@@ -117,7 +149,12 @@ public final class TubemailServer {
      * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
      */
     public static TubemailServer create(Settings s, Router router) {
-        return assemble(s, receiverSettings(s), ReceiverSecurity.create(s, SmtpReceiver.localName()), router, null);
+        HttpSettings httpSettings = HttpSettings.from(s, false); // the application serves its own HTTP unless http.enabled=true
+        MeteredMonitor monitor = router.monitor() instanceof MeteredMonitor m ? m
+                : new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
+        TubemailServer server = assemble(s, receiverSettings(s), ReceiverSecurity.create(s, SmtpReceiver.localName()), router, null, monitor);
+        server.openHttp(httpSettings, new PendingRoutes(httpSettings.publicUrl()));
+        return server;
     }
 
     /**
@@ -137,7 +174,7 @@ public final class TubemailServer {
 
     /** The receivers and spool over {@code router}; a server built by {@link #configure} also owns {@code context}'s parts. */
     private static TubemailServer assemble(Settings s, ReceiverSettings receiving, ConnectionSecurity security, Router router,
-                                           Context context) {
+                                           Context context, MeteredMonitor monitor) {
         String queuePath = s.string("receiver.queue.path", "");
         QueueReceiver queue = queuePath.isEmpty() ? null : queueReceiver(s, s.path("receiver.queue.path", queuePath), router);
         // receivers whose settings can be wrong are built before the spool is opened (and locked)
@@ -148,7 +185,8 @@ public final class TubemailServer {
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router));
-        TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context);
+        TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
+                monitor);
         server.receivers.add(smtp);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
@@ -163,7 +201,16 @@ public final class TubemailServer {
         if (queue != null) {
             server.receivers.add(queue);
         }
+        server.meter();
         return server;
+    }
+
+    /** Builds the HTTP listener (when {@code http.enabled}) with the public routes the handlers registered. */
+    private void openHttp(HttpSettings httpSettings, PendingRoutes web) {
+        if (httpSettings.enabled()) {
+            http = new OpsHttpServer(httpSettings, opsContext());
+            web.applyTo(http);
+        }
     }
 
     /** When SMTP answers DATA: {@code receiver.smtp.data.reply=spooled} (the default) or {@code routed}. */
@@ -260,10 +307,107 @@ public final class TubemailServer {
         }
     }
 
-    /** Starts every receiver. */
+    /** The server's own meters (queue sizes, connections) and the JVM's. */
+    private void meter() {
+        MeterRegistry r = monitor.registry();
+        Gauge.builder("tubemail.spool.messages", spool, MessageQueue::count).description("messages in the SMTP spool, not yet routed").register(r);
+        Gauge.builder("tubemail.undeliverable.messages", router.undeliverableQueue(), MessageQueue::count)
+                .description("messages in the undeliverable queue").register(r);
+        Gauge.builder("tubemail.smtp.connections.open", smtp, SmtpReceiver::openConnections).description("open SMTP client connections").register(r);
+        Gauge.builder("tubemail.spool.oldest.age", new SpoolAge(spool), SpoolAge::seconds).baseUnit("seconds")
+                .description("age of the oldest message in the SMTP spool").register(r);
+        new ClassLoaderMetrics().bindTo(r);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        new UptimeMetrics().bindTo(r);
+    }
+
+    private OpsContext opsContext() {
+        Optional<SmtpRelay> smtpRelay = delivering() instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
+        return new OpsContext(router, opsQueues(), smtpRelay, this::status, this::readiness,
+                (PrometheusMeterRegistry) monitor.registry(), monitor.events());
+    }
+
+    /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("startedAt", created.toString());
+        out.put("uptimeSeconds", Duration.between(created, Instant.now()).toSeconds());
+        List<Map<String, Object>> listeners = new ArrayList<>();
+        listeners.add(Map.of("protocol", "smtp", "host", settings.string("receiver.smtp.host", "127.0.0.1"), "port", smtp.port(),
+                "listening", smtp.listening(), "openConnections", smtp.openConnections()));
+        if (!settings.string("receiver.lmtp.port", "").isEmpty()) {
+            listeners.add(Map.of("protocol", "lmtp", "host", settings.string("receiver.lmtp.host", settings.string("receiver.smtp.host", "127.0.0.1")),
+                    "port", settings.port("receiver.lmtp.port", 0)));
+        }
+        if (http != null) {
+            listeners.add(Map.of("protocol", "http", "host", settings.string("http.host", "127.0.0.1"), "port", http.running() ? http.port() : 0));
+        }
+        out.put("listeners", listeners);
+        Map<String, Object> queues = new LinkedHashMap<>();
+        queues.put("spool", spool.count());
+        FreeSpace space = spoolSpace(settings, receiverSettings(settings));
+        out.put("spoolSpace", Map.of("freeBytes", space.usableBytes(), "minFreeBytes", space.minFreeBytes(), "low", space.low()));
+        opsQueues().forEach((name, q) -> queues.put(name, q.count()));
+        out.put("queues", queues);
+        out.put("storage", Map.of("kind", settings.string("storage.kind", "mapdb"), "ok", storageAnswers()));
+        out.put("modules", router.modules().stream().map(m -> m.name()).toList());
+        out.put("events", Map.of("lastId", monitor.events().lastId(), "buffer", monitor.events().capacity()));
+        return out;
+    }
+
+    private Map<String, MessageQueue> opsQueues() {
+        Map<String, MessageQueue> queues = new LinkedHashMap<>();
+        queues.put("undeliverable", router.undeliverableQueue());
+        if (delivering() instanceof SmtpRelay sr) {
+            queues.put("relay-retry", sr.retryQueue());
+        }
+        if (delivering() instanceof MaildirRelay mr) {
+            queues.put("outbox", mr.queue());
+        }
+        return queues;
+    }
+
+    /** The relay that delivers, under the DKIM signer when there is one: its queues are the ones to show. */
+    private Relay delivering() {
+        return relay instanceof DkimSigningRelay signing ? signing.next() : relay;
+    }
+
+    /**
+     * Readiness: the receivers listen, the state storage answers, and the spool's file system is
+     * above its free-space watermark ({@code receiver.min.free.bytes}; below it new mail gets 452).
+     */
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("smtp", smtp.listening());
+        checks.put("storage", storageAnswers());
+        checks.put("spoolSpace", !spoolSpace(settings, receiverSettings(settings)).low());
+        return checks;
+    }
+
+    private boolean storageAnswers() {
+        try {
+            storage.get("tubemail-status", "probe");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Starts every receiver, then the HTTP listener. */
     public void start() throws IOException {
         for (Receiver r : receivers) {
             r.start();
+        }
+        if (http != null) {
+            try {
+                http.start();
+            } catch (IOException e) {
+                throw new IOException("cannot listen for HTTP on " + settings.string("http.host", "127.0.0.1") + ":"
+                        + settings.string("http.port", "8827") + " (http.host, http.port; http.enabled=false turns it off): " + e.getMessage(), e);
+            }
         }
         LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
                 smtp.port(), router.modules().size(), settings.source());
@@ -274,6 +418,9 @@ public final class TubemailServer {
      * spool; then, for a server built by {@link #configure}, the relay, handlers and storage.
      */
     public void stop(Duration grace) {
+        if (http != null) {
+            http.stop();
+        }
         for (Receiver r : receivers) {
             r.stop(grace);
         }
@@ -319,6 +466,21 @@ public final class TubemailServer {
         return smtp.port();
     }
 
+    /** The HTTP port in use, or 0 when the listener is off; only once started. */
+    public int httpPort() {
+        return http == null || !http.running() ? 0 : http.port();
+    }
+
+    /** The live event stream: {@code events().subscribe(listener)}. */
+    public EventHub events() {
+        return monitor.events();
+    }
+
+    /** The meter registry behind {@code /metrics}. */
+    public MeterRegistry meters() {
+        return monitor.registry();
+    }
+
     /** How many messages wait in the SMTP spool (being routed, or to be routed). */
     public int spoolCount() {
         return spool.count();
@@ -341,11 +503,21 @@ public final class TubemailServer {
         private final String host;
         private final Router.Builder router = Router.builder();
         private final List<Object> handlers = new ArrayList<>();
+        private final MeteredMonitor monitor;
+        private final WebRoutes web;
         private Relay relay;
         private StateStorage storage;
         private ConfirmationStore confirmations;
 
+        /** A context whose meters, events and public routes go nowhere (for inspecting the routes without a server). */
         Context(Settings settings, Path dataDir, String host) {
+            this(settings, dataDir, host, new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(1)),
+                    new PendingRoutes(Optional.empty()));
+        }
+
+        Context(Settings settings, Path dataDir, String host, MeteredMonitor monitor, WebRoutes web) {
+            this.monitor = monitor;
+            this.web = web;
             this.settings = settings;
             this.dataDir = dataDir;
             this.host = host;
@@ -419,6 +591,21 @@ public final class TubemailServer {
         @Override
         public List<Object> handlers() {
             return handlers;
+        }
+
+        @Override
+        public MeterRegistry meters() {
+            return monitor.registry();
+        }
+
+        @Override
+        public EventHub events() {
+            return monitor.events();
+        }
+
+        @Override
+        public WebRoutes web() {
+            return web;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.tubemail.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.tubemail.config.Settings;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -17,8 +18,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Looks into and empties the server's queues. */
 @Command(name = "queue", mixinStandardHelpOptions = true,
@@ -52,6 +55,10 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** Queues and actions the running server's API answers; the rest are read from the files. */
+    private static final Set<String> API_QUEUES = Set.of("undeliverable", "relay-retry", "outbox");
+    private static final Set<String> API_ACTIONS = Set.of("count", "list", "show");
+
     @ParentCommand
     TubemailCli cli;
 
@@ -73,6 +80,9 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         String act = action.toLowerCase(Locale.ROOT);
         boolean spool = queue.equals(Named.SPOOL.label());
         Optional<ProcessHandle> server = new RunFiles(cli.home()).running();
+        if (API_QUEUES.contains(queue) && API_ACTIONS.contains(act) && server.isPresent() && fromServer(out, new ApiClient(cli.settings()))) {
+            return 0;
+        }
         if (spool && server.isPresent() && (act.equals("pop") || act.equals("clear"))) {
             throw new IllegalStateException("the spool belongs to the running server (pid " + server.get().pid()
                     + "), which routes and removes its messages: stop the server before " + act);
@@ -103,6 +113,50 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         }
         close(q);
         return 0;
+    }
+
+    /** Answers count, list or show from the running server's API; false when no server answers. */
+    private boolean fromServer(PrintWriter out, ApiClient api) {
+        Optional<JsonNode> queues = api.get("/api/queues");
+        if (queues.isEmpty() || !queues.get().path("queues").has(queue)) {
+            return false; // stopped, or a queue this server does not have (e.g. relay-retry with the maildir relay)
+        }
+        switch (action.toLowerCase(Locale.ROOT)) {
+            case "count" -> {
+                out.println(queues.get().path("queues").path(queue).asInt());
+                return true;
+            }
+            case "list" -> {
+                int offset = 0;
+                while (true) {
+                    Optional<JsonNode> page = api.get("/api/queues/" + queue + "?order=oldest&limit=500&offset=" + offset);
+                    if (page.isEmpty()) {
+                        return offset > 0;
+                    }
+                    for (JsonNode m : page.get().path("items")) {
+                        JsonNode env = m.path("envelope");
+                        List<String> rcpts = new java.util.ArrayList<>();
+                        env.path("recipients").forEach(r -> rcpts.add(r.asText()));
+                        String reason = m.path("reason").asText();
+                        out.println(m.path("key").asText() + "  " + (env.isMissingNode() ? "" : "<" + env.path("from").asText() + "> -> " + rcpts)
+                                + "  \"" + m.path("subject").asText() + "\"" + (reason.isEmpty() ? "" : "  [" + reason + "]"));
+                    }
+                    offset += page.get().path("items").size();
+                    if (page.get().path("items").isEmpty() || offset >= page.get().path("total").asInt()) {
+                        return true;
+                    }
+                }
+            }
+            default -> {
+                if (key == null) {
+                    throw new IllegalArgumentException("show needs a KEY (see: queue " + queue + " list)");
+                }
+                Optional<String> raw = api.body("/api/queues/" + queue + "/" + ApiClient.encode(key) + "/raw");
+                raw.ifPresent(out::print);
+                out.flush();
+                return raw.isPresent();
+            }
+        }
     }
 
     /**

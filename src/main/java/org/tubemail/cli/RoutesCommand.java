@@ -12,13 +12,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Prints the routing table, or which methods an address reaches. Works while the server runs: it
- * builds only the router (see {@link Inspection}) and says what it cannot show.
+ * Prints the routing table, or which methods an address reaches: from the running server's API
+ * (its live states); when no server answers, from a router built from the settings (see
+ * {@link Inspection}), which says what it cannot show.
  */
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Print the routing table; with ADDRESS, which state methods it reaches and whether they would run now.")
@@ -41,6 +45,12 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cli.settings();
         OptionalLong running = new RunFiles(cli.home()).running().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        if (running.isPresent()) {
+            Optional<Integer> live = fromServer(out, new ApiClient(settings));
+            if (live.isPresent()) {
+                return live.get();
+            }
+        }
         try (Inspection inspection = Inspection.of(settings, running)) {
             inspection.notes().forEach(n -> out.println("(" + n + ")"));
             Router router = inspection.router();
@@ -59,5 +69,33 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
             checks.forEach(c -> out.println(c.toString()));
             return 0;
         }
+    }
+
+    /** Answers from the running server; empty when none answers. */
+    private Optional<Integer> fromServer(PrintWriter out, ApiClient api) {
+        if (address == null) {
+            return api.get("/api/routes").map(r -> {
+                for (JsonNode m : r.path("routes")) {
+                    out.println(String.format("%-45s %-12s %s%s", m.path("route").asText(),
+                            m.path("stateless").asBoolean() ? "(stateless)" : m.path("state").asText(), m.path("method").asText(),
+                            m.path("noLocking").asBoolean() ? " [no locking]" : ""));
+                }
+                return 0;
+            });
+        }
+        return api.get("/api/routes/explain?address=" + ApiClient.encode(address) + "&sender=" + ApiClient.encode(sender)).map(r -> {
+            if (r.path("matches").isEmpty()) {
+                out.println("no route matches <" + address + ">: the server answers 550 5.1.1 to it");
+                return 1;
+            }
+            for (JsonNode m : r.path("matches")) {
+                boolean runs = m.path("wouldRun").asBoolean();
+                out.println(String.format("%-40s %-10s %s state=%s key=%s %s", m.path("route").asText(),
+                        m.path("state").asText().isEmpty() ? "(stateless)" : m.path("state").asText(), m.path("method").asText(),
+                        m.path("currentState").asText(), m.path("stateKey").asText(),
+                        runs ? "RUNS" : "(waits for state " + m.path("state").asText() + ")"));
+            }
+            return 0;
+        });
     }
 }

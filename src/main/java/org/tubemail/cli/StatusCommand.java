@@ -8,11 +8,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Optional;
 
-/** Says whether the server runs, where it listens, and how full its queues are. */
+/**
+ * Says whether the server runs, where it listens, and how full its queues are: asks the running
+ * server's API, and reads the files when it is stopped (or its HTTP listener is off).
+ */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether the server runs, its ports and queue sizes.")
 final class StatusCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -29,6 +35,12 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         Settings s = cli.settings();
         Optional<ProcessHandle> server = files.running();
         boolean running = server.isPresent();
+        Optional<JsonNode> live = running ? new ApiClient(s).get("/api/status") : Optional.empty();
+        if (live.isPresent()) {
+            printLive(out, server.get().pid(), live.get());
+            out.println(spoolSpace(s));
+            return 0;
+        }
         out.println(running ? "running, pid " + server.get().pid() : "not running");
         out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
         String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
@@ -41,6 +53,19 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? QueueCommand.countOf(s, q.label(), cli.home()) : "-", path));
         }
         return running ? 0 : 3;
+    }
+
+    /** The running server's own account, from {@code GET /api/status}. */
+    private static void printLive(PrintWriter out, long pid, JsonNode status) {
+        out.println("running, pid " + pid + ", up " + Duration.ofSeconds(status.path("uptimeSeconds").asLong()).toString()
+                .substring(2).toLowerCase(java.util.Locale.ROOT));
+        for (JsonNode l : status.path("listeners")) {
+            out.println(l.path("protocol").asText().toUpperCase(java.util.Locale.ROOT) + " " + l.path("host").asText() + ":" + l.path("port").asInt()
+                    + (l.has("openConnections") ? " (" + l.path("openConnections").asInt() + " connection(s) open)" : ""));
+        }
+        JsonNode storage = status.path("storage");
+        out.println("state storage " + storage.path("kind").asText() + ": " + (storage.path("ok").asBoolean() ? "ok" : "UNAVAILABLE"));
+        status.path("queues").fields().forEachRemaining(q -> out.println(String.format("queue %-13s %6d", q.getKey(), q.getValue().asInt())));
     }
 
     /** The spool's free space against its watermark, {@code receiver.min.free.bytes}. */

@@ -1,10 +1,13 @@
 package org.tubemail.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.tubemail.confirm.ConfirmationStore;
 import org.tubemail.confirm.ConfirmationStores;
+import org.tubemail.monitor.EventHub;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.Router;
 import org.tubemail.state.StateStorage;
+import org.tubemail.web.WebRoutes;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -48,4 +51,13 @@ public interface BootContext {
 
     /** The handler objects built from the {@code handlers} setting so far. */
     List<Object> handlers();
+
+    /** The server's meter registry (scraped at {@code /metrics}): add your application's own meters here. */
+    MeterRegistry meters();
+
+    /** The live event stream: {@code events().subscribe(listener)} follows what the server does. */
+    EventHub events();
+
+    /** Public HTTP routes served by the server's HTTP listener, e.g. an unsubscribe page. */
+    WebRoutes web();
 }

@@ -18,6 +18,7 @@ import org.tubemail.dkim.DkimKeyring;
 import org.tubemail.dkim.DkimSigner;
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.monitor.Monitor;
 
 /**
  * Signs everything another relay sends (DKIM, RFC 6376) with the key of the message's {@code From:}
@@ -31,10 +32,22 @@ public final class DkimSigningRelay implements Relay, AutoCloseable {
     private final Relay next;
     private final DkimKeyring keys;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Monitor monitor;
 
     public DkimSigningRelay(Relay next, DkimKeyring keys) {
+        this(next, keys, Monitor.NONE);
+    }
+
+    /** Like {@link #DkimSigningRelay(Relay, DkimKeyring)}, reporting each signature made to {@code monitor}. */
+    public DkimSigningRelay(Relay next, DkimKeyring keys, Monitor monitor) {
         this.next = next;
         this.keys = keys;
+        this.monitor = monitor;
+    }
+
+    /** The relay the signed messages go to. */
+    public Relay next() {
+        return next;
     }
 
     @Override
@@ -52,6 +65,7 @@ public final class DkimSigningRelay implements Relay, AutoCloseable {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             message.writeTo(out);
             byte[] signed = signer.sign(out.toByteArray());
+            monitor.dkimSigned(domain);
             next.deliver(new MimeMessage(MailRequest.session(), new SharedByteArrayInputStream(signed)), envelopeFrom, recipients);
         } catch (IOException | MessagingException e) {
             throw new RelayException("cannot sign the message for " + recipients + ": " + e.getMessage(), e);

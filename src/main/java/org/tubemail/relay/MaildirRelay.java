@@ -3,6 +3,7 @@ package org.tubemail.relay;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.tubemail.mail.Addresses;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.QueueException;
 
@@ -24,10 +25,17 @@ import java.util.List;
 public final class MaildirRelay implements Relay {
 
     private final MaildirQueue maildir;
+    private final Monitor monitor;
 
     /** Delivers into the maildir at {@code dir}, creating it when missing. */
     public MaildirRelay(Path dir) {
+        this(dir, Monitor.NONE);
+    }
+
+    /** Like {@link #MaildirRelay(Path)}, reporting each delivery to {@code monitor}. */
+    public MaildirRelay(Path dir, Monitor monitor) {
         this.maildir = new MaildirQueue(dir);
+        this.monitor = monitor;
     }
 
     @Override
@@ -47,6 +55,7 @@ public final class MaildirRelay implements Relay {
                         + e.getMessage(), e);
             }
         }
+        monitor.relaySent(envelopeFrom, recipients);
     }
 
     private static byte[] bytesOf(MimeMessage message, List<String> recipients) {
@@ -74,6 +83,11 @@ public final class MaildirRelay implements Relay {
         StringBuilder b = new StringBuilder(a.length());
         a.chars().filter(c -> c != ' ' && c != '<' && c != '>' && !Addresses.breaksLines(c)).forEach(c -> b.append((char) c));
         return b.toString();
+    }
+
+    /** The maildir the messages go into. */
+    public MaildirQueue queue() {
+        return maildir;
     }
 
     @Override

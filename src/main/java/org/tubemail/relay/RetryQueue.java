@@ -3,6 +3,7 @@ package org.tubemail.relay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Envelope;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.queue.QueueException;
@@ -64,6 +65,7 @@ final class RetryQueue implements AutoCloseable {
     private final ScheduledExecutorService retrier;
     /** Parsed reason lines of queued messages by key (a key's content never changes). */
     private final Map<String, RetryRecord> records = new ConcurrentHashMap<>();
+    private final Monitor monitor;
 
     /**
      * @param target    where messages go, for logs (e.g. the smarthost or the webhook's name)
@@ -73,6 +75,12 @@ final class RetryQueue implements AutoCloseable {
      * @param closeWait how long {@link #close()} waits for an attempt under way
      */
     RetryQueue(String target, MessageQueue queue, RetryPolicy policy, Attempt attempt, Duration closeWait) {
+        this(target, queue, policy, attempt, closeWait, Monitor.NONE);
+    }
+
+    /** Like {@link #RetryQueue(String, MessageQueue, RetryPolicy, Attempt, Duration)}, reporting sent, retried and dead messages to {@code monitor}. */
+    RetryQueue(String target, MessageQueue queue, RetryPolicy policy, Attempt attempt, Duration closeWait, Monitor monitor) {
+        this.monitor = monitor;
         this.target = target;
         this.queue = queue;
         this.policy = policy;
@@ -102,6 +110,7 @@ final class RetryQueue implements AutoCloseable {
         int attempts = before.attempts() + 1;
         if (!outcome.sent().isEmpty()) {
             LOG.info("delivered from <{}> to {} via {}", from, outcome.sent(), target);
+            monitor.relaySent(from, outcome.sent());
         }
         if (!outcome.retry().isEmpty()) {
             if (now.isAfter(before.since().plus(policy.maxAge()))) {
@@ -127,8 +136,10 @@ final class RetryQueue implements AutoCloseable {
         }
         records.put(key, record);
         if (record.dead()) {
+            monitor.relayDead(from, recipients, record.error());
             LOG.error("dead letter {} from <{}> to {} via {}, not retried: {}", key, from, recipients, target, record.error());
         } else {
+            monitor.relayRetried(from, recipients, record.error());
             LOG.warn("queued {} from <{}> to {} via {} for retry at {} after {} failed attempt(s): {}", key, from, recipients,
                     target, record.next(), record.attempts(), record.error());
         }
@@ -184,23 +195,40 @@ final class RetryQueue implements AutoCloseable {
      */
     int requeueDeadLetters() {
         int n = 0;
-        Instant now = Instant.now();
         for (String key : queue.keys()) {
-            Optional<byte[]> queued = queue.get(key);
-            if (queued.isEmpty()) {
-                continue;
-            }
-            EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued.get());
-            RetryRecord record = RetryRecord.parse(u.reason(), now);
-            if (record.dead() && u.envelope().isPresent()) {
-                Envelope e = u.envelope().get();
-                queue(u.message(), e.mailFrom(), e.recipients(), RetryRecord.retry(0, now, now, "requeued: " + record.error()));
-                queue.remove(key);
-                records.remove(key);
+            if (requeueDeadLetter(key)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Makes the dead letter under {@code key} due again, as if first tried now.
+     *
+     * @return false when there is no dead letter (with an envelope) under that key
+     */
+    boolean requeueDeadLetter(String key) {
+        Instant now = Instant.now();
+        Optional<byte[]> queued = queue.get(key);
+        if (queued.isEmpty()) {
+            return false;
+        }
+        EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued.get());
+        RetryRecord record = RetryRecord.parse(u.reason(), now);
+        if (!record.dead() || u.envelope().isEmpty()) {
+            return false;
+        }
+        Envelope e = u.envelope().get();
+        queue(u.message(), e.mailFrom(), e.recipients(), RetryRecord.retry(0, now, now, "requeued: " + record.error()));
+        queue.remove(key);
+        records.remove(key);
+        return true;
+    }
+
+    /** The durable queue of messages waiting for a retry, and of dead letters. */
+    MessageQueue queue() {
+        return queue;
     }
 
     /** Stops retrying, waiting up to the close wait for an attempt under way. */

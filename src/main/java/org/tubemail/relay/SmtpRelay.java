@@ -3,6 +3,7 @@ package org.tubemail.relay;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.tubemail.dns.DnsResolver;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,12 @@ public final class SmtpRelay implements Relay, AutoCloseable {
 
     /** Like {@link #SmtpRelay(RelaySettings, MessageQueue)}, with the given retry policy. */
     public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy) {
-        this(new SmtpSender(settings), settings.toString(), settings.timeout(), retryQueue, policy);
+        this(settings, retryQueue, policy, Monitor.NONE);
+    }
+
+    /** Like {@link #SmtpRelay(RelaySettings, MessageQueue, RetryPolicy)}, reporting sent, retried and dead messages to {@code monitor}. */
+    public SmtpRelay(RelaySettings settings, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
+        this(new SmtpSender(settings), settings.toString(), settings.timeout(), retryQueue, policy, monitor);
     }
 
     /**
@@ -52,14 +58,19 @@ public final class SmtpRelay implements Relay, AutoCloseable {
      * of through a smarthost; retries and dead letters work as with a smarthost.
      */
     public static SmtpRelay direct(MxSettings settings, DnsResolver dns, MessageQueue retryQueue, RetryPolicy policy) {
-        return new SmtpRelay(new MxSender(settings, dns), settings.toString(), settings.timeout(), retryQueue, policy);
+        return direct(settings, dns, retryQueue, policy, Monitor.NONE);
     }
 
-    private SmtpRelay(Sender sender, String via, Duration timeout, MessageQueue retryQueue, RetryPolicy policy) {
+    /** Like {@link #direct(MxSettings, DnsResolver, MessageQueue, RetryPolicy)}, reporting to {@code monitor}. */
+    public static SmtpRelay direct(MxSettings settings, DnsResolver dns, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
+        return new SmtpRelay(new MxSender(settings, dns), settings.toString(), settings.timeout(), retryQueue, policy, monitor);
+    }
+
+    private SmtpRelay(Sender sender, String via, Duration timeout, MessageQueue retryQueue, RetryPolicy policy, Monitor monitor) {
         this.via = via;
         this.sender = sender;
         this.retries = new RetryQueue(via, retryQueue, policy, (message, from, recipients) -> sender.send(message, from, recipients)
-                .forRetry(), timeout.plus(Duration.ofSeconds(1)));
+                .forRetry(), timeout.plus(Duration.ofSeconds(1)), monitor);
     }
 
     @Override
@@ -85,6 +96,20 @@ public final class SmtpRelay implements Relay, AutoCloseable {
      */
     public int requeueDeadLetters() {
         return retries.requeueDeadLetters();
+    }
+
+    /**
+     * Makes the dead letter under {@code key} due again, as if first sent now.
+     *
+     * @return false when there is no dead letter (with an envelope) under that key
+     */
+    public boolean requeueDeadLetter(String key) {
+        return retries.requeueDeadLetter(key);
+    }
+
+    /** The queue of messages waiting for a retry, and of dead letters. */
+    public MessageQueue retryQueue() {
+        return retries.queue();
     }
 
     /** Stops retrying (waiting up to the connection timeout for an attempt under way) and closes connections. */

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.queue.MessageQueue;
@@ -43,6 +44,8 @@ import java.util.Objects;
 public final class Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    /** The state name a stateless method's runs are reported under. */
+    private static final String STATELESS = "stateless";
 
     private final List<HandlerModule> modules;
     private final RouteIndex<StateMethod> index;
@@ -53,8 +56,10 @@ public final class Router {
     private final String errorState;
     private final KeyLocks locks = new KeyLocks();
     private final TimeLimit timeLimit;
+    private final Monitor monitor;
 
     private Router(Builder b) {
+        this.monitor = b.monitor;
         this.storage = b.storage;
         this.timeLimit = TimeLimit.of(b.handlerTimeout);
         this.undeliverable = b.undeliverable;
@@ -148,13 +153,16 @@ public final class Router {
     public DeliveryReport deliver(MailRequest request, Rejects rejects) {
         List<RecipientResult> results = new ArrayList<>(request.recipients().size());
         for (String rcpt : request.recipients()) {
+            if (request.isBounce()) {
+                monitor.bounceReceived(rcpt);
+            }
             results.add(deliverTo(request.forRecipient(rcpt)));
         }
         boolean allRejected = results.stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED);
         if (rejects == Rejects.KEEP || rejects == Rejects.REPLY_IF_ALL && !allRejected) {
             for (RecipientResult r : results) {
                 if (r.status() == RecipientResult.Status.REJECTED) {
-                    keep(request.forRecipient(r.recipient()), r.reason());
+                    keep(request.forRecipient(r.recipient()), r.reason(), "rejected");
                 }
             }
         }
@@ -270,15 +278,20 @@ public final class Router {
             outcome.refused.add(refusal);
             return;
         }
+        long start = System.nanoTime();
+        String module = m.method().module().name();
         try {
             invoke(m, request);
             outcome.ran.add(m.method().qualifiedName());
+            monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
         } catch (TryLaterException ex) {
             throw ex;
         } catch (SmtpReject r) {
+            monitor.routed(module, STATELESS, STATELESS, System.nanoTime() - start);
             rejected(outcome, m.method().qualifiedName(), request, r);
         } catch (Exception | LinkageError ex) {
             deferIfDiskFull(m.method(), ex);
+            monitor.routed(module, STATELESS, errorState, System.nanoTime() - start);
             fail(outcome, m.method().qualifiedName(), request, ex);
         }
     }
@@ -290,23 +303,33 @@ public final class Router {
             outcome.refused.add(refusal);
             return;
         }
+        long start = System.nanoTime();
         try {
             String next = invoke(m, request);
+            long ran = System.nanoTime() - start;
             if (next != null && !next.equals(state)) {
                 checkKnown(method, next);
-                storage.set(key.module(), key.key(), next);
+                store(key, next);
             }
             outcome.ran.add(method.qualifiedName());
             HANDLERS_DISK.wrote();
+            monitor.routed(key.module(), state, next == null ? state : next, ran);
         } catch (StateStorageException | TryLaterException ex) {
             throw ex; // the storage failed, or the handler asks for later: the caller keeps the message and tries again
         } catch (SmtpReject r) {
             rejected(outcome, method.qualifiedName(), request, r); // a decision, not a failure: the state stays
         } catch (Exception | LinkageError ex) {
             deferIfDiskFull(method, ex);
+            monitor.routed(key.module(), state, errorState, System.nanoTime() - start);
             fail(outcome, method.qualifiedName(), request, ex);
-            storage.set(key.module(), key.key(), errorState);
+            store(key, errorState);
         }
+    }
+
+    private void store(StateKey key, String state) {
+        long start = System.nanoTime();
+        storage.set(key.module(), key.key(), state);
+        monitor.stateStored(System.nanoTime() - start);
     }
 
     /**
@@ -350,16 +373,21 @@ public final class Router {
     }
 
     private RecipientResult undeliverable(MailRequest request, RecipientResult.Status status, List<String> ran, String reason) {
-        keep(request, reason);
+        keep(request, reason, switch (status) {
+            case FAILED -> "handler_failed";
+            case UNAUTHENTICATED -> "unauthenticated";
+            default -> reason.startsWith("no route") ? "no_route" : "no_state_method";
+        });
         return new RecipientResult(request.to(), status, List.copyOf(ran), reason);
     }
 
     /** Puts the recipient's copy in the undeliverable queue with its envelope and {@code reason}. */
-    private void keep(MailRequest request, String reason) {
+    private void keep(MailRequest request, String reason, String kind) {
         Envelope env = new Envelope(request.peer(), request.from(), List.of(request.to()), request.authentication());
         String key = undeliverable.push(EnvelopeHeaders.wrap(env, reason, request.raw()));
         LOG.warn("message {} from <{}> to <{}> queued as undeliverable ({}): {}", request.messageId(), request.from(),
                 request.to(), key, reason);
+        monitor.undeliverable(kind, request.from(), request.to(), reason);
     }
 
     /**
@@ -441,6 +469,11 @@ public final class Router {
         return undeliverable;
     }
 
+    /** What the router reports to. */
+    public Monitor monitor() {
+        return monitor;
+    }
+
     /** The state a failing method's key is put in. */
     public String errorState() {
         return errorState;
@@ -458,6 +491,7 @@ public final class Router {
         private String errorState = StateStorage.ERROR;
         private java.time.Duration handlerTimeout;
         private boolean exactCase;
+        private Monitor monitor = Monitor.NONE;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
 
@@ -489,6 +523,12 @@ public final class Router {
          */
         public Builder handlerTimeout(java.time.Duration limit) {
             this.handlerTimeout = limit;
+            return this;
+        }
+
+        /** Where the router reports each method run, state change and undeliverable message; none by default. */
+        public Builder monitor(Monitor monitor) {
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
             return this;
         }
 

@@ -52,6 +52,8 @@ public final class HeaderRouting {
             request = MailRequest.parse(envelope.get(), message);
         } catch (MailParseException e) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(envelope.get(), e.getMessage(), message));
+            Envelope unreadable = envelope.get();
+            unreadable.recipients().forEach(to -> router.monitor().undeliverable("unparseable", unreadable.mailFrom(), to, e.getMessage()));
             return null;
         }
         return router.deliver(request, rejects);

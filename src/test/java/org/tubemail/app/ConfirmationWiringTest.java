@@ -40,7 +40,7 @@ class ConfirmationWiringTest {
 
     @Test
     void aMapDbServerKeepsConfirmationsBesideItsStateFile(@TempDir Path home) {
-        Settings s = Settings.of("test", home, Map.of("receiver.smtp.port", "0", "storage.kind", "mapdb",
+        Settings s = Settings.of("test", home, Map.of("receiver.smtp.port", "0", "http.enabled", "false", "storage.kind", "mapdb",
                 "storage.path", "run/states/state.db", "handlers", Confirming.class.getName(), "route.default.host", "localhost"));
         TubemailServer server = TubemailServer.configure(s);
         String token;

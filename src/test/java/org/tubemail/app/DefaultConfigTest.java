@@ -26,7 +26,7 @@ class DefaultConfigTest {
     void sendToEchoAndReadTheReplyInTheOutbox(@TempDir Path home) throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.copy(Path.of("config/settings.properties"), home.resolve("config/settings.properties"));
-        Settings settings = Settings.load(home).with("receiver.smtp.port", "0");
+        Settings settings = Settings.load(home).with("receiver.smtp.port", "0").with("http.port", "0");
         TubemailServer server = TubemailServer.configure(settings);
         server.start();
         try {

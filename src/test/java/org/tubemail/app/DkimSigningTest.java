@@ -103,9 +103,16 @@ class DkimSigningTest {
         String rsa = keygen("example.org", "s1");
         String ed = keygen("example.net", "s2", "--algorithm", "ed25519");
         assertTrue(rsa.startsWith("v=DKIM1; k=rsa; p=") && ed.startsWith("v=DKIM1; k=ed25519; p="), rsa + " / " + ed);
-        Relay relay = Relays.create(settings());
+        List<String> signed = new CopyOnWriteArrayList<>();
+        Relay relay = Relays.create(settings(), new org.tubemail.monitor.Monitor() {
+            @Override
+            public void dkimSigned(String domain) {
+                signed.add(domain);
+            }
+        });
         relay.send(reply("list@example.org"));
         relay.send(reply("Alice <alice@lists.example.net>"));
+        assertEquals(List.of("example.org", "lists.example.net"), signed, "each signature is reported (tubemail_dkim_signatures_total)");
 
         MaildirQueue outbox = new MaildirQueue(home.resolve("run/outbox"));
         assertEquals(2, outbox.count());

@@ -64,7 +64,7 @@ class MailingListBounceTest {
                 .mx("gone.test", "mx.gone.test", 10).a("mx.gone.test", "127.0.0.1")
                 .start();
         server = TubemailServer.configure(Settings.of("test-settings", home, Map.ofEntries(
-                Map.entry("receiver.smtp.port", "0"),
+                Map.entry("receiver.smtp.port", "0"), Map.entry("http.enabled", "false"),
                 Map.entry("receiver.accepted.domains", "lists.example.com"),
                 Map.entry("receiver.auth.checks", "true"),
                 Map.entry("dns.servers", dns.hostPort()),

@@ -73,6 +73,8 @@ class MailingListEndToEndTest {
                 .start();
         server = TubemailServer.configure(Settings.of("test-settings", home, Map.ofEntries(
                 Map.entry("receiver.smtp.port", "0"),
+                Map.entry("http.port", "0"),
+                Map.entry("http.public.url", "https://lists.example.com"),
                 Map.entry("receiver.accepted.domains", "localhost, lists.example.com"),
                 Map.entry("receiver.auth.checks", "true"),
                 Map.entry("dns.servers", dns.hostPort()),
@@ -133,6 +135,13 @@ class MailingListEndToEndTest {
         assertEquals("<dev.lists.example.com>", post.header("List-Id").orElseThrow());
         assertEquals("<mailto:dev@lists.example.com>", post.header("List-Post").orElseThrow());
         assertEquals("bob@example.org", post.fromHeader().get(0).getAddress(), "example.org publishes no DMARC policy");
+        // RFC 8058: each member's copy carries its own one-click link
+        assertEquals("List-Unsubscribe=One-Click", post.header("List-Unsubscribe-Post").orElseThrow());
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile(
+                "<https://lists\\.example\\.com(/lists/[^>]+)>, <mailto:dev-unsubscribe@lists\\.example\\.com>")
+                .matcher(post.header("List-Unsubscribe").orElseThrow());
+        assertTrue(link.matches(), post.header("List-Unsubscribe").orElseThrow());
+        String annsLink = link.group(1);
 
         send("alice@strict.example", "dev@lists.example.com", "strict post");
         byte[] strict = awaitMail("ann@example.org", 4);
@@ -149,6 +158,18 @@ class MailingListEndToEndTest {
         send("ann@example.org", "dev@lists.example.com", "second post");
         awaitMail("alice@strict.example", 4);
         assertEquals(4, inbox("bob@example.org").size(), "bob left: no second post for him");
+
+        // ann leaves with one click: a POST to her link (what her mail client sends)
+        java.net.http.HttpResponse<String> left = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + server.httpPort() + annsLink))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, left.statusCode(), left.body());
+        send("ann@example.org", "dev@lists.example.com", "third post");
+        assertEquals("Confirm your subscription to dev", MailPeers.parse(awaitMail("ann@example.org", 5)).subject(),
+                "ann is no member any more: her post starts a new subscription");
+        assertEquals(4, inbox("alice@strict.example").size(), "the third post went to nobody");
         assertEquals(0, server.router().undeliverableQueue().count());
     }
 

@@ -51,7 +51,7 @@ class PostfixBounceTest {
     @BeforeEach
     void start() throws Exception {
         server = TubemailServer.configure(Settings.of("test-settings", home, Map.of(
-                "receiver.smtp.port", "0",
+                "receiver.smtp.port", "0", "http.enabled", "false",
                 "receiver.accepted.domains", "lists.example.com",
                 "route.default.host", "lists\\.example\\.com",
                 "handlers", BounceRecorder.class.getName(),

@@ -34,7 +34,7 @@ class StartTlsClientsTest {
     @BeforeEach
     void start() throws IOException {
         server = TubemailServer.configure(Settings.of("test-settings", home, Map.of(
-                "receiver.smtp.port", "0",
+                "receiver.smtp.port", "0", "http.enabled", "false",
                 "receiver.accepted.domains", "localhost",
                 "route.default.host", "localhost",
                 "handlers", "org.tubemail.examples.echo.EchoHandler",

@@ -33,7 +33,7 @@ class WebhookSettingsTest {
         if (!Files.exists(home.resolve("config/settings.properties"))) {
             Files.copy(Path.of("config/settings.properties"), home.resolve("config/settings.properties"));
         }
-        return Settings.load(home).with("receiver.smtp.port", "0").with("storage.kind", "memory")
+        return Settings.load(home).with("receiver.smtp.port", "0").with("http.enabled", "false").with("storage.kind", "memory")
                 .with("forward.http.support", url).with("forward.http.support.secret", "0123456789abcdef0123");
     }
 

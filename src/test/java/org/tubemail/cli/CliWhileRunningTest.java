@@ -60,7 +60,9 @@ class CliWhileRunningTest {
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
                 "receiver.smtp.port=" + port, "receiver.accepted.domains=localhost", "route.default.host=localhost",
                 "handlers=org.tubemail.examples.echo.EchoHandler," + HoldingHandler.class.getName(),
-                "storage.kind=mapdb", "queue.spool.kind=log", ""));
+                "storage.kind=mapdb", "queue.spool.kind=log",
+                "http.enabled=false", // no HTTP API: the commands read the files beside the server (CliApiTest covers the API)
+                ""));
         server = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), TubemailCli.class.getName(), "--home", home.toString(), "start"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))

@@ -40,7 +40,7 @@ class SendmailTest {
         }
         Files.createDirectories(home.resolve("config"));
         String settings = Files.readString(Path.of("config/settings.properties"))
-                .replace("receiver.smtp.port=8825", "receiver.smtp.port=" + port) + "\nreceiver.lmtp.socket=run/lmtp.sock\nstorage.kind=memory\n";
+                .replace("receiver.smtp.port=8825", "receiver.smtp.port=" + port) + "\nreceiver.lmtp.socket=run/lmtp.sock\nstorage.kind=memory\nhttp.enabled=false\n";
         Files.writeString(home.resolve("config/settings.properties"), settings);
     }
 

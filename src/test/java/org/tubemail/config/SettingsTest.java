@@ -24,7 +24,7 @@ class SettingsTest {
     }
 
     private String configError(String settings) throws Exception {
-        Settings s = file("storage.kind=memory\nhandlers=org.tubemail.examples.echo.EchoHandler\nreceiver.smtp.port=0\n" + settings);
+        Settings s = file("storage.kind=memory\nhandlers=org.tubemail.examples.echo.EchoHandler\nreceiver.smtp.port=0\nhttp.port=0\n" + settings);
         return assertThrows(ConfigException.class, () -> TubemailServer.configure(s).stop(Duration.ZERO)).getMessage();
     }
 

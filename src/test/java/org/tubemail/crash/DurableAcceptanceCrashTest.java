@@ -77,7 +77,7 @@ class DurableAcceptanceCrashTest {
         }
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
-                "receiver.smtp.port=" + port, "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
+                "receiver.smtp.port=" + port, "http.enabled=false", "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
                 "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb", "receiver.workers=4",
                 "queue.spool.kind=" + spoolKind, ""));
         server = startServer();

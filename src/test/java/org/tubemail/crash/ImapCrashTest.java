@@ -102,7 +102,7 @@ class ImapCrashTest {
         }
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
-                "receiver.smtp.port=" + smtpPort, "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
+                "receiver.smtp.port=" + smtpPort, "http.enabled=false", "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
                 "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb",
                 "receiver.imap.load.host=127.0.0.1", "receiver.imap.load.port=" + imapPort, "receiver.imap.load.security=none",
                 "receiver.imap.load.user=load", "receiver.imap.load.password=secret", "receiver.imap.load.after=move",

@@ -65,7 +65,7 @@ class DistributionTest {
     void startsAnswersAndStopsWithJavaOnlyAndNoMaven() throws Exception {
         int port = Shell.freePort();
         Path settings = dist.resolve("config/settings.properties");
-        Files.writeString(settings, Files.readString(settings).replace("receiver.smtp.port=8825", "receiver.smtp.port=" + port));
+        Files.writeString(settings, Files.readString(settings).replace("receiver.smtp.port=8825", "receiver.smtp.port=" + port) + "\nhttp.port=0\n");
         // A PATH with the few tools the launcher uses, and no java and no mvn: Java comes from JAVA_HOME.
         Path bin = Files.createDirectories(tmp.resolve("path"));
         for (String tool : List.of("bash", "env", "sed", "head")) {

@@ -66,6 +66,7 @@ class DiskFullTest {
     private void start(String... keyValues) throws Exception {
         config = new HashMap<>(Map.of(
                 "receiver.smtp.port", "0",
+                "http.port", "0",
                 "receiver.accepted.domains", "localhost",
                 "route.default.host", "localhost",
                 "receiver.min.free.bytes", "0",
@@ -155,8 +156,10 @@ class DiskFullTest {
         Thread.sleep(300); // the free-space reading is refreshed every 250 ms
         String reply = send("count@localhost", "low");
         assertTrue(reply.startsWith("452 4.3.1"), "refused at MAIL, before any data: " + reply);
+        assertFalse(server.readiness().get("spoolSpace"), "the health check reports it");
         fs.free();
         Thread.sleep(300);
+        assertTrue(server.readiness().get("spoolSpace"));
         assertTrue(send("count@localhost", "enough").startsWith("250"));
         await("routed", () -> FaultsHandler.HANDLED.contains("enough"));
         assertFalse(FaultsHandler.HANDLED.contains("low"));

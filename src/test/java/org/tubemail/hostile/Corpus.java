@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The hostile-input corpus in {@code src/test/resources/corpus} (made by its {@code make_corpus.py}). */
-final class Corpus {
+public final class Corpus {
 
     private Corpus() {
     }
 
-    static List<Path> files() {
+    public static List<Path> files() {
         try (Stream<Path> s = Files.list(Path.of(Corpus.class.getResource("/corpus").toURI()))) {
             return s.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
         } catch (IOException e) {
@@ -24,7 +24,7 @@ final class Corpus {
         }
     }
 
-    static byte[] read(Path p) {
+    public static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {

@@ -24,6 +24,7 @@ public final class SoakServer {
         Path home = Files.createDirectories(Path.of(Ports.arg(args, 1, "HOME")));
         TubemailServer server = TubemailServer.configure(Settings.of("soak-settings", home, Map.of(
                 "receiver.smtp.port", String.valueOf(port),
+                "http.port", "0",
                 "receiver.accepted.domains", "example.com",
                 "route.default.host", "example\\.com",
                 "receiver.idle.timeout.seconds", "30",

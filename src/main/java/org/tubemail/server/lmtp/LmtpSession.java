@@ -95,6 +95,7 @@ final class LmtpSession {
     }
 
     void run() throws IOException {
+        router.monitor().connectionOpened();
         reply("220 " + settings.host() + " LMTP Tubemail ready");
         String line;
         while ((line = readLine()) != null) {
@@ -194,6 +195,7 @@ final class LmtpSession {
             reply("220 2.0.0 Ready to start TLS");
             tls = security.tls().upgrade(socket); // the old buffered reader, and what it holds, is dropped
             tls.startHandshake();
+            router.monitor().tlsSession();
             socket = tls;
             in = new BufferedInputStream(tls.getInputStream());
             out = tls.getOutputStream();
@@ -239,6 +241,7 @@ final class LmtpSession {
                 allRecipients("554 5.6.0 Unreadable message, kept for the administrator");
                 return;
             }
+            router.monitor().accepted(peer, envelope.mailFrom(), envelope.recipients(), raw.length);
             report = router.deliver(request, Router.Rejects.REPLY_EACH);
         } catch (RuntimeException e) {
             if (!DiskFull.causes(e)) { // the full store logged it, once per episode
@@ -248,14 +251,18 @@ final class LmtpSession {
             return;
         }
         for (RecipientResult r : report.results()) {
-            reply(switch (r.status()) {
+            String reply = switch (r.status()) {
                 case HANDLED -> "250 2.0.0 <" + r.recipient() + "> delivered";
                 case UNDELIVERABLE -> "550 5.1.1 <" + r.recipient() + "> not handled in its current state; kept for the administrator";
                 case UNAUTHENTICATED -> "550 5.7.26 <" + r.recipient() + "> accepts only authenticated senders; kept for the administrator";
                 case FAILED -> "554 5.3.0 <" + r.recipient() + "> handler failed; kept for the administrator";
                 case REJECTED -> r.rejection().code() + " " + r.rejection().status() + " <" + r.recipient() + "> "
                         + r.rejection().text();
-            });
+            };
+            if (!r.handled()) {
+                router.monitor().refused("data", Integer.parseInt(reply.substring(0, 3)));
+            }
+            reply(reply);
         }
     }
 

@@ -61,6 +61,9 @@ final class SmtpConnection {
     private boolean discardingLine;
     private boolean closeAfterWrite;
     private volatile boolean waiting;
+    /** The size of the message with the sink, for the report of its acceptance. */
+    private int dataBytes;
+    private boolean tlsReported;
     private long lastActive;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
@@ -133,6 +136,7 @@ final class SmtpConnection {
 
     /** Greets the client (behind a trusted proxy: once its PROXY header is read). */
     void open() {
+        loop.monitor().connectionOpened();
         if (!awaitingProxy) {
             send(dialog.greeting());
         }
@@ -146,10 +150,19 @@ final class SmtpConnection {
         }
     }
 
+    /** Reports an established TLS session once, when the handshake (finished in a read or a write) is done. */
+    private void reportTls() {
+        if (tls != null && !tlsReported && tls.handshaken()) {
+            tlsReported = true;
+            loop.monitor().tlsSession();
+        }
+    }
+
     /** Reads what the channel has into {@link #in}; false when the client is gone (then closed). */
     private boolean read() throws IOException {
         inView.limit(in.length).position(tail);
         int n = io.read(inView);
+        reportTls();
         if (n < 0) {
             close(null);
             return false;
@@ -251,7 +264,9 @@ final class SmtpConnection {
                 send(SmtpDialog.BARE_LF);
                 continue;
             }
-            send(dialog.command(line));
+            String reply = dialog.command(line);
+            send(reply);
+            countRefusal(line, reply);
             if (dialog.quit()) {
                 closeAfterWrite = true;
             } else if (dialog.startTls()) {
@@ -293,13 +308,16 @@ final class SmtpConnection {
         data = null;
         if (finished.tooBig()) {
             send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            loop.monitor().refused("data", 552);
             dialog.reset();
             return true;
         }
         waiting = true;
         key.interestOps(0);
         try {
-            loop.sink().accept(this, finished.message());
+            byte[] message = finished.message();
+            dataBytes = message.length;
+            loop.sink().accept(this, message);
         } catch (RuntimeException e) { // e.g. the sink's threads are shut down
             LOG.error("cannot take a message from {}: {}", peer, e.toString());
             waiting = false;
@@ -308,6 +326,21 @@ final class SmtpConnection {
             return true;
         }
         return false;
+    }
+
+    /** Reports a refused recipient (a {@code RCPT} answered with 4xx or 5xx). */
+    private void countRefusal(String line, String reply) {
+        if (line.regionMatches(true, 0, "RCPT", 0, 4) && !reply.isEmpty() && reply.charAt(0) >= '4') {
+            loop.monitor().refused("rcpt", code(reply));
+        }
+    }
+
+    private static int code(String reply) {
+        try {
+            return Integer.parseInt(reply.substring(0, 3));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private int indexOf(int c, int from, int to) {
@@ -321,6 +354,7 @@ final class SmtpConnection {
 
     /** Writes what it can of the pending replies and sets what to wait for next. */
     private void flush() {
+        reportTls();
         if (waiting) { // the sink's thread owns the buffer now; complete() writes what is pending
             return;
         }
@@ -436,6 +470,11 @@ final class SmtpConnection {
      * after {@link #release}.
      */
     void complete(String reply) {
+        if (reply.startsWith("250")) {
+            loop.monitor().accepted(peer, dialog.from(), dialog.recipients(), dataBytes);
+        } else {
+            loop.monitor().refused("data", code(reply));
+        }
         dialog.reset();
         send(reply);
         writePending(); // on failure the loop finds the connection closed when it reads again

@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
@@ -69,6 +70,7 @@ final class SmtpLoop {
     private volatile boolean stopping;
     private volatile boolean stopped;
     private volatile int open;
+    private Monitor monitor = Monitor.NONE;
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -117,6 +119,15 @@ final class SmtpLoop {
 
     SmtpConnection.MessageSink sink() {
         return sink;
+    }
+
+    /** Sets where connections and refusals are reported (before {@link #start}). */
+    void monitor(Monitor m) {
+        this.monitor = m;
+    }
+
+    Monitor monitor() {
+        return monitor;
     }
 
     ConnectionSecurity security() {

@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
@@ -64,6 +65,7 @@ public final class SmtpReceiver implements Receiver {
     private final RecipientPolicy policy;
     private final String host;
     private final FreeSpace space;
+    private final Monitor monitor;
     private final ConnectionSecurity security;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
@@ -134,6 +136,7 @@ public final class SmtpReceiver implements Receiver {
      */
     public SmtpReceiver(ReceiverSettings settings, Router router, MessageQueue spool, FreeSpace space, DataReply dataReply,
                         ConnectionSecurity security, SenderChecks checks) {
+        this.monitor = router.monitor();
         this.settings = settings;
         this.space = space;
         this.spool = spool;
@@ -160,6 +163,7 @@ public final class SmtpReceiver implements Receiver {
     public void start() throws IOException {
         try {
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
+            loop.monitor(monitor);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -179,6 +183,11 @@ public final class SmtpReceiver implements Receiver {
     /** How many spooled messages are being routed now. */
     public int inFlight() {
         return processor.inFlight();
+    }
+
+    /** Whether the listener is bound and taking connections. */
+    public boolean listening() {
+        return loop != null && !loop.stopping();
     }
 
     /** How many client connections are open. */

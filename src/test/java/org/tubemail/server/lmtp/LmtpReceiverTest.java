@@ -48,11 +48,28 @@ class LmtpReceiverTest {
 
     private final Handlers handlers = new Handlers();
     private final MemoryQueue undeliverable = new MemoryQueue();
+    private final List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     private LmtpReceiver receiver;
 
     @BeforeEach
     void start() throws Exception {
-        Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(handlers).build();
+        Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(handlers)
+                .monitor(new org.tubemail.monitor.Monitor() {
+                    @Override
+                    public void connectionOpened() {
+                        reports.add("connection");
+                    }
+
+                    @Override
+                    public void accepted(String peer, String from, List<String> recipients, long bytes) {
+                        reports.add("accepted " + from + " " + recipients);
+                    }
+
+                    @Override
+                    public void refused(String stage, int code) {
+                        reports.add("refused " + stage + " " + code);
+                    }
+                }).build();
         receiver = new LmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 2_000, 3, Duration.ofSeconds(2), 10, 1),
                 router);
         receiver.start();
@@ -83,6 +100,8 @@ class LmtpReceiverTest {
         }
         assertEquals(List.of("ok-1@example.com|.dotted line", "ok-2@example.com|.dotted line"), handlers.seen);
         assertEquals(1, undeliverable.count(), "the failed recipient's copy is kept");
+        assertEquals(List.of("connection", "accepted s@example.org [ok-1@example.com, broken@example.com, ok-2@example.com]",
+                "refused data 554"), reports, "what the metrics and the event stream are told");
     }
 
     @Test

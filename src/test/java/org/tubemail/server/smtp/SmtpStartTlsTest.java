@@ -29,9 +29,17 @@ class SmtpStartTlsTest {
 
     private final SmtpReceiverTest.Inbox inbox = new SmtpReceiverTest.Inbox();
     private SmtpReceiver receiver;
+    /** TLS sessions reported to the metrics ({@code tubemail_tls_sessions_total}). */
+    private final java.util.concurrent.atomic.AtomicInteger tlsSessions = new java.util.concurrent.atomic.AtomicInteger();
 
     private SmtpReceiver start(Path dir, boolean required, Duration idle) throws IOException {
-        Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "[^@]+").handlers(inbox).build();
+        Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "[^@]+").handlers(inbox)
+                .monitor(new org.tubemail.monitor.Monitor() {
+                    @Override
+                    public void tlsSession() {
+                        tlsSessions.incrementAndGet();
+                    }
+                }).build();
         TlsContext tls = TlsContext.loadOrGenerate(null, null, dir.resolve("tls"), "mx.example.com");
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 100_000, 10, idle, 20, 2),
                 router, new MemoryQueue(), new ConnectionSecurity(tls, required, null));
@@ -72,6 +80,7 @@ class SmtpStartTlsTest {
             assertEquals("503 5.5.1 TLS is already active", c.cmd("STARTTLS"));
             assertTrue(c.cmd("QUIT").startsWith("221"));
         }
+        assertEquals(1, tlsSessions.get(), "one TLS 1.3 session reported");
         assertTrue(inbox.arrivals.await(10, TimeUnit.SECONDS));
         String trace = inbox.traces.get(0);
         assertTrue(trace.matches("(?s)from client\\.example\\.org \\(\\[127\\.0\\.0\\.1]\\)\\s+\\(using TLSv1\\.3 with cipher TLS_\\w+\\)\\s+"
@@ -95,6 +104,7 @@ class SmtpStartTlsTest {
         }
         assertTrue(inbox.arrivals.await(10, TimeUnit.SECONDS));
         assertTrue(inbox.traces.get(0).contains("TLSv1.2 with cipher TLS_ECDHE_ECDSA_WITH_"), inbox.traces.get(0));
+        assertEquals(1, tlsSessions.get(), "one TLS 1.2 session reported");
     }
 
     private static TlsClient startTls12(int port) throws Exception {

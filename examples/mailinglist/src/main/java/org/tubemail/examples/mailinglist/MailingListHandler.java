@@ -1,5 +1,7 @@
 package org.tubemail.examples.mailinglist;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.config.BootContext;
@@ -18,7 +20,11 @@ import org.tubemail.routing.Route;
 import org.tubemail.routing.StateKeyed;
 import org.tubemail.routing.Stateless;
 import org.tubemail.view.Templates;
+import org.tubemail.web.OneClickUnsubscribe;
+import org.tubemail.web.SignedTokens;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -65,11 +71,25 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     private final ListDatabase db;
     private final ConfirmationEngine confirmations;
     private final Clock clock;
+    /** RFC 8058 one-click unsubscribe links in posts, when run by a server (tests build the handler without one). */
+    private OneClickUnsubscribe oneClick;
     private final Templates templates = Templates.fromClassPath(MailingListHandler.class, "templates");
 
     /** For a configured server: members in {@code run/data/lists.db}, confirmations in the server's store. */
     public MailingListHandler(BootContext context) {
         this(context.relay(), ListDatabase.open(context.dataDir().resolve("lists.db")), context.confirmations(), Clock.systemUTC());
+        try {
+            oneClick = new OneClickUnsubscribe(context.web(), SignedTokens.withKeyFile(context.dataDir().resolve("unsubscribe.key")),
+                    (listAddress, member) -> {
+                        boolean was = db.removeMember(listAddress, member);
+                        if (was) { // as after LIST-unsubscribe@: this list's state for the member starts over
+                            context.storage().set("mailinglist", listAddress + " " + lower(member), "START");
+                        }
+                        return was;
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or make the unsubscribe key in " + context.dataDir() + ": " + e.getMessage(), e);
+        }
     }
 
     /** For tests: a given database, confirmation store and clock. */
@@ -178,10 +198,24 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         String listAddress = list + "@" + listdomain;
         for (String member : db.activeMembers(listAddress)) {
             if (!member.equalsIgnoreCase(msg.from())) {
-                relay.deliver(ListPost.of(msg, list, listdomain, dmarcStrict(msg)),
+                relay.deliver(withOneClick(ListPost.of(msg, list, listdomain, dmarcStrict(msg)), list, listdomain, member),
                         list + "-bounce-" + member.replace('@', '=') + "@" + listdomain, List.of(member));
             }
         }
+    }
+
+    /** The post for {@code member} with its own List-Unsubscribe link and List-Unsubscribe-Post (RFC 8058). */
+    private MimeMessage withOneClick(MimeMessage post, String list, String listdomain, String member) {
+        if (oneClick != null) {
+            try {
+                for (Map.Entry<String, String> h : oneClick.headers(list + "@" + listdomain, member, list + "-unsubscribe@" + listdomain).entrySet()) {
+                    post.setHeader(h.getKey(), h.getValue());
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException("cannot add the unsubscribe headers for " + member + ": " + e.getMessage(), e);
+            }
+        }
+        return post;
     }
 
     /**
