@@ -3,9 +3,9 @@ package org.tubemail.app;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
 import org.tubemail.routing.Router;
-import org.tubemail.server.ImapMailbox;
-import org.tubemail.server.ImapReceiver;
-import org.tubemail.server.ImapTokenProvider;
+import org.tubemail.server.imap.ImapMailbox;
+import org.tubemail.server.imap.ImapReceiver;
+import org.tubemail.server.imap.ImapTokenProvider;
 
 import java.time.Duration;
 import java.util.ArrayList;

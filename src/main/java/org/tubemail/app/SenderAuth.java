@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.tubemail.auth.Authenticator;
 import org.tubemail.config.Settings;
 import org.tubemail.routing.Router;
-import org.tubemail.server.SenderChecks;
+import org.tubemail.server.smtp.SenderChecks;
 
 /**
  * Builds the SMTP receiver's sender checks from {@code receiver.auth.*} and {@code receiver.dmarc.enforce},

@@ -36,13 +36,13 @@ import org.tubemail.relay.WebhookForwarder;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
-import org.tubemail.server.ImapReceiver;
-import org.tubemail.server.LmtpReceiver;
-import org.tubemail.server.QueueReceiver;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SmtpReceiver;
-import org.tubemail.server.UnixLmtpReceiver;
+import org.tubemail.server.imap.ImapReceiver;
+import org.tubemail.server.lmtp.LmtpReceiver;
+import org.tubemail.server.lmtp.UnixLmtpReceiver;
+import org.tubemail.server.smtp.SmtpReceiver;
+import org.tubemail.server.spool.QueueReceiver;
 import org.tubemail.state.StateStorage;
 import org.tubemail.web.WebRoutes;
 

@@ -4,7 +4,7 @@ import org.tubemail.queue.MaildirQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.tls.TlsContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package org.tubemail.cli;
 
 import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
-import org.tubemail.server.SpoolProcessor;
+import org.tubemail.server.spool.SpoolProcessor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

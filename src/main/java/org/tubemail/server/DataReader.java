@@ -12,7 +12,7 @@ import java.io.InputStream;
  * {@link InputStream#markSupported() mark and reset}, such as a {@link java.io.BufferedInputStream};
  * other streams are read a byte at a time.
  */
-final class DataReader {
+public final class DataReader {
 
     private static final int BLOCK = 8192;
 
@@ -28,7 +28,7 @@ final class DataReader {
      *              when {@code limit} is the size limit plus one
      * @return the message without the terminating dot line, or {@code null} when the stream ended first
      */
-    static byte[] read(InputStream in, int limit) throws IOException {
+    public static byte[] read(InputStream in, int limit) throws IOException {
         DataScanner scanner = new DataScanner(limit);
         boolean blocks = in.markSupported();
         byte[] block = new byte[blocks ? BLOCK : 1];

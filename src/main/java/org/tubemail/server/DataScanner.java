@@ -11,7 +11,7 @@ import java.util.Arrays;
  * early (the "SMTP smuggling" family of attacks relies on servers that disagree about this).
  * Not thread-safe.
  */
-final class DataScanner {
+public final class DataScanner {
 
     private static final byte[] CR = {'\r'};
 
@@ -27,7 +27,7 @@ final class DataScanner {
      * @param limit how many bytes of the message to keep; the rest is scanned and dropped, so
      *              {@link #tooBig} holds once more than {@code limit - 1} bytes arrived
      */
-    DataScanner(int limit) {
+    public DataScanner(int limit) {
         this.limit = limit;
         this.kept = new byte[Math.min(limit, 4096)];
     }
@@ -38,7 +38,7 @@ final class DataScanner {
      * @return the index right after the terminating dot line when it lies in this block (what
      *         follows belongs to the next command), or {@code -1} when more data is needed
      */
-    int scan(byte[] b, int from, int to) {
+    public int scan(byte[] b, int from, int to) {
         int start = from; // b[start..i) is message text not yet kept
         for (int i = from; i < to; i++) {
             byte c = b[i];
@@ -91,12 +91,12 @@ final class DataScanner {
     }
 
     /** Whether more than {@code limit - 1} bytes arrived (the message is over a limit of {@code limit - 1}). */
-    boolean tooBig() {
+    public boolean tooBig() {
         return size >= limit;
     }
 
     /** The message so far (all of it once {@link #scan} found the end), without the dot line. */
-    byte[] message() {
+    public byte[] message() {
         return Arrays.copyOf(kept, size);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * message): with the envelope found for it, or to the undeliverable queue when there is none, when
  * it is over the size limit, or when it cannot be parsed.
  */
-final class HeaderRouting {
+public final class HeaderRouting {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeaderRouting.class);
 
@@ -33,7 +33,7 @@ final class HeaderRouting {
      * @param name            the receiver's name, for logs
      * @return what routing did, or {@code null} when the message went to the undeliverable queue unrouted
      */
-    static DeliveryReport route(Router router, Optional<Envelope> envelope, byte[] message, String source, long maxMessageBytes,
+    public static DeliveryReport route(Router router, Optional<Envelope> envelope, byte[] message, String source, long maxMessageBytes,
                                 Router.Rejects rejects, String name) {
         if (envelope.isEmpty()) {
             router.undeliverableQueue().push(EnvelopeHeaders.wrap(new Envelope("", "", List.of("unknown")),

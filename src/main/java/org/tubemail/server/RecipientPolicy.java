@@ -11,10 +11,10 @@ import java.util.Set;
  * must match the address. Source routes ({@code @a,@b:user@c}) are reduced to the final address,
  * as RFC 5321 asks; the percent hack is not honoured (the address is judged by its real domain).
  */
-final class RecipientPolicy {
+public final class RecipientPolicy {
 
     /** A reply refusing a recipient. */
-    record Refusal(int code, String text) {
+    public record Refusal(int code, String text) {
     }
 
 
@@ -24,13 +24,14 @@ final class RecipientPolicy {
     private final Set<String> acceptedDomains;
     private final Router router;
 
-    RecipientPolicy(Set<String> acceptedDomains, Router router) {
+    /** Accepts recipients in {@code acceptedDomains} (or any, with {@link #ANY_DOMAIN}) that some route of {@code router} matches. */
+    public RecipientPolicy(Set<String> acceptedDomains, Router router) {
         this.acceptedDomains = acceptedDomains;
         this.router = router;
     }
 
     /** The address without brackets and source route. */
-    static String normalise(String address) {
+    public static String normalise(String address) {
         String a = Addresses.strip(address);
         if (a.startsWith("@")) {
             int colon = a.indexOf(':');
@@ -40,7 +41,7 @@ final class RecipientPolicy {
     }
 
     /** @return the refusal, or {@code null} when the recipient is accepted */
-    Refusal check(String normalised) {
+    public Refusal check(String normalised) {
         int at = normalised.lastIndexOf('@');
         if (at < 1 || at == normalised.length() - 1 || Addresses.hasLineBreaking(normalised) || normalised.indexOf(' ') >= 0
                 && !normalised.startsWith("\"")) {

@@ -3,7 +3,7 @@ package org.tubemail.server;
 import org.tubemail.io.DiskFull;
 
 /** What a receiver answers when it cannot store or route a message now. */
-final class SpoolFailure {
+public final class SpoolFailure {
 
     /** The reply when the spool's file system is full (RFC 3463: mail system full). */
     static final String FULL = "452 4.3.1 Mail system full, try again later";
@@ -14,7 +14,7 @@ final class SpoolFailure {
     }
 
     /** {@link #FULL} when {@code e} comes from a full disk, else {@link #FAILED}. */
-    static String reply(Throwable e) {
+    public static String reply(Throwable e) {
         return DiskFull.causes(e) ? FULL : FAILED;
     }
 }

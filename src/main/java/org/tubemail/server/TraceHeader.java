@@ -15,7 +15,7 @@ import java.util.Locale;
  * that would put a name-service round trip inside every {@code DATA}), this server, the protocol
  * and the queue id. The date text is made once per second and shared.
  */
-final class TraceHeader {
+public final class TraceHeader {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
@@ -39,7 +39,7 @@ final class TraceHeader {
      * @param message  the message as received
      * @return the trace line (CRLF-terminated, folded) followed by {@code message}
      */
-    static byte[] prepend(String helo, String clientIp, String host, String protocol, String tls, String id, byte[] message) {
+    public static byte[] prepend(String helo, String clientIp, String host, String protocol, String tls, String id, byte[] message) {
         byte[] trace = line(helo, clientIp, host, protocol, tls, id);
         byte[] out = Arrays.copyOf(trace, trace.length + message.length);
         System.arraycopy(message, 0, out, trace.length, message.length);

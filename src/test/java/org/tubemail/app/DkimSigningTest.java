@@ -32,7 +32,7 @@ import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.support.Dkimpy;
 import org.tubemail.support.Dnsmasq;
 

@@ -10,7 +10,7 @@ import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.smtp.SmtpReceiver;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -29,8 +29,8 @@ import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SenderChecks;
-import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.smtp.SenderChecks;
+import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.state.MapDbStorage;
 
 /**

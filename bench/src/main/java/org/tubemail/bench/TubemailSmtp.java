@@ -6,7 +6,7 @@ import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.SmtpReceiver;
+import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.tls.TlsContext;
 import org.tubemail.state.MapDbStorage;
 

@@ -1,0 +1,145 @@
+package org.tubemail.server.lmtp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
+import org.tubemail.server.Receiver;
+import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.RecipientPolicy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An LMTP listener (RFC 2033), for running behind Postfix or another MTA: after {@code DATA} each
+ * recipient gets its own reply from the router's outcome. A session ({@link LmtpSession}) runs on a
+ * thread of a bounded pool: an MTA opens few LMTP connections and keeps them busy.
+ *
+ * <p>Messages are routed before the replies are sent, so no spool is needed: the MTA keeps each
+ * message until it gets a final reply, and tries again after a crash or a {@code 451}.
+ */
+public final class LmtpReceiver implements Receiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmtpReceiver.class);
+
+    private final ReceiverSettings settings;
+    private final Router router;
+    private final RecipientPolicy policy;
+    private final ConnectionSecurity security;
+    private final ThreadPoolExecutor sessions;
+    private final AtomicInteger threadIds = new AtomicInteger();
+    private ServerSocket server;
+    private Thread acceptor;
+    private volatile boolean running;
+
+    /**
+     * @param settings where to listen and the limits
+     * @param router   where messages go
+     */
+    public LmtpReceiver(ReceiverSettings settings, Router router) {
+        this(settings, router, ConnectionSecurity.NONE);
+    }
+
+    /**
+     * @param settings where to listen and the limits
+     * @param router   where messages go
+     * @param security STARTTLS (the PROXY protocol is not spoken here: LMTP comes from a local MTA)
+     */
+    public LmtpReceiver(ReceiverSettings settings, Router router, ConnectionSecurity security) {
+        this.settings = settings;
+        this.security = security;
+        this.router = router;
+        this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        this.sessions = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "lmtp-session-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()), 100);
+        running = true;
+        acceptor = new Thread(this::acceptLoop, "lmtp-acceptor");
+        acceptor.start();
+        LOG.info("LMTP receiver listening on {}:{}", settings.host(), port());
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (running) {
+                    LOG.error("LMTP accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            try {
+                sessions.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                refuse(socket);
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+            new LmtpSession(socket, settings, policy, router, security).run();
+        } catch (SocketException e) {
+            LOG.debug("LMTP connection ended: {}", e.getMessage());
+        } catch (IOException e) {
+            LOG.info("LMTP connection from {} ended: {}", socket.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+
+    private static void refuse(Socket socket) {
+        try (socket) {
+            socket.getOutputStream().write("421 4.3.2 Too many connections, try again later\r\n".getBytes());
+        } catch (IOException e) {
+            // the client is gone already
+        }
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        running = false;
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (acceptor != null) {
+                acceptor.join(1000);
+            }
+            sessions.shutdown();
+            if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                sessions.shutdownNow();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the LMTP listener failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,513 @@
+package org.tubemail.server.smtp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.server.DataScanner;
+import org.tubemail.server.proxy.ProxyHeader;
+import org.tubemail.server.tls.TlsChannel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One client connection of an {@link SmtpLoop}: its buffers, its {@link SmtpDialog}, and the
+ * {@code DATA} being read. The loop's thread owns it, except while a finished message is with the
+ * {@link MessageSink} ({@link #waiting()}): then the sink's thread may send the one reply
+ * ({@link #complete}) and must then {@link #release} it back to the loop. Reading stops while a
+ * message is with the sink and while replies wait to be written, so a client that sends faster
+ * than mail is stored, or that does not read its replies, is slowed down rather than buffered.
+ *
+ * <p>Bytes go through {@link #io}: the socket itself, or after {@code STARTTLS} a {@link TlsChannel}
+ * over it. Whatever the client sent after {@code STARTTLS} before TLS began is thrown away, never
+ * read as commands inside TLS (CVE-2011-0411). With the PROXY protocol, a connection from a trusted
+ * proxy is greeted only after its PROXY header, which names the client; a connection from anywhere
+ * else that starts with a PROXY header is closed.
+ */
+final class SmtpConnection {
+
+    /** Takes a finished message: stores it, then calls {@link #complete} and {@link #release}. */
+    interface MessageSink {
+        void accept(SmtpConnection connection, byte[] message);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    /** Longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
+    static final int MAX_LINE = 4096;
+
+    private final SmtpLoop loop;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final SmtpDialog dialog;
+    private final String id;
+    private String clientIp;
+    private String peer;
+    private ByteChannel io;
+    private TlsChannel tls;
+    private boolean upgrading;
+    private boolean awaitingProxy;
+    private boolean refuseProxy;
+    private final long maxMessageBytes;
+    private final byte[] in = new byte[2 * MAX_LINE];
+    private final ByteBuffer inView = ByteBuffer.wrap(in);
+    private int head;
+    private int tail;
+    private ByteBuffer out = ByteBuffer.allocate(256);
+    private DataScanner data;
+    private boolean discardingLine;
+    private boolean closeAfterWrite;
+    private volatile boolean waiting;
+    /** The size of the message with the sink, for the report of its acceptance. */
+    private int dataBytes;
+    private boolean tlsReported;
+    private long lastActive;
+
+    SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
+        this.loop = loop;
+        this.channel = channel;
+        this.key = key;
+        this.dialog = dialog;
+        this.id = id;
+        this.maxMessageBytes = maxMessageBytes;
+        InetSocketAddress remote = remote(channel);
+        this.clientIp = remote != null ? remote.getAddress().getHostAddress() : "unknown";
+        this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
+        this.lastActive = System.nanoTime();
+        this.out.flip();
+        this.io = channel;
+        if (loop.security().proxy() != null && remote != null) {
+            awaitingProxy = loop.security().proxy().trusts(remote.getAddress());
+            refuseProxy = !awaitingProxy;
+        }
+    }
+
+    private static InetSocketAddress remote(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress() instanceof InetSocketAddress a ? a : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The conversation (sender, recipients, client name). */
+    SmtpDialog dialog() {
+        return dialog;
+    }
+
+    /** This connection's id, as the {@code Received:} line names it. */
+    String id() {
+        return id;
+    }
+
+    /** The client's IP address. */
+    String clientIp() {
+        return clientIp;
+    }
+
+    /** The client's IP address and port. */
+    String peer() {
+        return peer;
+    }
+
+    /** The TLS protocol and cipher, as the trace line names them, or {@code null} without TLS. */
+    String tlsInfo() {
+        return tls == null ? null : tls.session().getProtocol() + " with cipher " + tls.session().getCipherSuite();
+    }
+
+    /** Whether a finished message is with the sink. */
+    boolean waiting() {
+        return waiting;
+    }
+
+    /**
+     * Whether the client neither sent anything nor took any of its pending replies for
+     * {@code nanos} while no message of it was being stored (so a client that never reads its
+     * replies is cut off too).
+     */
+    boolean idleFor(long nanos, long now) {
+        return !waiting && now - lastActive > nanos;
+    }
+
+    // ---- loop thread ----
+
+    /** Greets the client (behind a trusted proxy: once its PROXY header is read). */
+    void open() {
+        loop.monitor().connectionOpened();
+        if (!awaitingProxy) {
+            send(dialog.greeting());
+        }
+        flush();
+    }
+
+    /** The channel has bytes: reads them and answers every complete command. */
+    void readable() throws IOException {
+        if (read()) {
+            drive();
+        }
+    }
+
+    /** Reports an established TLS session once, when the handshake (finished in a read or a write) is done. */
+    private void reportTls() {
+        if (tls != null && !tlsReported && tls.handshaken()) {
+            tlsReported = true;
+            loop.monitor().tlsSession();
+        }
+    }
+
+    /** Reads what the channel has into {@link #in}; false when the client is gone (then closed). */
+    private boolean read() throws IOException {
+        inView.limit(in.length).position(tail);
+        int n = io.read(inView);
+        reportTls();
+        if (n < 0) {
+            close(null);
+            return false;
+        }
+        if (n > 0) {
+            tail += n;
+            lastActive = System.nanoTime();
+        }
+        return true;
+    }
+
+    /**
+     * Answers the commands read, then, under TLS, those still buffered in the TLS layer (no
+     * network event will announce them), and writes the replies.
+     */
+    private void drive() throws IOException {
+        process();
+        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && key.isValid()) {
+            int before = tail;
+            if (!read()) {
+                return;
+            }
+            if (tail == before) {
+                break;
+            }
+            process();
+        }
+        flush();
+    }
+
+    /** The channel can take more of the pending replies. */
+    void writable() throws IOException {
+        flush();
+        if (!pendingOutput() && !closeAfterWrite && !waiting && key.isValid()) {
+            drive();
+        }
+    }
+
+    private void process() {
+        while (!waiting && !closeAfterWrite && !upgrading) {
+            if (awaitingProxy) {
+                if (!readProxyHeader()) {
+                    return;
+                }
+                continue;
+            }
+            if (refuseProxy) {
+                Boolean header = ProxyHeader.signature(in, head, tail);
+                if (header == null) {
+                    return; // too few bytes to tell
+                }
+                if (header) {
+                    LOG.info("PROXY header from {}, which is not a trusted proxy: closing", peer);
+                    close(null);
+                    return;
+                }
+                refuseProxy = false;
+            }
+            if (data != null) {
+                int end = data.scan(in, head, tail);
+                if (end < 0) {
+                    head = tail = 0;
+                    return;
+                }
+                head = end;
+                if (!finishData()) {
+                    return;
+                }
+                continue;
+            }
+            int lf = indexOf('\n', head, tail);
+            if (lf < 0) {
+                if (tail - head >= MAX_LINE) {
+                    if (!discardingLine) {
+                        send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
+                    }
+                    discardingLine = true;
+                    head = tail = 0;
+                } else if (head > 0) {
+                    System.arraycopy(in, head, in, 0, tail - head);
+                    tail -= head;
+                    head = 0;
+                }
+                return;
+            }
+            if (!discardingLine && lf + 1 - head > MAX_LINE) { // too long, though whole in the buffer
+                send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
+                head = lf + 1;
+                continue;
+            }
+            boolean crlf = lf > head && in[lf - 1] == '\r';
+            String line = discardingLine ? null : new String(in, head, (crlf ? lf - 1 : lf) - head, StandardCharsets.UTF_8);
+            head = lf + 1;
+            if (line == null) {
+                discardingLine = false;
+                continue;
+            }
+            if (!crlf) {
+                send(SmtpDialog.BARE_LF);
+                continue;
+            }
+            String reply = dialog.command(line);
+            send(reply);
+            countRefusal(line, reply);
+            if (dialog.quit()) {
+                closeAfterWrite = true;
+            } else if (dialog.startTls()) {
+                upgrading = true;
+                head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
+            } else if (dialog.expectsData()) {
+                data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            }
+        }
+    }
+
+    /** Reads the PROXY header; returns whether to go on (false: more bytes needed, or closed). */
+    private boolean readProxyHeader() {
+        try {
+            ProxyHeader h = ProxyHeader.parse(in, head, tail);
+            if (h == null) {
+                return false;
+            }
+            head += h.length();
+            if (h.client() != null) {
+                String proxy = peer;
+                clientIp = h.client().getAddress().getHostAddress();
+                peer = clientIp + ":" + h.client().getPort();
+                LOG.debug("{} is {} through proxy {}", this, peer, proxy);
+            }
+            awaitingProxy = false;
+            send(dialog.greeting());
+            return true;
+        } catch (ProxyHeader.MalformedException e) {
+            LOG.info("bad PROXY header from {}: {}; closing", peer, e.getMessage());
+            close(null);
+            return false;
+        }
+    }
+
+    /** Ends a {@code DATA}; returns whether to go on reading commands (false: the message is with the sink). */
+    private boolean finishData() {
+        DataScanner finished = data;
+        data = null;
+        if (finished.tooBig()) {
+            send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            loop.monitor().refused("data", 552);
+            dialog.reset();
+            return true;
+        }
+        waiting = true;
+        key.interestOps(0);
+        try {
+            byte[] message = finished.message();
+            dataBytes = message.length;
+            loop.sink().accept(this, message);
+        } catch (RuntimeException e) { // e.g. the sink's threads are shut down
+            LOG.error("cannot take a message from {}: {}", peer, e.toString());
+            waiting = false;
+            send("451 4.3.0 Cannot store the message now, try again later");
+            dialog.reset();
+            return true;
+        }
+        return false;
+    }
+
+    /** Reports a refused recipient (a {@code RCPT} answered with 4xx or 5xx). */
+    private void countRefusal(String line, String reply) {
+        if (line.regionMatches(true, 0, "RCPT", 0, 4) && !reply.isEmpty() && reply.charAt(0) >= '4') {
+            loop.monitor().refused("rcpt", code(reply));
+        }
+    }
+
+    private static int code(String reply) {
+        try {
+            return Integer.parseInt(reply.substring(0, 3));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private int indexOf(int c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (in[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes what it can of the pending replies and sets what to wait for next. */
+    private void flush() {
+        reportTls();
+        if (waiting) { // the sink's thread owns the buffer now; complete() writes what is pending
+            return;
+        }
+        if (!writePending()) {
+            close(null);
+            return;
+        }
+        if (!key.isValid()) {
+            return;
+        }
+        if (pendingOutput()) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        } else if (closeAfterWrite) {
+            close(null);
+        } else if (tls != null && tls.tasksRunning()) {
+            key.interestOps(0); // the handshake computes elsewhere; tlsTasksDone() reads on
+        } else {
+            if (upgrading) {
+                startTls();
+            }
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /** The {@code 220} to {@code STARTTLS} is sent: from now on bytes go through TLS. */
+    private void startTls() {
+        upgrading = false;
+        try {
+            tls = new TlsChannel(channel, loop.security().tls().newEngine(), loop.tlsTasks(), () -> loop.execute(this::tlsTasksDone));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot start TLS: {}", this, e.toString());
+            close(null);
+            return;
+        }
+        io = tls;
+        dialog.tlsStarted();
+    }
+
+    /** The TLS handshake's tasks are done (loop thread): the handshake goes on. */
+    private void tlsTasksDone() {
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
+    }
+
+    /** Whether replies (or TLS records) wait to be written. */
+    private boolean pendingOutput() {
+        return out.hasRemaining() || tls != null && tls.pendingOutput();
+    }
+
+    /** Takes the connection back from the sink: answers what the client pipelined, then reads on. */
+    void resume() {
+        waiting = false;
+        lastActive = System.nanoTime();
+        if (!key.isValid()) {
+            return;
+        }
+        if (loop.stopping()) {
+            closeAfterWrite = true;
+        }
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
+    }
+
+    /** Says {@code reply} (if any) and closes the connection once it is written, e.g. on idle or shutdown. */
+    void close(String reply) {
+        if (reply != null && key.isValid() && (tls == null || tls.handshaken())) {
+            send(reply);
+            try {
+                io.write(out);
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", peer, e.toString());
+        }
+        loop.closed(this);
+    }
+
+    /** Queues a reply line (or lines) for writing. */
+    private void send(String reply) {
+        byte[] b = (reply + "\r\n").getBytes(StandardCharsets.UTF_8);
+        if (out.capacity() - out.limit() < b.length) {
+            out.compact().flip();
+            if (out.capacity() - out.limit() < b.length) {
+                ByteBuffer bigger = ByteBuffer.allocate(2 * (out.limit() + b.length));
+                bigger.put(out).flip();
+                out = bigger;
+            }
+        }
+        int at = out.limit();
+        out.limit(at + b.length);
+        out.put(at, b);
+    }
+
+    // ---- sink thread, while waiting ----
+
+    /**
+     * Sends the reply to the finished message. Only the sink's thread calls it, once, while the
+     * connection is {@link #waiting()}; what the socket does not take at once is written by the loop
+     * after {@link #release}.
+     */
+    void complete(String reply) {
+        if (reply.startsWith("250")) {
+            loop.monitor().accepted(peer, dialog.from(), dialog.recipients(), dataBytes);
+        } else {
+            loop.monitor().refused("data", code(reply));
+        }
+        dialog.reset();
+        send(reply);
+        writePending(); // on failure the loop finds the connection closed when it reads again
+    }
+
+    /** Writes what the socket takes of the pending replies; false when the connection failed. */
+    private boolean writePending() {
+        try {
+            int before = out.remaining();
+            while (out.hasRemaining() && io.write(out) > 0) {
+                // keep writing
+            }
+            if (tls != null) {
+                tls.flush();
+            }
+            if (out.remaining() < before) {
+                lastActive = System.nanoTime();
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.debug("writing to {}: {}", peer, e.toString());
+            return false;
+        }
+    }
+
+    /** Hands the connection back to the loop once the sink is done with the message. */
+    void release() {
+        loop.execute(this::resume);
+    }
+
+    @Override
+    public String toString() {
+        return "SMTP connection " + id + " from " + peer;
+    }
+
+}

@@ -1,0 +1,276 @@
+package org.tubemail.server.smtp;
+
+import org.tubemail.io.FreeSpace;
+import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.RecipientPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The command side of one SMTP conversation (RFC 5321, with 8BITMIME, PIPELINING, SIZE,
+ * ENHANCEDSTATUSCODES and SMTPUTF8), without any I/O: it takes command lines and returns the reply
+ * to each. What it decides: {@code HELO}/{@code EHLO} before {@code MAIL}, one sender per
+ * transaction, recipients checked by the {@link RecipientPolicy} and capped at the recipient
+ * limit, a declared {@code SIZE} checked against the size limit. The message text itself is read
+ * by the connection once {@link #expectsData()} holds.
+ *
+ * <p>Replies: unknown commands {@code 500}, bad syntax {@code 501} (also a path that is not RFC
+ * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
+ * {@code 555}, {@code MAIL} while the spool is below its free-space watermark {@code 452 4.3.1},
+ * not-offered extensions ({@code AUTH}, {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a
+ * certificate) {@code 502}; the connection answers a line ended by a bare LF with {@link #BARE_LF}.
+ *
+ * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
+ * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
+ * session starts over and the client must say {@code EHLO} again. When TLS is required,
+ * {@code MAIL} before it gets {@code 530 5.7.0}.
+ */
+public final class SmtpDialog {
+
+    /**
+     * The reply to a command line ended by a bare LF, which is refused rather than guessed at (as
+     * Postfix's {@code smtpd_forbid_bare_newline=yes}): every line must end with CRLF.
+     */
+    public static final String BARE_LF = "500 5.5.2 Command line ended by a bare LF: end every line with CRLF";
+
+    /** The reply to {@code MAIL} while the spool's file system is below its free-space watermark. */
+    static final String LOW_SPACE = "452 4.3.1 Insufficient system storage, try again later";
+
+    private final String host;
+    private final ReceiverSettings settings;
+    private final RecipientPolicy policy;
+    private final FreeSpace space;
+    private String helo;
+    private boolean extended;
+    private String from;
+    private final List<String> recipients = new ArrayList<>();
+    private boolean data;
+    private boolean quit;
+    private final boolean tlsOffered;
+    private final boolean tlsRequired;
+    private boolean tlsActive;
+    private boolean startTls;
+
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
+        this(host, settings, policy, FreeSpace.unlimited());
+    }
+
+    /** With a low-space watermark on the spool: below it, {@code MAIL} gets {@code 452 4.3.1}. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space) {
+        this(host, settings, policy, space, false, false);
+    }
+
+    /** With a watermark, and STARTTLS offered (and perhaps required) or not. */
+    SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space, boolean tlsOffered,
+               boolean tlsRequired) {
+        this.host = host;
+        this.settings = settings;
+        this.policy = policy;
+        this.space = space;
+        this.tlsOffered = tlsOffered;
+        this.tlsRequired = tlsRequired;
+    }
+
+    /** The reply that opens the conversation. */
+    String greeting() {
+        return "220 " + host + " ESMTP Tubemail";
+    }
+
+    /**
+     * Handles one command line (without its CRLF).
+     *
+     * @return the reply, without the final CRLF (several lines for {@code EHLO})
+     */
+    String command(String line) {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String arg = space < 0 ? "" : line.substring(space + 1).strip();
+        return switch (verb) {
+            case "EHLO" -> hello(arg, true);
+            case "HELO" -> hello(arg, false);
+            case "MAIL" -> mail(arg);
+            case "RCPT" -> rcpt(arg);
+            case "DATA" -> data();
+            case "RSET" -> {
+                reset();
+                yield "250 2.0.0 Ok";
+            }
+            case "NOOP" -> "250 2.0.0 Ok";
+            case "VRFY" -> "252 2.5.0 Cannot verify, but will accept the message and try";
+            case "HELP" -> "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP VRFY QUIT";
+            case "QUIT" -> {
+                quit = true;
+                yield "221 2.0.0 Bye";
+            }
+            case "STARTTLS" -> startTls(arg);
+            case "AUTH", "BDAT", "EXPN", "TURN", "ETRN" -> "502 5.5.1 " + verb + " is not offered here";
+            default -> "500 5.5.2 Unknown command";
+        };
+    }
+
+    private String hello(String arg, boolean extended) {
+        if (arg.isEmpty()) {
+            return "501 5.5.4 " + (extended ? "EHLO" : "HELO") + " needs a host name";
+        }
+        helo = arg;
+        this.extended = extended;
+        reset();
+        if (!extended) {
+            return "250 " + host;
+        }
+        return "250-" + host + (tlsOffered && !tlsActive ? "\r\n250-STARTTLS" : "") + "\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 SIZE "
+                + settings.maxMessageBytes();
+    }
+
+    private String mail(String arg) {
+        if (helo == null) {
+            return "503 5.5.1 Send HELO or EHLO first";
+        }
+        if (tlsRequired && !tlsActive) {
+            return "530 5.7.0 Must issue a STARTTLS command first";
+        }
+        if (from != null) {
+            return "503 5.5.1 Sender already given";
+        }
+        if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
+            return "501 5.5.4 Syntax: MAIL FROM:<address>";
+        }
+        if (space.low()) {
+            return LOW_SPACE;
+        }
+        SmtpPath path = SmtpPath.parse(arg.substring(5));
+        if (path == null) {
+            return "501 5.1.7 Bad sender address syntax";
+        }
+        for (String p : path.parameters()) {
+            int eq = p.indexOf('=');
+            String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String value = eq < 0 ? "" : p.substring(eq + 1); // not by key.length(): upper case may change it ("ß" -> "SS")
+            switch (key) {
+                case "SIZE" -> {
+                    if (!value.matches("[0-9]{1,18}")) {
+                        return "501 5.5.4 SIZE needs a number";
+                    }
+                    if (Long.parseLong(value) > settings.maxMessageBytes()) {
+                        return "552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes";
+                    }
+                }
+                case "BODY", "SMTPUTF8" -> {
+                }
+                default -> {
+                    return "555 5.5.4 Parameter " + key + " is not supported";
+                }
+            }
+        }
+        from = path.address();
+        return "250 2.1.0 Ok";
+    }
+
+    private String rcpt(String arg) {
+        if (from == null) {
+            return "503 5.5.1 Send MAIL first";
+        }
+        if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
+            return "501 5.5.4 Syntax: RCPT TO:<address>";
+        }
+        if (recipients.size() >= settings.maxRecipients()) {
+            return "452 4.5.3 Too many recipients";
+        }
+        SmtpPath path = SmtpPath.parse(arg.substring(3));
+        if (path == null) {
+            return "501 5.1.3 Bad recipient address syntax";
+        }
+        String a = RecipientPolicy.normalise(path.address());
+        RecipientPolicy.Refusal refusal = policy.check(a);
+        if (refusal != null) {
+            return refusal.code() + " " + refusal.text();
+        }
+        recipients.add(a);
+        return "250 2.1.5 Ok";
+    }
+
+    private String data() {
+        if (from == null) {
+            return "503 5.5.1 Send MAIL first";
+        }
+        if (recipients.isEmpty()) {
+            return "554 5.5.1 No valid recipients";
+        }
+        data = true;
+        return "354 End data with <CR><LF>.<CR><LF>";
+    }
+
+    private String startTls(String arg) {
+        if (!tlsOffered) {
+            return "502 5.5.1 STARTTLS is not offered here";
+        }
+        if (tlsActive) {
+            return "503 5.5.1 TLS is already active";
+        }
+        if (!arg.isEmpty()) {
+            return "501 5.5.4 STARTTLS takes no parameters";
+        }
+        startTls = true;
+        return "220 2.0.0 Ready to start TLS";
+    }
+
+    /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */
+    boolean startTls() {
+        return startTls;
+    }
+
+    /** TLS is on: the session starts over (RFC 3207 section 4.2), the client must greet again. */
+    void tlsStarted() {
+        startTls = false;
+        tlsActive = true;
+        helo = null;
+        reset();
+    }
+
+    /** Whether the conversation runs over TLS. */
+    boolean tlsActive() {
+        return tlsActive;
+    }
+
+    /** Whether the last command was an accepted {@code DATA}: the message text comes next. */
+    boolean expectsData() {
+        return data;
+    }
+
+    /** Whether the client said {@code QUIT}. */
+    boolean quit() {
+        return quit;
+    }
+
+    /** The name the client gave in {@code HELO}/{@code EHLO}. */
+    String helo() {
+        return helo;
+    }
+
+    /**
+     * The protocol word of the {@code Received:} line (RFC 3848), decided here only: {@code SMTP}
+     * after {@code HELO}, {@code ESMTP} after {@code EHLO}.
+     */
+    String traceProtocol() {
+        return extended ? "ESMTP" : "SMTP";
+    }
+
+    /** The transaction's sender ({@code ""} for the null sender). */
+    String from() {
+        return from;
+    }
+
+    /** The transaction's accepted recipients. */
+    List<String> recipients() {
+        return List.copyOf(recipients);
+    }
+
+    /** Ends the transaction (after its message, or on {@code RSET}/{@code EHLO}). */
+    void reset() {
+        from = null;
+        recipients.clear();
+        data = false;
+    }
+}

@@ -1,0 +1,215 @@
+package org.tubemail.server.smtp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tubemail.io.DiskFull;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Envelope;
+import org.tubemail.queue.EnvelopeHeaders;
+import org.tubemail.queue.MessageQueue;
+import org.tubemail.routing.DeliveryReport;
+import org.tubemail.routing.RecipientResult;
+import org.tubemail.routing.Router;
+import org.tubemail.server.SpoolFailure;
+import org.tubemail.server.TraceHeader;
+import org.tubemail.server.spool.SpoolProcessor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Takes the messages an {@link SmtpLoop} finished, stores them in the spool, answers each client,
+ * and routes them, in that order, so that {@code 250} means "on disk".
+ *
+ * <p>When the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the
+ * log spool), one thread takes every message waiting at that moment and pushes them together: while
+ * it waits for the disk, the next batch gathers. Otherwise {@code workers} threads push one message
+ * each. Stored messages are then routed on up to {@code workers} routing threads, a few messages
+ * per task so that a busy server wakes a thread per task rather than per message; each session
+ * reads its next command only once its message is routed, so a client sending faster than mail is
+ * routed is slowed down instead of filling the spool.
+ */
+final class SmtpSpooler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSpooler.class);
+    /** Most messages in one spool push. */
+    private static final int MAX_BATCH = 256;
+    /** Most messages routed by one routing task. */
+    private static final int ROUTE_CHUNK = 8;
+
+    private record Arrival(SmtpConnection connection, byte[] message, Authentication authentication) {
+    }
+
+    private final MessageQueue spool;
+    private final SpoolProcessor processor;
+    private final String host;
+    private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+    private final List<Thread> pushers = new ArrayList<>();
+    private final ThreadPoolExecutor routing;
+    private final int batch;
+    private final boolean routeFirst;
+
+    /**
+     * @param spool      where messages are stored before {@code 250}
+     * @param processor  routes stored messages ({@link SpoolProcessor#routeNow})
+     * @param host       this server's name, for the {@code Received:} line
+     * @param workers    how many messages are routed at once
+     * @param routeFirst whether to route each stored message before answering its {@code DATA}, so
+     *                   that a handler's {@link org.tubemail.routing.SmtpReject} can be the reply
+     */
+    SmtpSpooler(MessageQueue spool, SpoolProcessor processor, String host, int workers, boolean routeFirst) {
+        this.spool = spool;
+        this.routeFirst = routeFirst;
+        this.processor = processor;
+        this.host = host;
+        this.batch = spool.syncsBatches() ? MAX_BATCH : 1;
+        int threads = spool.syncsBatches() ? 1 : workers;
+        for (int i = 1; i <= threads; i++) {
+            Thread t = new Thread(this::push, "smtp-spooler-" + i);
+            t.setDaemon(true);
+            pushers.add(t);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.routing = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "smtp-route-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        routing.allowCoreThreadTimeOut(true);
+    }
+
+    void start() {
+        pushers.forEach(Thread::start);
+    }
+
+    /** Takes a finished message (from the loop's thread). */
+    void accept(SmtpConnection connection, byte[] message) {
+        accept(connection, message, Authentication.NONE);
+    }
+
+    /** Takes a finished message whose sender was checked (from a {@link SenderChecks} thread). */
+    void accept(SmtpConnection connection, byte[] message, Authentication authentication) {
+        arrivals.add(new Arrival(connection, message, authentication));
+    }
+
+    /**
+     * Stops once every message taken so far is stored, answered and routed, or after {@code grace};
+     * call after the loop stopped handing messages over.
+     */
+    void stop(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!arrivals.isEmpty() && System.nanoTime() < deadline) {
+            pause();
+        }
+        pushers.forEach(Thread::interrupt);
+        routing.shutdown();
+        try {
+            routing.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void push() {
+        List<Arrival> taken = new ArrayList<>();
+        while (true) {
+            taken.clear();
+            try {
+                taken.add(arrivals.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            arrivals.drainTo(taken, batch - 1);
+            List<String> keys = store(taken);
+            if (keys == null) {
+                continue;
+            }
+            if (!routeFirst) {
+                for (int i = 0; i < taken.size(); i++) {
+                    taken.get(i).connection().complete(queued(keys.get(i)));
+                }
+            }
+            for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
+                List<Arrival> chunk = List.copyOf(taken.subList(from, Math.min(taken.size(), from + ROUTE_CHUNK)));
+                List<String> chunkKeys = List.copyOf(keys.subList(from, from + chunk.size()));
+                routing.execute(() -> route(chunk, chunkKeys));
+            }
+        }
+    }
+
+    /** Pushes the messages; on failure answers {@code 451} to each and returns {@code null}. */
+    private List<String> store(List<Arrival> taken) {
+        List<byte[]> wrapped = new ArrayList<>(taken.size());
+        for (Arrival a : taken) {
+            SmtpConnection c = a.connection();
+            SmtpDialog d = c.dialog();
+            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.tlsInfo(), c.id(), a.message());
+            wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
+        }
+        try {
+            return spool.pushAll(wrapped);
+        } catch (RuntimeException e) {
+            String reply = SpoolFailure.reply(e);
+            if (!DiskFull.causes(e)) { // the spool logs a full disk itself, once per episode
+                LOG.error("cannot spool {} message(s), answering {}: {}", taken.size(), reply, e.getMessage());
+            }
+            for (Arrival a : taken) {
+                a.connection().complete(reply);
+                a.connection().release();
+            }
+            return null;
+        }
+    }
+
+    private static String queued(String key) {
+        return "250 2.0.0 Ok: queued as " + key;
+    }
+
+    private void route(List<Arrival> chunk, List<String> keys) {
+        for (int i = 0; i < chunk.size(); i++) {
+            SmtpConnection c = chunk.get(i).connection();
+            try {
+                if (routeFirst) {
+                    c.complete(routedReply(keys.get(i)));
+                } else {
+                    processor.routeNow(keys.get(i));
+                }
+            } finally {
+                c.release();
+            }
+        }
+    }
+
+    /**
+     * Routes a stored message and gives the reply to its {@code DATA}: the first rejection when every
+     * recipient was rejected (the message then leaves the spool, kept nowhere: the client has the
+     * reply), else {@code 250} (declined recipients' copies are in the undeliverable queue). When
+     * the message cannot be routed now, {@code 250}: the workers route it later, keeping rejected copies.
+     */
+    private String routedReply(String key) {
+        try {
+            Optional<DeliveryReport> report = processor.routeNow(key, Router.Rejects.REPLY_IF_ALL);
+            if (report.isPresent() && report.get().results().stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED)) {
+                return report.get().results().get(0).rejection().reply();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("routing message {} before its reply failed ({}); answering 250, the workers route it", key, e.toString());
+        }
+        return queued(key);
+    }
+}
