@@ -25,6 +25,7 @@ public final class Conversation {
     private final TestKit kit;
     private final String address;
     private String subject = "test";
+    private boolean authenticated;
     private int mark;
     private DeliveryReport lastReport;
     private SentMail lastReply;
@@ -41,10 +42,20 @@ public final class Conversation {
         return this;
     }
 
+    /**
+     * Makes what this person says from now on count as authenticated ({@link TestMail#authenticated()}),
+     * for handlers that demand an authenticated sender.
+     */
+    public Conversation authenticated() {
+        authenticated = true;
+        return this;
+    }
+
     /** Delivers a message from this person to {@code to} with body {@code body}. */
     public Conversation say(String to, String body) {
         mark = kit.relay().sent().size();
-        lastReport = kit.deliver(TestMail.from(address).to(to).subject(subject).text(body));
+        TestMail mail = TestMail.from(address).to(to).subject(subject).text(body);
+        lastReport = kit.deliver(authenticated ? mail.authenticated() : mail);
         return this;
     }
 

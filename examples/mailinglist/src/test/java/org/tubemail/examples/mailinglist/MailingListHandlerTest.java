@@ -126,6 +126,17 @@ class MailingListHandlerTest {
     }
 
     @Test
+    void aSubscriberConfirmsByAnsweringTheRequest() {
+        kit.conversation("dora@example.org").authenticated()
+                .say("dev-subscribe@lists.example.com", "subscribe me")
+                .expectReply("Confirm your subscription to dev")
+                .answer("yes") // to its Reply-To: the confirmation address, on the list's domain
+                .expectReply("Welcome to dev");
+        kit.assertState(MailingListHandler.class, key("dora@example.org"), "POSTING");
+        assertTrue(db.isMember(DEV, "dora@example.org"));
+    }
+
+    @Test
     void eachListHasItsOwnStateAndDomain() {
         join("ann@example.org");
         deliver(TestMail.from("ann@example.org").to("ops-subscribe@lists.example.com"));
