@@ -15,11 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An LMTP listener (RFC 2033), for running behind Postfix or another MTA: after {@code DATA} each
@@ -37,8 +32,7 @@ public final class LmtpReceiver implements Receiver {
     private final Router router;
     private final RecipientPolicy policy;
     private final ConnectionSecurity security;
-    private final ThreadPoolExecutor sessions;
-    private final AtomicInteger threadIds = new AtomicInteger();
+    private final LmtpSessions sessions;
     private ServerSocket server;
     private Thread acceptor;
     private volatile boolean running;
@@ -61,11 +55,7 @@ public final class LmtpReceiver implements Receiver {
         this.security = security;
         this.router = router;
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
-        this.sessions = new ThreadPoolExecutor(0, settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "lmtp-session-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.sessions = new LmtpSessions("lmtp-session", settings.maxConnections());
     }
 
     @Override
@@ -95,9 +85,7 @@ public final class LmtpReceiver implements Receiver {
                 }
                 continue;
             }
-            try {
-                sessions.execute(() -> serve(socket));
-            } catch (RejectedExecutionException e) {
+            if (!sessions.start(() -> serve(socket))) {
                 refuse(socket);
             }
         }
@@ -116,7 +104,7 @@ public final class LmtpReceiver implements Receiver {
 
     private static void refuse(Socket socket) {
         try (socket) {
-            socket.getOutputStream().write("421 4.3.2 Too many connections, try again later\r\n".getBytes());
+            socket.getOutputStream().write(LmtpSessions.TOO_MANY);
         } catch (IOException e) {
             // the client is gone already
         }
@@ -132,10 +120,7 @@ public final class LmtpReceiver implements Receiver {
             if (acceptor != null) {
                 acceptor.join(1000);
             }
-            sessions.shutdown();
-            if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                sessions.shutdownNow();
-            }
+            sessions.stop(grace);
         } catch (IOException e) {
             LOG.warn("closing the LMTP listener failed: {}", e.getMessage());
         } catch (InterruptedException e) {

@@ -20,10 +20,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An LMTP listener on a unix-domain socket ({@code receiver.lmtp.socket}), the way Postfix usually
@@ -46,12 +42,7 @@ public final class UnixLmtpReceiver implements Receiver {
     private final ReceiverSettings settings;
     private final Router router;
     private final RecipientPolicy policy;
-    private final Semaphore connections;
-    private final ExecutorService sessions = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lmtp-unix-session");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LmtpSessions sessions;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean running;
@@ -70,7 +61,7 @@ public final class UnixLmtpReceiver implements Receiver {
         this.settings = settings;
         this.router = router;
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
-        this.connections = new Semaphore(settings.maxConnections());
+        this.sessions = new LmtpSessions("lmtp-unix-session", settings.maxConnections());
     }
 
     @Override
@@ -128,11 +119,9 @@ public final class UnixLmtpReceiver implements Receiver {
                 }
                 continue;
             }
-            if (!connections.tryAcquire()) {
+            if (!sessions.start(() -> serve(channel))) {
                 refuse(channel);
-                continue;
             }
-            sessions.execute(() -> serve(channel));
         }
     }
 
@@ -141,14 +130,12 @@ public final class UnixLmtpReceiver implements Receiver {
             new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), "unix", settings, policy, router).run();
         } catch (IOException e) {
             LOG.debug("LMTP connection on {} ended: {}", path, e.getMessage());
-        } finally {
-            connections.release();
         }
     }
 
     private static void refuse(SocketChannel channel) {
         try (channel) {
-            channel.write(java.nio.ByteBuffer.wrap("421 4.3.2 Too many connections, try again later\r\n".getBytes()));
+            channel.write(java.nio.ByteBuffer.wrap(LmtpSessions.TOO_MANY));
         } catch (IOException e) {
             // the client is gone already
         }
@@ -165,10 +152,7 @@ public final class UnixLmtpReceiver implements Receiver {
             if (acceptor != null) {
                 acceptor.join(1000);
             }
-            sessions.shutdown();
-            if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                sessions.shutdownNow();
-            }
+            sessions.stop(grace);
         } catch (IOException e) {
             LOG.warn("closing the LMTP socket {} failed: {}", path, e.getMessage());
         } catch (InterruptedException e) {
