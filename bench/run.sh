@@ -188,11 +188,16 @@ drain() {
 }
 
 # Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that the
-# JVM servers are measured after their JIT has compiled the per-connection paths too.
+# JVM servers are measured after their JIT has compiled the per-connection paths too; the servers
+# that speak TLS (warm_up PORT WORK tls) also get SMTP_TLS_MESSAGES STARTTLS sessions, so that a
+# JVM's TLS handshake code is compiled before the first timed STARTTLS run, as Postfix's is.
 warm_up() {
-    local port=$1 work=$2
+    local port=$1 work=$2 tls=${3:-}
     timeout 30 "${SMTP_SOURCE[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     timeout 30 "${SMTP_SOURCE[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
+    if [ -n "$tls" ]; then
+        timeout 60 java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$SMTP_TLS_MESSAGES" 20 --tls > /dev/null || true
+    fi
     drain "$work"
     settle
 }
@@ -257,7 +262,10 @@ step_smtp() {
 
     log "SMTP: warming every server up"
     for i in "${!SMTP_NAMES[@]}"; do
-        warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}"
+        case ${SMTP_NAMES[$i]} in
+            Postfix | Tubemail) warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" tls ;;
+            *) warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" ;;
+        esac
     done
     for mode in new-connection reused-connection; do
         local opt=""
