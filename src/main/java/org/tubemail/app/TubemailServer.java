@@ -317,18 +317,20 @@ public final class TubemailServer {
         Gauge.builder("tubemail.smtp.connections.open", smtp, SmtpReceiver::openConnections).description("open SMTP client connections").register(r);
         Gauge.builder("tubemail.spool.oldest.age", new SpoolAge(spool), SpoolAge::seconds).baseUnit("seconds")
                 .description("age of the oldest message in the SMTP spool").register(r);
-        new ClassLoaderMetrics().bindTo(r);
-        new JvmMemoryMetrics().bindTo(r);
-        new JvmGcMetrics().bindTo(r);
-        new JvmThreadMetrics().bindTo(r);
-        new ProcessorMetrics().bindTo(r);
-        new UptimeMetrics().bindTo(r);
+        if (r.find("jvm.memory.used").gauge() == null) { // an application's registry (Spring Boot Actuator) has them already
+            new ClassLoaderMetrics().bindTo(r);
+            new JvmMemoryMetrics().bindTo(r);
+            new JvmGcMetrics().bindTo(r);
+            new JvmThreadMetrics().bindTo(r);
+            new ProcessorMetrics().bindTo(r);
+            new UptimeMetrics().bindTo(r);
+        }
     }
 
     private OpsContext opsContext() {
         Optional<SmtpRelay> smtpRelay = delivering() instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
         return new OpsContext(router, opsQueues(), smtpRelay, this::status, this::readiness,
-                (PrometheusMeterRegistry) monitor.registry(), monitor.events());
+                OpsContext.prometheus(monitor.registry()), monitor.events());
     }
 
     /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage. */
