@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,7 +67,7 @@ public final class SmtpLoad {
         run(port, messages, sessions, tls ? context : null, reuse);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / messages;
-        System.out.printf("sent %d messages in %.3f s (%s, %s), client CPU %.3f ms per message%n", messages, seconds,
+        System.out.printf(Locale.ROOT, "sent %d messages in %.3f s (%s, %s), client CPU %.3f ms per message%n", messages, seconds,
                 tls ? "STARTTLS" : "plain", reuse ? "reused connections" : "one connection per message", cpuMs);
     }
 
