@@ -208,6 +208,7 @@ public final class AuthCost {
         long start = System.nanoTime();
         List<Thread> clients = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicLong clientCpu = new AtomicLong();
         for (int c = 0; c < CONNECTIONS; c++) {
             int id = c;
             Thread t = new Thread(() -> {
@@ -215,6 +216,8 @@ public final class AuthCost {
                     send(server.receiver().port(), messages, id);
                 } catch (Throwable e) {
                     failures.add(e);
+                } finally {
+                    clientCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             }, "bench-client-" + c);
             clients.add(t);
@@ -224,7 +227,8 @@ public final class AuthCost {
         if (!failures.isEmpty()) throw new IllegalStateException(server.name() + ": " + failures.get(0), failures.get(0));
         while (server.spool().count() > 0) Thread.sleep(1);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.println("  " + server.name() + ": " + ThreadCpu.report(cpu0, ThreadCpu.byGroup(), messages.length));
+        System.out.printf("  %s: %s; the clients %.0f µs%n", server.name(), ThreadCpu.report(cpu0, ThreadCpu.byGroup(), messages.length),
+                clientCpu.get() / 1e3 / messages.length);
         Thread.sleep(2_000); // let the disk settle before the next run
         return messages.length / seconds;
     }
