@@ -42,6 +42,7 @@ class AuthenticatorTest {
                 .txt("mx.example.org", "v=spf1 a -all").a("mx.example.org", "127.0.0.1")
                 .txt("relaxed.example.com", "v=spf1 ip4:127.0.0.0/8 -all")
                 .txt("_dmarc.example.com", "v=DMARC1; p=none; aspf=s")
+                .txt("macro.example.org", "v=spf1 exists:%{l}.allow.example.org -all").a("alice.allow.example.org", "127.0.0.2")
                 .start();
         auth = new Authenticator(dns.resolver());
     }
@@ -75,6 +76,17 @@ class AuthenticatorTest {
         assertFalse(forged.authenticates("alice@example.org"));
         assertTrue(forged.alignedFromDomain().isEmpty());
         assertEquals(Verdict.SOFTFAIL, auth.check("127.0.0.1", "h", "x@soft.example.net", message("x@soft.example.net")).spf().verdict());
+    }
+
+    /** SPF results are kept per client, domain and HELO, but not when a macro may read the sender's local part. */
+    @Test
+    void spfWithAMacroJudgesEachSenderAndKeptResultsStayRight() {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Verdict.PASS, auth.check("127.0.0.1", "h", "alice@macro.example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.FAIL, auth.check("127.0.0.1", "h", "bob@macro.example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.PASS, auth.check("127.0.0.1", "h", "a@example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.FAIL, auth.check("127.0.0.2", "h", "a@example.org", message("x@y")).spf().verdict(), "another client");
+        }
     }
 
     @Test
