@@ -1,7 +1,6 @@
 package org.tubemail.server.smtp;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +49,6 @@ public final class SenderChecks {
     private final Authenticator authenticator;
     private final Settings settings;
     private final ExecutorService pool;
-    private final HandOver handOver = new HandOver();
 
     public SenderChecks(Authenticator authenticator, Settings settings) {
         this.authenticator = authenticator;
@@ -68,25 +66,11 @@ public final class SenderChecks {
 
     /** The sink the event loop hands finished messages to: checks, then {@code next} or a refusal. */
     SmtpConnection.MessageSink before(Router router, SmtpSpooler next) {
-        return (connection, message) -> {
-            handOver.started();
-            try {
-                CompletableFuture
-                        .supplyAsync(() -> verdicts(connection, message), pool)
-                        .completeOnTimeout(timedOut(connection), settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .whenComplete((verdicts, failure) -> {
-                            Runnable spool = null;
-                            try {
-                                spool = decide(router, next, connection, message, failure == null ? verdicts : timedOut(connection));
-                            } finally {
-                                handOver.finished(spool);
-                            }
-                        });
-            } catch (RuntimeException e) { // the pool is shut down
-                handOver.finished(null);
-                throw e;
-            }
-        };
+        return (connection, message) -> CompletableFuture
+                .supplyAsync(() -> verdicts(connection, message), pool)
+                .completeOnTimeout(timedOut(connection), settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((verdicts, failure) -> decide(router, next, connection, message,
+                        failure == null ? verdicts : timedOut(connection)));
     }
 
     private Authentication verdicts(SmtpConnection c, byte[] message) {
@@ -101,8 +85,7 @@ public final class SenderChecks {
                 new Authentication.Dmarc(Verdict.TEMPERROR, "", ""));
     }
 
-    /** Answers a refused message, or returns the hand-over of an accepted one to the spool. */
-    private Runnable decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication verdicts) {
+    private void decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication verdicts) {
         Optional<String> refusal;
         try {
             refusal = reply(router, c, message, verdicts);
@@ -114,10 +97,9 @@ public final class SenderChecks {
             LOG.info("refused message from <{}> via {}: {}", c.dialog().from(), c.peer(), refusal.get());
             c.complete(refusal.get().replaceAll("[\\r\\n]", " "));
             c.release();
-            return null;
+            return;
         }
-        byte[] stamped = AuthenticationResults.prepend(settings.authservId(), verdicts, message);
-        return () -> next.accept(c, stamped, verdicts);
+        next.accept(c, AuthenticationResults.prepend(settings.authservId(), verdicts, message), verdicts);
     }
 
     /** The refusal to answer instead of spooling, if any. */
@@ -143,72 +125,6 @@ public final class SenderChecks {
     private static boolean temporary(Authentication v) {
         return v.spf().verdict() == Verdict.TEMPERROR || v.dmarc().verdict() == Verdict.TEMPERROR
                 || v.dkim().stream().anyMatch(d -> d.verdict() == Verdict.TEMPERROR);
-    }
-
-    /**
-     * Gives checked messages to the spool together: a message whose checks end while others are
-     * still being checked waits for them (at most about {@link #MAX_HOLD_NANOS}), so that one spool write
-     * and disk sync takes the whole group. Without it, the first message of a burst to finish its
-     * checks has a sync to itself and all the others wait for that sync before theirs starts.
-     */
-    private static final class HandOver {
-        /** The longest an accepted message waits for the others of its group. */
-        static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-        private final List<Runnable> ready = new ArrayList<>();
-        private int checking;
-        private long oldest;
-        private boolean timer;
-
-        synchronized void started() {
-            checking++;
-        }
-
-        /** One message's checks ended: {@code spool} gives it to the spool, null when it was refused. */
-        void finished(Runnable spool) {
-            List<Runnable> group = null;
-            boolean wake = false;
-            synchronized (this) {
-                checking--;
-                if (spool != null) {
-                    if (ready.isEmpty()) oldest = System.nanoTime();
-                    ready.add(spool);
-                }
-                if (checking == 0 || System.nanoTime() - oldest > MAX_HOLD_NANOS) {
-                    group = take();
-                } else if (!ready.isEmpty() && !timer) { // the others may wait for DNS: the group goes when its first has waited enough
-                    timer = true;
-                    wake = true;
-                }
-            }
-            if (wake) CompletableFuture.delayedExecutor(MAX_HOLD_NANOS, TimeUnit.NANOSECONDS, Runnable::run).execute(this::late);
-            if (group != null) group.forEach(Runnable::run);
-        }
-
-        /** The timer: hands over a group that waited long enough, or waits on for the one now gathering. */
-        private void late() {
-            List<Runnable> group = null;
-            long wait = 0;
-            synchronized (this) {
-                long waited = System.nanoTime() - oldest;
-                if (ready.isEmpty()) {
-                    timer = false;
-                } else if (waited >= MAX_HOLD_NANOS) {
-                    group = take();
-                    timer = false;
-                } else {
-                    wait = MAX_HOLD_NANOS - waited;
-                }
-            }
-            if (wait > 0) CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, Runnable::run).execute(this::late);
-            if (group != null) group.forEach(Runnable::run);
-        }
-
-        private List<Runnable> take() {
-            if (ready.isEmpty()) return null;
-            List<Runnable> group = List.copyOf(ready);
-            ready.clear();
-            return group;
-        }
     }
 
     /** Stops the check threads; messages being checked are dropped with their sessions. */
