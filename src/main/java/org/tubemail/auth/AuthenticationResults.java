@@ -32,8 +32,10 @@ public final class AuthenticationResults {
         while (pos < message.length) {
             int end = fieldEnd(message, pos);
             if (end == pos) break; // the empty line: the body follows
-            String field = new String(message, pos, end - pos, StandardCharsets.ISO_8859_1);
-            if (!claims(field, authservId)) out.write(message, pos, end - pos);
+            if (!mayBeResults(message, pos, end)
+                    || !claims(new String(message, pos, end - pos, StandardCharsets.ISO_8859_1), authservId)) {
+                out.write(message, pos, end - pos);
+            }
             pos = end;
         }
         out.write(message, pos, message.length - pos);
@@ -49,6 +51,13 @@ public final class AuthenticationResults {
             i++;
             if (i >= m.length || (m[i] != ' ' && m[i] != '\t')) return i;
         }
+    }
+
+    /** Whether the field may be an {@code Authentication-Results} one: its name starts with an {@code a}. */
+    private static boolean mayBeResults(byte[] m, int pos, int end) {
+        int i = pos;
+        while (i < end && (m[i] & 0xff) <= ' ') i++;
+        return i < end && (m[i] == 'a' || m[i] == 'A');
     }
 
     private static boolean claims(String field, String authservId) {

@@ -1,9 +1,11 @@
 package org.tubemail.auth;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.tubemail.dns.DnsAnswer;
 import org.tubemail.dns.DnsException;
@@ -20,7 +22,12 @@ import org.tubemail.mail.Verdict;
  * {@code permerror} for a message without exactly one {@code From:} domain.
  */
 final class DmarcCheck {
+    /** Parsed records kept at most; when full, the store starts empty again. */
+    private static final int MAX_RECORDS = 10_000;
+
     private final DnsResolver dns;
+    /** The last record parsed per domain; DNS (through its cache) still says each time which text is current. */
+    private final Map<String, Parsed> records = new ConcurrentHashMap<>();
 
     DmarcCheck(DnsResolver dns) {
         this.dns = dns;
@@ -60,13 +67,31 @@ final class DmarcCheck {
     /** The tags of the one {@code v=DMARC1} record at {@code _dmarc.domain}, or null when there is none (or several). */
     private Map<String, String> record(String domain) throws DnsException {
         DnsAnswer<String> answer = dns.txt("_dmarc." + domain);
-        List<String> records = answer.records().stream().filter(r -> r.strip().startsWith("v=DMARC1")).toList();
-        if (records.size() != 1) return null;
+        String text = null;
+        for (String r : answer.records()) {
+            if (!r.strip().startsWith("v=DMARC1")) continue;
+            if (text != null) return null;
+            text = r;
+        }
+        if (text == null) return null;
+        Parsed parsed = records.get(domain);
+        if (parsed == null || !parsed.text().equals(text)) {
+            parsed = new Parsed(text, tags(text));
+            if (records.size() >= MAX_RECORDS) records.clear();
+            records.put(domain, parsed);
+        }
+        return parsed.tags();
+    }
+
+    private static Map<String, String> tags(String record) {
         Map<String, String> tags = new TreeMap<>();
-        for (String spec : records.get(0).split(";")) {
+        for (String spec : record.split(";")) {
             int eq = spec.indexOf('=');
             if (eq > 0) tags.put(spec.substring(0, eq).strip().toLowerCase(Locale.ROOT), spec.substring(eq + 1).strip());
         }
-        return tags;
+        return Collections.unmodifiableMap(tags);
     }
+
+    /** A DMARC record's tags, kept with its text (reparsed only when DNS gives another text). */
+    private record Parsed(String text, Map<String, String> tags) {}
 }

@@ -1,7 +1,6 @@
 package org.tubemail.dkim;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -15,10 +14,20 @@ public enum DkimAlgorithm {
 
     private final String tag;
     private final String keyType;
+    /** One {@link Signature} per thread: getting one from the providers costs more than an Ed25519 check. */
+    private final ThreadLocal<Signature> signatures;
 
     DkimAlgorithm(String tag, String keyType) {
         this.tag = tag;
         this.keyType = keyType;
+        String jdkName = keyType.equals("rsa") ? "SHA256withRSA" : "Ed25519";
+        this.signatures = ThreadLocal.withInitial(() -> {
+            try {
+                return Signature.getInstance(jdkName);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK has no " + jdkName, e);
+            }
+        });
     }
 
     /** The {@code a=} value. */
@@ -49,25 +58,21 @@ public enum DkimAlgorithm {
     }
 
     byte[] sign(PrivateKey key, byte[] data) throws GeneralSecurityException {
-        Signature s = signature();
+        Signature s = signatures.get();
         s.initSign(key);
         s.update(input(data));
         return s.sign();
     }
 
     boolean verify(PublicKey key, byte[] data, byte[] signature) throws GeneralSecurityException {
-        Signature s = signature();
+        Signature s = signatures.get();
         s.initVerify(key);
         s.update(input(data));
         return s.verify(signature);
     }
 
-    private Signature signature() throws GeneralSecurityException {
-        return Signature.getInstance(this == RSA_SHA256 ? "SHA256withRSA" : "Ed25519");
-    }
-
     /** RFC 8463: Ed25519 signs the SHA-256 hash of the data, RSA the data (hashed inside the signature). */
-    private byte[] input(byte[] data) throws GeneralSecurityException {
-        return this == RSA_SHA256 ? data : MessageDigest.getInstance("SHA-256").digest(data);
+    private byte[] input(byte[] data) {
+        return this == RSA_SHA256 ? data : SignedData.sha256(data, data.length);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,12 @@ import org.tubemail.mail.Verdict;
 public final class DkimVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
 
+    /** Parsed key records kept at most; when full, the store starts empty again. */
+    private static final int MAX_KEYS = 1_000;
+
     private final DnsResolver dns;
+    /** The last key record parsed for each {@code selector._domainkey.domain}. */
+    private final Map<String, KeyRecord> keys = new ConcurrentHashMap<>();
 
     public DkimVerifier(DnsResolver dns) {
         this.dns = dns;
@@ -124,27 +131,71 @@ public final class DkimVerifier {
             throw new Failure(Verdict.TEMPERROR, e.getMessage());
         }
         if (answer.records().isEmpty()) throw new Failure(Verdict.PERMERROR, "no key record at " + name);
-        TagList record;
-        try {
-            record = TagList.parse(answer.records().get(0));
-        } catch (IllegalArgumentException e) {
-            throw new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage());
+        String text = answer.records().get(0);
+        KeyRecord record = keys.get(name);
+        if (record == null || !record.text().equals(text)) {
+            record = KeyRecord.parse(name, text);
+            if (keys.size() >= MAX_KEYS) keys.clear();
+            keys.put(name, record);
         }
-        if (!record.get("v").orElse("DKIM1").equals("DKIM1")) throw new Failure(Verdict.PERMERROR, "key record v= is not DKIM1");
-        String keyType = record.get("k").orElse("rsa").toLowerCase(Locale.ROOT);
-        if (!keyType.equals(algorithm.keyType())) throw new Failure(Verdict.PERMERROR, "key is k=" + keyType + ", signature a=" + algorithm.tag());
-        String hashes = record.get("h").orElse("sha256");
-        if (Arrays.stream(hashes.split(":")).noneMatch(h -> h.strip().equalsIgnoreCase("sha256"))) {
-            throw new Failure(Verdict.PERMERROR, "key record does not allow sha256");
+        return record.key(algorithm);
+    }
+
+    /**
+     * A key record as parsed, kept with its text: the parse (base64, DER, the key's checks) is
+     * done again only when DNS gives another text for the name. Which text is current is DNS's
+     * answer each time, so a key changed in DNS is used as soon as the resolver's cache lets the
+     * old record go (its TTL).
+     *
+     * @param text    the record as DNS gave it
+     * @param broken  why the record is unusable whatever the signature's algorithm, or null
+     * @param keyType its {@code k=} (default {@code rsa})
+     * @param sha256  whether its {@code h=} allows SHA-256
+     * @param key     the public key, or null when {@code unusable} says why not
+     * @param unusable why there is no key (no {@code p=}, revoked, not a key, too short), checked after the algorithm
+     */
+    private record KeyRecord(String text, Failure broken, String keyType, boolean sha256, PublicKey key, Failure unusable) {
+
+        static KeyRecord parse(String name, String text) {
+            TagList record;
+            try {
+                record = TagList.parse(text);
+            } catch (IllegalArgumentException e) {
+                return broken(text, new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage()));
+            }
+            if (!record.get("v").orElse("DKIM1").equals("DKIM1")) {
+                return broken(text, new Failure(Verdict.PERMERROR, "key record v= is not DKIM1"));
+            }
+            String keyType = record.get("k").orElse("rsa").toLowerCase(Locale.ROOT);
+            String hashes = record.get("h").orElse("sha256");
+            boolean sha256 = Arrays.stream(hashes.split(":")).anyMatch(h -> h.strip().equalsIgnoreCase("sha256"));
+            try {
+                String p = TagList.compact(record.get("p").orElseThrow(() -> new Failure(Verdict.PERMERROR, "key record has no p=")));
+                if (p.isEmpty()) throw new Failure(Verdict.PERMERROR, "key revoked");
+                PublicKey key;
+                try {
+                    key = DkimKeys.publicKey(keyType, decode(p, "p"));
+                } catch (GeneralSecurityException e) {
+                    throw new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage());
+                }
+                if (keyType.equals("rsa") && DkimKeys.rsaBits(key) < 1024) throw new Failure(Verdict.POLICY, "RSA key under 1024 bits");
+                return new KeyRecord(text, null, keyType, sha256, key, null);
+            } catch (Failure f) {
+                return new KeyRecord(text, null, keyType, sha256, null, f);
+            }
         }
-        String p = TagList.compact(record.get("p").orElseThrow(() -> new Failure(Verdict.PERMERROR, "key record has no p=")));
-        if (p.isEmpty()) throw new Failure(Verdict.PERMERROR, "key revoked");
-        try {
-            PublicKey key = DkimKeys.publicKey(keyType, decode(p, "p"));
-            if (keyType.equals("rsa") && DkimKeys.rsaBits(key) < 1024) throw new Failure(Verdict.POLICY, "RSA key under 1024 bits");
+
+        private static KeyRecord broken(String text, Failure why) {
+            return new KeyRecord(text, why, "", false, null, null);
+        }
+
+        /** The key for a signature made with {@code algorithm}, checked in the order RFC 6376 3.6.1 lists the tags. */
+        PublicKey key(DkimAlgorithm algorithm) throws Failure {
+            if (broken != null) throw broken;
+            if (!keyType.equals(algorithm.keyType())) throw new Failure(Verdict.PERMERROR, "key is k=" + keyType + ", signature a=" + algorithm.tag());
+            if (!sha256) throw new Failure(Verdict.PERMERROR, "key record does not allow sha256");
+            if (unusable != null) throw unusable;
             return key;
-        } catch (GeneralSecurityException e) {
-            throw new Failure(Verdict.PERMERROR, "key record at " + name + ": " + e.getMessage());
         }
     }
 

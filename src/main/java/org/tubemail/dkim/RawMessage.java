@@ -1,8 +1,8 @@
 package org.tubemail.dkim;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,40 +11,68 @@ import java.util.List;
  */
 public final class RawMessage {
     private final List<HeaderField> headers;
-    private final byte[] body;
+    private final byte[] raw;
+    private final int bodyStart;
 
-    private RawMessage(List<HeaderField> headers, byte[] body) {
+    private RawMessage(List<HeaderField> headers, byte[] raw, int bodyStart) {
         this.headers = headers;
-        this.body = body;
+        this.raw = raw;
+        this.bodyStart = bodyStart;
     }
 
-    /** Splits {@code raw}; never fails (a line without a colon is a field with an empty value). */
+    /** Splits {@code raw} (kept, not copied: do not change it); never fails (a line without a colon is a field with an empty value). */
     public static RawMessage parse(byte[] raw) {
         List<HeaderField> headers = new ArrayList<>();
-        StringBuilder field = null;
         int pos = 0;
+        int fieldStart = -1;
+        boolean bareLf = false;
         while (pos < raw.length) {
             int lf = indexOf(raw, (byte) '\n', pos);
             int end = lf < 0 ? raw.length : lf;
             int lineEnd = end > pos && raw[end - 1] == '\r' ? end - 1 : end;
-            String line = new String(raw, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-            pos = lf < 0 ? raw.length : lf + 1;
-            if (line.isEmpty()) {
+            if (lineEnd == pos) { // the empty line
+                if (fieldStart >= 0) headers.add(field(raw, fieldStart, pos, bareLf));
+                fieldStart = -1;
+                pos = lf < 0 ? raw.length : lf + 1;
                 break;
             }
-            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field != null) {
-                field.append("\r\n").append(line);
-                continue;
+            boolean continuation = (raw[pos] == ' ' || raw[pos] == '\t') && fieldStart >= 0;
+            if (!continuation) {
+                if (fieldStart >= 0) headers.add(field(raw, fieldStart, pos, bareLf));
+                fieldStart = pos;
+                bareLf = false;
             }
-            if (field != null) headers.add(field(field.toString()));
-            field = new StringBuilder(line);
+            if (lf >= 0 && lineEnd == end) bareLf = true;
+            pos = lf < 0 ? raw.length : lf + 1;
         }
-        if (field != null) headers.add(field(field.toString()));
-        byte[] body = java.util.Arrays.copyOfRange(raw, Math.min(pos, raw.length), raw.length);
-        return new RawMessage(List.copyOf(headers), body);
+        if (fieldStart >= 0) headers.add(field(raw, fieldStart, pos, bareLf));
+        return new RawMessage(List.copyOf(headers), raw, Math.min(pos, raw.length));
     }
 
-    private static HeaderField field(String text) {
+    /**
+     * The field whose lines run from {@code start} to {@code end} (after its last line end): its
+     * lines joined by CRLF, without the last line end.
+     */
+    private static HeaderField field(byte[] raw, int start, int end, boolean bareLf) {
+        String text;
+        if (!bareLf) { // every line ends in CRLF, or the last in nothing: the bytes as they are
+            int stop = end;
+            if (stop > start && raw[stop - 1] == '\n') stop--;
+            if (stop > start && raw[stop - 1] == '\r') stop--;
+            text = new String(raw, start, stop - start, StandardCharsets.ISO_8859_1);
+        } else {
+            StringBuilder joined = new StringBuilder(end - start + 8);
+            int pos = start;
+            while (pos < end) {
+                int lf = indexOf(raw, (byte) '\n', pos);
+                int lineEnd = lf < 0 || lf >= end ? end : lf;
+                int stop = lineEnd > pos && raw[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+                if (pos > start) joined.append("\r\n");
+                joined.append(new String(raw, pos, stop - pos, StandardCharsets.ISO_8859_1));
+                pos = lineEnd + 1;
+            }
+            text = joined.toString();
+        }
         int colon = text.indexOf(':');
         return new HeaderField(colon < 0 ? text.strip() : text.substring(0, colon).strip(), colon < 0 ? text + ":" : text);
     }
@@ -73,52 +101,44 @@ public final class RawMessage {
         return headers;
     }
 
-    /** The body's lines, each without its line end; a last line without one counts as a line. */
-    List<byte[]> bodyLines() {
-        List<byte[]> lines = new ArrayList<>();
-        int pos = 0;
-        while (pos < body.length) {
-            int lf = indexOf(body, (byte) '\n', pos);
-            int end = lf < 0 ? body.length : lf;
-            int lineEnd = end > pos && body[end - 1] == '\r' ? end - 1 : end;
-            lines.add(java.util.Arrays.copyOfRange(body, pos, lineEnd));
-            pos = lf < 0 ? body.length : lf + 1;
-        }
-        return lines;
-    }
-
-    /** The body canonicalized by {@code simple} (RFC 6376 3.4.3) or {@code relaxed} (3.4.4). */
+    /**
+     * The body canonicalized by {@code simple} (RFC 6376 3.4.3) or {@code relaxed} (3.4.4), in one
+     * pass: each line (a last line without a line end counts as one) ends in CRLF; relaxed turns
+     * runs of spaces and tabs into one space and drops them at line ends; empty lines at the end go.
+     */
     byte[] canonicalBody(boolean relaxed) {
-        List<byte[]> lines = bodyLines();
-        if (relaxed) lines.replaceAll(RawMessage::relaxLine);
-        int n = lines.size();
-        while (n > 0 && lines.get(n - 1).length == 0) n--;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 2 * n + 2);
-        for (int i = 0; i < n; i++) {
-            out.writeBytes(lines.get(i));
-            out.write('\r');
-            out.write('\n');
-        }
-        if (n == 0 && !relaxed) {
-            out.write('\r');
-            out.write('\n');
-        }
-        return out.toByteArray();
-    }
-
-    /** Runs of spaces and tabs become one space; trailing ones go. */
-    private static byte[] relaxLine(byte[] line) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(line.length);
-        boolean space = false;
-        for (byte b : line) {
-            if (b == ' ' || b == '\t') {
-                space = true;
+        byte[] out = new byte[2 * (raw.length - bodyStart) + 2];
+        int n = 0;
+        int keep = 0; // the end of the last line that is not empty
+        int pos = bodyStart;
+        while (pos < raw.length) {
+            int lf = indexOf(raw, (byte) '\n', pos);
+            int end = lf < 0 ? raw.length : lf;
+            int lineEnd = end > pos && raw[end - 1] == '\r' ? end - 1 : end;
+            int lineStart = n;
+            if (relaxed) {
+                boolean space = false;
+                for (int i = pos; i < lineEnd; i++) {
+                    byte b = raw[i];
+                    if (b == ' ' || b == '\t') {
+                        space = true;
+                    } else {
+                        if (space) out[n++] = ' ';
+                        space = false;
+                        out[n++] = b;
+                    }
+                }
             } else {
-                if (space) out.write(' ');
-                space = false;
-                out.write(b);
+                System.arraycopy(raw, pos, out, n, lineEnd - pos);
+                n += lineEnd - pos;
             }
+            boolean empty = n == lineStart;
+            out[n++] = '\r';
+            out[n++] = '\n';
+            if (!empty) keep = n;
+            pos = lf < 0 ? raw.length : lf + 1;
         }
-        return out.toByteArray();
+        if (keep == 0) return relaxed ? new byte[0] : new byte[] {'\r', '\n'};
+        return Arrays.copyOf(out, keep);
     }
 }

@@ -1,6 +1,8 @@
 package org.tubemail.dkim;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +11,14 @@ import java.util.Map;
 
 /** The bytes a DKIM signature covers (RFC 6376 3.7), shared by the signer and the verifier. */
 final class SignedData {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    });
+
     private SignedData() {}
 
     /**
@@ -61,14 +71,14 @@ final class SignedData {
 
     /** SHA-256 of the first {@code length} bytes of {@code canonicalBody}, or of all of it when {@code length} is negative. */
     static byte[] bodyHash(byte[] canonicalBody, long length) {
-        int n = length < 0 ? canonicalBody.length : (int) Math.min(length, canonicalBody.length);
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            sha.update(canonicalBody, 0, n);
-            return sha.digest();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return sha256(canonicalBody, length < 0 ? canonicalBody.length : (int) Math.min(length, canonicalBody.length));
+    }
+
+    /** SHA-256 of the first {@code n} bytes of {@code data}, with this thread's digest. */
+    static byte[] sha256(byte[] data, int n) {
+        MessageDigest sha = SHA256.get();
+        sha.update(data, 0, n);
+        return sha.digest();
     }
 
     static List<String> names(String h) {

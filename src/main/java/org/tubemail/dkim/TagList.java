@@ -6,7 +6,6 @@ import java.util.Optional;
 
 /** A DKIM tag list ({@code v=1; a=rsa-sha256; ...}, RFC 6376 3.2): tag names and values, whitespace removed around them. */
 final class TagList {
-    private static final java.util.regex.Pattern FWS = java.util.regex.Pattern.compile("[ \t\r\n]");
     private final Map<String, String> tags;
 
     private TagList(Map<String, String> tags) {
@@ -43,6 +42,13 @@ final class TagList {
 
     /** A value with every space, tab and line break removed (base64 values). */
     static String compact(String value) {
-        return FWS.matcher(value).replaceAll("");
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean fws = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            if (fws && out == null) out = new StringBuilder(value.length()).append(value, 0, i);
+            else if (!fws && out != null) out.append(c);
+        }
+        return out == null ? value : out.toString();
     }
 }

@@ -135,11 +135,12 @@ public final class DnsResolver {
     }
 
     /**
-     * The answer dnsjava's cache holds, read on the caller's thread (the lookup session asks the
-     * same cache, but through futures and a thread hand-off that cost more CPU than the lookup);
-     * null when it holds none, or only a CNAME to follow.
+     * The answer the cache holds now, without asking any server, read on the caller's thread (the
+     * lookup session asks the same cache, but through futures and a thread hand-off that cost more
+     * CPU than the lookup); null when it holds none (never asked, its TTL passed, no cache), or
+     * only a CNAME to follow.
      */
-    private DnsAnswer<Record> cached(String name, int type) {
+    public DnsAnswer<Record> cached(String name, int type) {
         if (cache == null) return null;
         Name query;
         try {

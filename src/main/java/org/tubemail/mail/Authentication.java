@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the receiver found out about who sent a message: the SPF verdict for the envelope sender
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param dmarc the DMARC check
  */
 public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     /** No check ran. */
     public static final Authentication NONE = new Authentication(new Spf(Verdict.NONE, false, ""), List.of(),
@@ -109,8 +111,12 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
 
     /** A property value made safe for the header: no spaces, semicolons, parentheses or control characters. */
     private static String token(String value) {
-        String t = value.replaceAll("[\\x00-\\x20\\x7f;()\"\\\\]", "");
-        return t.isEmpty() ? "unknown" : t;
+        StringBuilder t = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0x20 && c != 0x7f && c != ';' && c != '(' && c != ')' && c != '"' && c != '\\') t.append(c);
+        }
+        return t.length() == 0 ? "unknown" : t.toString();
     }
 
     /** Reads back a {@link #summary()}; unknown parts are ignored, an empty text is {@link #NONE}. */
@@ -119,7 +125,7 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
         Dmarc dmarc = NONE.dmarc();
         List<Dkim> dkim = new ArrayList<>();
         for (String part : summary.split(";")) {
-            String[] words = part.strip().split("\\s+");
+            String[] words = SPACES.split(part.strip());
             if (words.length == 0 || !words[0].contains("=")) continue;
             String method = words[0].substring(0, words[0].indexOf('=')).toLowerCase(Locale.ROOT);
             Verdict verdict = Verdict.of(words[0].substring(words[0].indexOf('=') + 1));

@@ -1,20 +1,37 @@
 package org.tubemail.mail;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.common.net.InternetDomainName;
 
 /**
  * The organisational domain of RFC 7489 (DMARC): the registered domain under a public suffix, e.g.
  * {@code example.co.uk} for {@code mail.example.co.uk}. The Public Suffix List is the copy Guava
- * bundles ({@link InternetDomainName#topPrivateDomain()}); nothing is downloaded at run time.
+ * bundles ({@link InternetDomainName#topPrivateDomain()}); nothing is downloaded at run time. The
+ * answers for up to 10,000 domains are kept, since the list is fixed for the life of the JVM.
  */
 public final class OrganizationalDomain {
+    /** Domains whose answer is kept (the list does not change while the JVM runs); when full, it starts empty again. */
+    private static final int MAX_KEPT = 10_000;
+    private static final Map<String, String> KEPT = new ConcurrentHashMap<>();
+
     private OrganizationalDomain() {}
 
     /** The organisational domain of {@code domain}, lower case; the domain itself when it has none (e.g. {@code localhost}). */
     public static String of(String domain) {
         String d = normalise(domain);
+        String org = KEPT.get(d);
+        if (org == null) {
+            org = lookUp(d);
+            if (KEPT.size() >= MAX_KEPT) KEPT.clear();
+            KEPT.put(d, org);
+        }
+        return org;
+    }
+
+    private static String lookUp(String d) {
         try {
             InternetDomainName name = InternetDomainName.from(d);
             return name.isUnderPublicSuffix() ? name.topPrivateDomain().toString() : d;

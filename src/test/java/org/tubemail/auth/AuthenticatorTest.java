@@ -42,6 +42,7 @@ class AuthenticatorTest {
                 .txt("mx.example.org", "v=spf1 a -all").a("mx.example.org", "127.0.0.1")
                 .txt("relaxed.example.com", "v=spf1 ip4:127.0.0.0/8 -all")
                 .txt("_dmarc.example.com", "v=DMARC1; p=none; aspf=s")
+                .txt("macro.example.org", "v=spf1 exists:%{l}.allow.example.org -all").a("alice.allow.example.org", "127.0.0.2")
                 .start();
         auth = new Authenticator(dns.resolver());
     }
@@ -77,6 +78,17 @@ class AuthenticatorTest {
         assertEquals(Verdict.SOFTFAIL, auth.check("127.0.0.1", "h", "x@soft.example.net", message("x@soft.example.net")).spf().verdict());
     }
 
+    /** SPF results are kept per client, domain and HELO, but not when a macro may read the sender's local part. */
+    @Test
+    void spfWithAMacroJudgesEachSenderAndKeptResultsStayRight() {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Verdict.PASS, auth.check("127.0.0.1", "h", "alice@macro.example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.FAIL, auth.check("127.0.0.1", "h", "bob@macro.example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.PASS, auth.check("127.0.0.1", "h", "a@example.org", message("x@y")).spf().verdict());
+            assertEquals(Verdict.FAIL, auth.check("127.0.0.2", "h", "a@example.org", message("x@y")).spf().verdict(), "another client");
+        }
+    }
+
     @Test
     void nullSenderChecksTheHeloName() {
         Authentication a = auth.check("127.0.0.1", "mx.example.org", "", message("MAILER-DAEMON@mx.example.org"));
@@ -103,6 +115,44 @@ class AuthenticatorTest {
         assertEquals(Verdict.PASS, strict.spf().verdict());
         assertEquals(Verdict.FAIL, strict.dmarc().verdict(), "aspf=s wants the very From domain");
         assertEquals(Verdict.NONE, auth.check("127.0.0.1", "h", "a@nodmarc.test", message("a@nodmarc.test")).dmarc().verdict());
+    }
+
+    /**
+     * The parsed DKIM keys and DMARC records kept between messages, and DNS's own cache, give way
+     * to changed records once their TTL (here 1 s) has passed: the same message, checked again
+     * after its domain moved its SPF, DKIM key and DMARC policy, gets the new verdicts.
+     */
+    @Test
+    void aChangedRecordIsSeenOnceItsTtlHasPassed() throws Exception {
+        KeyPair first = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        KeyPair second = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        byte[] message = new DkimSigner(new DkimKey("ttl.example.org", "s1", first.getPrivate())).sign(message("a@ttl.example.org"));
+        Dnsmasq before = Dnsmasq.builder().ttl(1)
+                .txt("ttl.example.org", "v=spf1 ip4:127.0.0.1 -all")
+                .txt("_dmarc.ttl.example.org", "v=DMARC1; p=reject")
+                .txt("s1._domainkey.ttl.example.org", DkimKeys.record(first.getPublic()))
+                .start();
+        Authenticator checks;
+        int port;
+        try (before) {
+            port = before.port();
+            checks = new Authenticator(before.resolver());
+            Authentication a = checks.check("127.0.0.1", "h", "a@ttl.example.org", message);
+            assertEquals(Verdict.PASS, a.spf().verdict());
+            assertEquals(List.of(new Authentication.Dkim(Verdict.PASS, "ttl.example.org", "s1")), a.dkim());
+            assertEquals(new Authentication.Dmarc(Verdict.PASS, "ttl.example.org", "reject"), a.dmarc());
+        }
+        try (Dnsmasq after = Dnsmasq.builder().ttl(1).port(port)
+                .txt("ttl.example.org", "v=spf1 -all")
+                .txt("_dmarc.ttl.example.org", "v=DMARC1; p=none")
+                .txt("s1._domainkey.ttl.example.org", DkimKeys.record(second.getPublic()))
+                .start()) {
+            Thread.sleep(1_500);
+            Authentication a = checks.check("127.0.0.1", "h", "a@ttl.example.org", message);
+            assertEquals(Verdict.FAIL, a.spf().verdict());
+            assertEquals(List.of(new Authentication.Dkim(Verdict.FAIL, "ttl.example.org", "s1")), a.dkim(), "the new key");
+            assertEquals(new Authentication.Dmarc(Verdict.FAIL, "ttl.example.org", "none"), a.dmarc());
+        }
     }
 
     @Test

@@ -95,6 +95,7 @@ public final class Dnsmasq implements AutoCloseable {
         private final Map<String, List<String>> hosts = new LinkedHashMap<>();
         private int ttl = 300;
         private boolean logQueries;
+        private int port;
 
         private Builder() {}
 
@@ -138,6 +139,15 @@ public final class Dnsmasq implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves on this port rather than a free one: the port of a server just closed, so that a
+         * resolver already pointed at it sees changed records.
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
         /** Makes dnsmasq log every query to {@link Dnsmasq#log()}. */
         public Builder logQueries() {
             this.logQueries = true;
@@ -149,7 +159,7 @@ public final class Dnsmasq implements AutoCloseable {
             Path program = RealParts.require("dnsmasq", "dnsmasq");
             IOException last = null;
             for (int attempt = 0; attempt < 5; attempt++) {
-                int port = freePort();
+                int port = this.port > 0 ? this.port : freePort();
                 Path log = Files.createTempFile("dnsmasq", ".log");
                 Process process = new ProcessBuilder(command(program, port))
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start();

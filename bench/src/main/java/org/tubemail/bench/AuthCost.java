@@ -10,21 +10,34 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 import org.tubemail.auth.Authenticator;
 import org.tubemail.dkim.DkimKey;
 import org.tubemail.dkim.DkimKeys;
 import org.tubemail.dkim.DkimSigner;
+import org.tubemail.dkim.DkimVerifier;
 import org.tubemail.dns.DnsResolver;
 import org.tubemail.dns.DnsSettings;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Verdict;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.routing.Router;
@@ -37,20 +50,53 @@ import org.tubemail.state.MapDbStorage;
  * What SPF, DKIM and DMARC checks cost with a warm DNS cache: two Tubemail SMTP servers as in the
  * SMTP step (durable MapDB state, log spool), one with the sender checks on (dnsjava asking a real
  * dnsmasq on 127.0.0.1 that publishes the sender domain's SPF, DKIM and DMARC records with a one-hour
- * TTL), one without. The same RSA-2048 DKIM-signed message from a sender whose SPF passes is sent
- * over {@code CONNECTIONS} reused connections to each in turn, round after round; each run is timed
- * until every accepted message is routed. Prints the rates and the median ratio (target: checks
- * on ≥ 0.8 × checks off). Usage:
+ * TTL), one without. Every message sent is distinct (its own Message-ID, Date and body line) and
+ * RSA-2048 DKIM-signed before its run starts, so nothing message-specific can be cached; the sender's
+ * SPF passes. Messages go over {@code CONNECTIONS} reused connections to each server in turn, round
+ * after round; each run is timed until every accepted message is routed. Prints the checks' CPU
+ * alone on one thread (all three, DKIM alone, the bare RSA verification), each run's CPU per
+ * message by thread group (from {@code /proc/self/task}), the rates, and the median ratio (target:
+ * checks on ≥ 0.8 × checks off). Usage:
  * {@code java -cp benchmarks.jar org.tubemail.bench.AuthCost DNSMASQ WORK_DIR [MESSAGES] [ROUNDS]}.
  */
 public final class AuthCost {
     private static final int CONNECTIONS = 20;
     private static final String SENDER = "bench@senders.example.org";
+    private static final String HELO = "client.senders.example.org";
+    /** Checks run on one thread before the one-thread figure is taken, so that the JIT has compiled them. */
+    private static final int WARM_UP_CHECKS = 20_000;
+    private static final int MEASURED_CHECKS = 5_000;
+    private static final byte[] END = ".\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private AuthCost() {}
 
     /** One Tubemail server and its spool, to wait for routing. */
     private record Server(String name, SmtpReceiver receiver, LogQueue spool, MapDbStorage storage) {}
+
+    /** Makes distinct signed messages: a new sequence number, Message-ID, Date and body line for each. */
+    private static final class Messages {
+        private final DkimSigner signer;
+        private final AtomicLong next = new AtomicLong();
+
+        Messages(DkimSigner signer) {
+            this.signer = signer;
+        }
+
+        /** {@code n} new messages, each signed (on every core: this is not timed). */
+        byte[][] next(int n) {
+            long first = next.getAndAdd(n);
+            return LongStream.range(first, first + n).parallel().mapToObj(this::message).toArray(byte[][]::new);
+        }
+
+        private byte[] message(long i) {
+            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    ZonedDateTime.of(2026, 12, 1, 4, 0, 0, 0, ZoneOffset.UTC).plusSeconds(i));
+            return signer.sign(("From: Bench <" + SENDER + ">\r\nTo: rcpt@example.com\r\nSubject: auth cost\r\n"
+                    + "Date: " + date + "\r\nMessage-ID: <bench." + i + "@senders.example.org>\r\n\r\n"
+                    + "Message number " + i + " of the sender-check benchmark.\r\n"
+                    + "x".repeat(76).concat("\r\n").repeat(25)).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Path dnsmasq = Path.of(Ports.arg(args, 0, "DNSMASQ"));
@@ -69,34 +115,23 @@ public final class AuthCost {
                 .redirectErrorStream(true).redirectOutput(work.resolve("dnsmasq.log").toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(dns::destroy));
         Thread.sleep(500);
-
-        byte[] message = new DkimSigner(new DkimKey("senders.example.org", "bench", key.getPrivate())).sign((
-                "From: Bench <" + SENDER + ">\r\nTo: rcpt@example.com\r\nSubject: auth cost\r\n"
-                + "Date: Tue, 1 Dec 2026 04:00:00 +0000\r\nMessage-ID: <bench@senders.example.org>\r\n\r\n"
-                + "x".repeat(76).concat("\r\n").repeat(26)).getBytes(StandardCharsets.US_ASCII));
+        Messages source = new Messages(new DkimSigner(new DkimKey("senders.example.org", "bench", key.getPrivate())));
 
         DnsResolver resolver = new DnsResolver(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", dnsPort)),
                 Duration.ofSeconds(5), 10_000));
         SenderChecks checks = new SenderChecks(new Authenticator(resolver),
                 new SenderChecks.Settings("bench.tubemail.test", false, true, Duration.ofSeconds(20), 16));
-        Authenticator alone = new Authenticator(resolver);
-        for (int i = 0; i < 2_000; i++) alone.check("127.0.0.1", "client.senders.example.org", SENDER, message); // warm the cache and the JIT
-        // process CPU, not wall time: the lookups finish on dnsjava's threads, and other load does not count
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpu0 = os.getProcessCpuTime();
-        for (int i = 0; i < 5_000; i++) alone.check("127.0.0.1", "client.senders.example.org", SENDER, message);
-        System.out.printf("checks alone, one thread, warm cache: %.0f µs of CPU per message (SPF, DKIM rsa-sha256, DMARC)%n",
-                (os.getProcessCpuTime() - cpu0) / 5_000 / 1e3);
+        checksAlone(new Authenticator(resolver), new DkimVerifier(resolver), key, source);
         Server off = start("checks off", work.resolve("off"), null);
         Server on = start("checks on", work.resolve("on"), checks);
 
         System.out.println("warm-up (" + messages + " messages each)");
-        run(off, message, messages);
-        run(on, message, messages);
+        run(off, source.next(messages));
+        run(on, source.next(messages));
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            double a = run(off, message, messages);
-            double b = run(on, message, messages);
+            double a = run(off, source.next(messages));
+            double b = run(on, source.next(messages));
             ratios[r] = b / a;
             System.out.printf("round %d: checks off %.0f msg/s, checks on %.0f msg/s, ratio %.2f%n", r + 1, a, b, ratios[r]);
         }
@@ -111,6 +146,47 @@ public final class AuthCost {
         System.exit(0);
     }
 
+    /**
+     * The checks' CPU on this one thread, after a warm-up long enough for the JIT, over messages
+     * never checked before: all checks ({@link Authenticator}), DKIM alone, and the bare RSA-2048
+     * verification of the same signed bytes' size (what no cache may skip).
+     */
+    private static void checksAlone(Authenticator all, DkimVerifier dkim, KeyPair key, Messages source) throws Exception {
+        byte[][] warm = source.next(2_000);
+        for (int i = 0; i < WARM_UP_CHECKS; i++) all.check("127.0.0.1", HELO, SENDER, warm[i % warm.length]);
+        for (int i = 0; i < WARM_UP_CHECKS; i++) dkim.verify(warm[i % warm.length]);
+        byte[][] fresh = source.next(MEASURED_CHECKS);
+        Authentication first = all.check("127.0.0.1", HELO, SENDER, fresh[0]);
+        if (first.dmarc().verdict() != Verdict.PASS || first.dkim().get(0).verdict() != Verdict.PASS) {
+            throw new IllegalStateException("the bench's message does not authenticate: " + first);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long t0 = threads.getCurrentThreadCpuTime();
+        for (int i = 1; i < MEASURED_CHECKS; i++) all.check("127.0.0.1", HELO, SENDER, fresh[i]);
+        long t1 = threads.getCurrentThreadCpuTime();
+        for (int i = 1; i < MEASURED_CHECKS; i++) dkim.verify(fresh[i]);
+        long t2 = threads.getCurrentThreadCpuTime();
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key.getPrivate());
+        byte[] data = new byte[400]; // about the size of the canonical signed header fields
+        rsa.update(data);
+        byte[] signature = rsa.sign();
+        for (int i = 0; i < WARM_UP_CHECKS; i++) verify(rsa, key, data, signature);
+        long t3 = threads.getCurrentThreadCpuTime();
+        for (int i = 1; i < MEASURED_CHECKS; i++) verify(rsa, key, data, signature);
+        long t4 = threads.getCurrentThreadCpuTime();
+        int n = MEASURED_CHECKS - 1;
+        System.out.printf("checks alone, one thread, warm cache: %.0f µs of CPU per message (SPF, DKIM rsa-sha256, DMARC); "
+                + "DKIM alone %.0f µs, of which the RSA-2048 verification %.0f µs%n",
+                (t1 - t0) / n / 1e3, (t2 - t1) / n / 1e3, (t4 - t3) / n / 1e3);
+    }
+
+    private static void verify(Signature rsa, KeyPair key, byte[] data, byte[] signature) throws GeneralSecurityException {
+        rsa.initVerify(key.getPublic());
+        rsa.update(data);
+        if (!rsa.verify(signature)) throw new IllegalStateException("the bench's own RSA signature does not verify");
+    }
+
     private static Server start(String name, Path work, SenderChecks checks) throws IOException {
         Files.createDirectories(work);
         MapDbStorage storage = new MapDbStorage(work.resolve("state.db"));
@@ -123,21 +199,27 @@ public final class AuthCost {
         return new Server(name, receiver, spool, storage);
     }
 
-    /** Sends {@code messages} over {@link #CONNECTIONS} connections and waits until all are routed; returns msg/s. */
-    private static double run(Server server, byte[] message, int messages) throws Exception {
+    /**
+     * Sends every message once over {@link #CONNECTIONS} connections and waits until all are routed;
+     * prints the CPU per message of each thread group; returns msg/s.
+     */
+    private static double run(Server server, byte[][] messages) throws Exception {
+        Map<String, Long> cpu0 = ThreadCpu.byGroup();
         long start = System.nanoTime();
         List<Thread> clients = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicLong clientCpu = new AtomicLong();
         for (int c = 0; c < CONNECTIONS; c++) {
-            int share = messages / CONNECTIONS + (c < messages % CONNECTIONS ? 1 : 0);
             int id = c;
             Thread t = new Thread(() -> {
                 try {
-                    send(server.receiver().port(), message, share, id);
+                    send(server.receiver().port(), messages, id);
                 } catch (Throwable e) {
                     failures.add(e);
+                } finally {
+                    clientCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
-            });
+            }, "bench-client-" + c);
             clients.add(t);
             t.start();
         }
@@ -145,27 +227,31 @@ public final class AuthCost {
         if (!failures.isEmpty()) throw new IllegalStateException(server.name() + ": " + failures.get(0), failures.get(0));
         while (server.spool().count() > 0) Thread.sleep(1);
         double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("  %s: %s; the clients %.0f µs%n", server.name(), ThreadCpu.report(cpu0, ThreadCpu.byGroup(), messages.length),
+                clientCpu.get() / 1e3 / messages.length);
         Thread.sleep(2_000); // let the disk settle before the next run
-        return messages / seconds;
+        return messages.length / seconds;
     }
 
-    private static void send(int port, byte[] message, int count, int id) throws IOException {
-        byte[] data = Arrays.copyOf(message, message.length + 3); // the message and its end, in one write
-        System.arraycopy(".\r\n".getBytes(StandardCharsets.US_ASCII), 0, data, message.length, 3);
+    /** Sends messages {@code id}, {@code id + CONNECTIONS}, ... on one connection. */
+    private static void send(int port, byte[][] messages, int id) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(60_000);
             s.setTcpNoDelay(true); // as MTAs do: no Nagle delay between a command and the next
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             expect(in, "220");
-            command(out, in, "EHLO client.senders.example.org", "250");
-            for (int i = 0; i < count; i++) { // PIPELINING, as MTAs send
-                out.write(("MAIL FROM:<" + SENDER + ">\r\nRCPT TO:<box" + (id * 1000 + i % 1000) + "@example.com>\r\nDATA\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+            command(out, in, "EHLO " + HELO, "250");
+            for (int i = id; i < messages.length; i += CONNECTIONS) { // PIPELINING, as MTAs send
+                byte[] message = messages[i];
+                out.write(("MAIL FROM:<" + SENDER + ">\r\nRCPT TO:<box" + (id * 1000 + i / CONNECTIONS % 1000)
+                        + "@example.com>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 expect(in, "250");
                 expect(in, "250");
                 expect(in, "354");
+                byte[] data = Arrays.copyOf(message, message.length + 3); // the message and its end, in one write
+                System.arraycopy(END, 0, data, message.length, 3);
                 out.write(data);
                 out.flush();
                 expect(in, "250");
