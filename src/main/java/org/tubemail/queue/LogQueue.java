@@ -64,6 +64,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         final Path file;
         final FileChannel channel;
         final ZeroFilledTail tail;
+        /** Where the next record goes: appends are positional writes, so no {@code lseek} per record. */
+        long end;
         int live;
 
         Segment(long number, Path file) throws IOException {
@@ -180,7 +182,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lastId = Math.max(lastId, id);
         });
         s.channel.truncate(pos); // drop a torn or zeroed tail so later appends start clean
-        s.channel.position(pos);
+        s.end = pos;
         s.tail.truncated(pos);
     }
 
@@ -196,11 +198,12 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
     private long append(byte type, long id, byte[] payload) throws IOException {
         ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length);
         rec.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload).flip();
-        long at = current.channel.position();
+        long at = current.end;
         current.tail.reserve(at + rec.remaining());
         while (rec.hasRemaining()) {
-            current.channel.write(rec);
+            current.channel.write(rec, at + rec.position());
         }
+        current.end = at + rec.limit();
         return at + HEADER;
     }
 
@@ -230,7 +233,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         try {
             writeUnmarked();
             for (byte[] message : messages) {
-                if (current.channel.position() > segmentBytes) {
+                if (current.end > segmentBytes) {
                     rotate();
                 }
                 long id = ++lastId;
@@ -272,9 +275,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         firstOffset.forEach((segment, at) -> {
             try {
                 segment.channel.write(ByteBuffer.allocate(HEADER), at);
-                if (segment == current) {
-                    segment.channel.position(at);
-                }
+                segment.end = at;
             } catch (IOException ignored) {
                 // the records stay: after a restart they are routed although their clients were told to retry
             }
@@ -325,7 +326,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         current.channel.force(false);
         durability.covered(written);
         Segment old = current;
-        old.channel.truncate(old.channel.position()); // the zeroed tail is no longer needed
+        old.channel.truncate(old.end); // the zeroed tail is no longer needed
         current = new Segment(old.number + 1, segmentPath(old.number + 1));
         segments.put(current.number, current);
         dropDrained();
@@ -377,6 +378,23 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             long id = id(key);
             Entry e = waiting.remove(id);
             return e == null ? Optional.empty() : Optional.of(claimEntry(id, e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands back {@code pushed} instead of reading the record, when its length matches the record's. */
+    @Override
+    public Optional<QueuedMessage> claim(String key, byte[] pushed) {
+        lock.lock();
+        try {
+            long id = id(key);
+            Entry e = waiting.remove(id);
+            if (e == null) {
+                return Optional.empty();
+            }
+            claimed.put(id, e);
+            return Optional.of(new QueuedMessage(SequenceKeys.of(id), e.length() == pushed.length ? pushed : read(e)));
         } finally {
             lock.unlock();
         }
