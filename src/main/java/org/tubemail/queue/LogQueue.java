@@ -42,6 +42,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
     private static final byte MESSAGE = 1;
     private static final byte REMOVED = 2;
     private static final int HEADER = 4 + 4 + 1 + 8;
+    /** Most bytes of records {@link #pushAll} writes at once (a single message may be larger). */
+    private static final int MAX_WRITE = 1 << 20;
 
     private final Path dir;
     private final long segmentBytes;
@@ -196,15 +198,25 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
 
     /** Appends a record to the current segment; returns the offset of its payload. The lock is held. */
     private long append(byte type, long id, byte[] payload) throws IOException {
-        ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length);
-        rec.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload).flip();
         long at = current.end;
-        current.tail.reserve(at + rec.remaining());
-        while (rec.hasRemaining()) {
-            current.channel.write(rec, at + rec.position());
-        }
-        current.end = at + rec.limit();
+        ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length);
+        encode(rec, type, id, payload);
+        write(rec.flip());
         return at + HEADER;
+    }
+
+    private static void encode(ByteBuffer into, byte type, long id, byte[] payload) {
+        into.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload);
+    }
+
+    /** Writes records at the end of the current segment, with one positional write (no seek). The lock is held. */
+    private void write(ByteBuffer records) throws IOException {
+        long at = current.end;
+        current.tail.reserve(at + records.remaining());
+        while (records.hasRemaining()) {
+            current.channel.write(records, at + records.position());
+        }
+        current.end = at + records.limit();
     }
 
     private static long id(String key) {
@@ -232,14 +244,28 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         lock.lock();
         try {
             writeUnmarked();
-            for (byte[] message : messages) {
+            int from = 0;
+            while (from < messages.size()) { // the records for one segment go in one write
                 if (current.end > segmentBytes) {
                     rotate();
                 }
-                long id = ++lastId;
-                long offset = append(MESSAGE, id, message);
-                appended.put(id, new Entry(current, offset, message.length));
-                current.live++;
+                long at = current.end;
+                int to = from;
+                long bytes = 0;
+                do {
+                    bytes += HEADER + messages.get(to).length;
+                    to++;
+                } while (to < messages.size() && at + bytes <= segmentBytes && bytes + HEADER + messages.get(to).length <= MAX_WRITE);
+                ByteBuffer records = ByteBuffer.allocate((int) bytes);
+                for (int i = from; i < to; i++) {
+                    byte[] message = messages.get(i);
+                    long id = ++lastId;
+                    appended.put(id, new Entry(current, at + records.position() + HEADER, message.length));
+                    current.live++;
+                    encode(records, MESSAGE, id, message);
+                }
+                write(records.flip());
+                from = to;
             }
             ticket = ++written;
         } catch (IOException e) {
