@@ -27,8 +27,7 @@ trap cleanup EXIT
 command -v gnuplot > /dev/null || { log "gnuplot is missing (Debian package gnuplot)"; exit 2; }
 if [ "${SOAK_SKIP_BUILD:-0}" != 1 ]; then
     log "building Tubemail and the benchmarks"
-    (cd "$ROOT" && mvn -q -B -DskipTests install)
-    (cd "$BENCH" && mvn -q -B package)
+    (cd "$ROOT" && mvn -q -B -DskipTests -f bench/reactor.xml package) # as bench/run.sh: nothing goes into ~/.m2
 fi
 
 rm -rf "$OUT" && mkdir -p "$OUT"

@@ -36,7 +36,7 @@ public final class Relays {
     }
 
     /** Like {@link #create(Settings)}, reporting what the relay sends, retries, gives up on and signs to {@code monitor}. */
-    static Relay create(Settings s, Monitor monitor) {
+    public static Relay create(Settings s, Monitor monitor) {
         DkimKeyring keys = SigningKeys.load(s);
         Relay relay = unsigned(s, monitor);
         return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);

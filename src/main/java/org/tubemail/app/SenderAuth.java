@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.auth.Authenticator;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.config.Settings;
 import org.tubemail.routing.Router;
 import org.tubemail.server.smtp.SenderChecks;
@@ -30,9 +31,9 @@ final class SenderAuth {
                 throw s.invalid(reject ? "receiver.auth.reject" : "receiver.dmarc.enforce",
                         "false while receiver.auth.checks is false (there are no verdicts to act on)");
             }
-            if (router.routes().stream().anyMatch(m -> m.requiresAuthentication())) {
-                LOG.warn("handlers accept only authenticated senders but receiver.auth.checks is off: "
-                        + "all their mail goes to the undeliverable queue");
+            if (router.routes().stream().anyMatch(m -> m.requiresAuthentication()) && s.string("receiver.auth.upstream.id", "").isEmpty()) {
+                LOG.warn("handlers accept only authenticated senders but receiver.auth.checks is off and no receiver.auth.upstream.id "
+                        + "is believed: all their mail goes to the undeliverable queue");
             }
             return null;
         }
@@ -41,6 +42,19 @@ final class SenderAuth {
         return new SenderChecks(new Authenticator(Resolvers.create(s)), new SenderChecks.Settings(id, reject, enforce,
                 s.seconds("receiver.auth.timeout.seconds", Duration.ofSeconds(20), false),
                 s.integer("receiver.auth.threads", 16, 1, 1024)));
+    }
+
+    /**
+     * Whose {@code Authentication-Results} the LMTP and queue receivers believe:
+     * {@code receiver.auth.upstream.id}, the authserv-id of the MTA in front; nobody's when unset.
+     */
+    static UpstreamResults upstream(Settings s) {
+        String id = s.string("receiver.auth.upstream.id", "");
+        if (id.isEmpty()) return UpstreamResults.NONE;
+        if (!id.matches("[A-Za-z0-9.-]+")) {
+            throw s.invalid("receiver.auth.upstream.id", "the authserv-id of the MTA in front, a host name (letters, digits, dots, hyphens)");
+        }
+        return UpstreamResults.trusting(id);
     }
 
     private static boolean flag(Settings s, String key) {

@@ -181,7 +181,7 @@ public final class TubemailServer {
         List<ImapReceiver> imap = ImapMailboxes.create(s, router, receiving.maxMessageBytes());
         UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
-                s.string("receiver.lmtp.socket.group", ""), receiving, router);
+                s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router));
@@ -192,7 +192,7 @@ public final class TubemailServer {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
                     receiving.maxRecipients(), receiving.idleTimeout(), receiving.maxConnections(), receiving.workers()), router,
-                    new ConnectionSecurity(security.tls(), security.tlsRequired(), null)));
+                    new ConnectionSecurity(security.tls(), security.tlsRequired(), null)).believing(SenderAuth.upstream(s)));
         }
         if (lmtpSocket != null) {
             server.receivers.add(lmtpSocket);
@@ -252,7 +252,8 @@ public final class TubemailServer {
      */
     public static QueueReceiver queueReceiver(Settings s, Path dir, Router router) {
         return new QueueReceiver(new MaildirQueue(dir), router, s.seconds("receiver.queue.poll.seconds", Duration.ofSeconds(2), false),
-                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024));
+                s.integer("receiver.queue.workers", 2, 1, 1_000), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024))
+                .believing(SenderAuth.upstream(s));
     }
 
     /**
@@ -316,18 +317,20 @@ public final class TubemailServer {
         Gauge.builder("tubemail.smtp.connections.open", smtp, SmtpReceiver::openConnections).description("open SMTP client connections").register(r);
         Gauge.builder("tubemail.spool.oldest.age", new SpoolAge(spool), SpoolAge::seconds).baseUnit("seconds")
                 .description("age of the oldest message in the SMTP spool").register(r);
-        new ClassLoaderMetrics().bindTo(r);
-        new JvmMemoryMetrics().bindTo(r);
-        new JvmGcMetrics().bindTo(r);
-        new JvmThreadMetrics().bindTo(r);
-        new ProcessorMetrics().bindTo(r);
-        new UptimeMetrics().bindTo(r);
+        if (r.find("jvm.memory.used").gauge() == null) { // an application's registry (Spring Boot Actuator) has them already
+            new ClassLoaderMetrics().bindTo(r);
+            new JvmMemoryMetrics().bindTo(r);
+            new JvmGcMetrics().bindTo(r);
+            new JvmThreadMetrics().bindTo(r);
+            new ProcessorMetrics().bindTo(r);
+            new UptimeMetrics().bindTo(r);
+        }
     }
 
     private OpsContext opsContext() {
         Optional<SmtpRelay> smtpRelay = delivering() instanceof SmtpRelay sr ? Optional.of(sr) : Optional.empty();
         return new OpsContext(router, opsQueues(), smtpRelay, this::status, this::readiness,
-                (PrometheusMeterRegistry) monitor.registry(), monitor.events());
+                OpsContext.prometheus(monitor.registry()), monitor.events());
     }
 
     /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage. */

@@ -40,7 +40,7 @@ public final class AuthenticationResults {
     }
 
     /** Where the header field starting at {@code pos} ends (after its last line's LF), or {@code pos} on the empty line. */
-    private static int fieldEnd(byte[] m, int pos) {
+    static int fieldEnd(byte[] m, int pos) {
         if (m[pos] == '\n' || (m[pos] == '\r' && pos + 1 < m.length && m[pos + 1] == '\n')) return pos;
         int i = pos;
         while (true) {

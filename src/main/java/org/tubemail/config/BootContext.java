@@ -6,6 +6,7 @@ import org.tubemail.confirm.ConfirmationStores;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.Router;
+import org.tubemail.routing.StateChanges;
 import org.tubemail.state.StateStorage;
 import org.tubemail.web.WebRoutes;
 
@@ -48,6 +49,14 @@ public interface BootContext {
 
     /** The router builder: add handlers, capture defaults, error state, time limit. */
     Router.Builder router();
+
+    /**
+     * Changes state outside routing (a web page, a timer) under the lock routing holds for the key,
+     * so that it never interleaves with a message routed for the same key; usable once the server runs.
+     */
+    default StateChanges stateChanges() {
+        return router().stateChanges();
+    }
 
     /** The handler objects built from the {@code handlers} setting so far. */
     List<Object> handlers();

@@ -39,7 +39,9 @@ final class Api {
         http.add("GET", "/health/live", OpsHttpServer.Access.OPEN, c -> c.json(200, Map.of("status", "UP")));
         http.add("GET", "/health/ready", OpsHttpServer.Access.OPEN, this::ready);
         http.add("GET", "/metrics", OpsHttpServer.Access.API,
-                c -> c.send(200, "text/plain; version=0.0.4; charset=utf-8", ctx.metrics().scrape().getBytes(StandardCharsets.UTF_8)));
+                c -> c.send(200, "text/plain; version=0.0.4; charset=utf-8", ctx.metrics().orElseThrow(() -> new HttpError(404,
+                        "the meters go to the application's registry, which has no Prometheus one: scrape the application"
+                                + " (Spring Boot: /actuator/prometheus with micrometer-registry-prometheus)")).scrape().getBytes(StandardCharsets.UTF_8)));
         http.add("GET", "/api/status", OpsHttpServer.Access.API, c -> c.json(200, ctx.status().get()));
         http.add("GET", "/api/routes", OpsHttpServer.Access.API, this::routes);
         http.add("GET", "/api/routes/explain", OpsHttpServer.Access.API, this::explain);
@@ -106,13 +108,13 @@ final class Api {
         if (!STATE_NAME.matcher(state).matches()) {
             throw new HttpError(400, "body must be {\"state\": NAME}, NAME a state name such as START or ERROR");
         }
-        storage().set(module, c.path("key"), state);
+        ctx.router().stateChanges().set(module, c.path("key"), state); // never in the middle of a message routed for the key
         c.json(200, Map.of("module", module, "key", c.path("key"), "state", state));
     }
 
     private void clearState(Call c) throws Exception {
         String module = module(c);
-        storage().set(module, c.path("key"), StateStorage.START);
+        ctx.router().stateChanges().set(module, c.path("key"), StateStorage.START);
         c.json(200, Map.of("module", module, "key", c.path("key"), "state", StateStorage.START));
     }
 

@@ -1,5 +1,7 @@
 package org.tubemail.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.queue.MessageQueue;
@@ -18,15 +20,27 @@ import java.util.function.Supplier;
  * @param smtpRelay the smarthost relay, whose dead letters can be requeued; empty for a maildir relay
  * @param status    the server's status (uptime, listeners, storage) as JSON-ready values
  * @param ready     the readiness checks by name; all true means ready
- * @param metrics   the meter registry {@code /metrics} scrapes
+ * @param metrics   the registry {@code /metrics} scrapes; empty when the meters go to an application's
+ *                  registry without a Prometheus one (Spring Boot without micrometer-registry-prometheus)
  * @param events    the live event stream
  */
 public record OpsContext(Router router, Map<String, MessageQueue> queues, Optional<SmtpRelay> smtpRelay,
                          Supplier<Map<String, Object>> status, Supplier<Map<String, Boolean>> ready,
-                         PrometheusMeterRegistry metrics, EventHub events) {
+                         Optional<PrometheusMeterRegistry> metrics, EventHub events) {
 
     /** Copies the queue map. */
     public OpsContext {
         queues = Map.copyOf(queues);
+    }
+
+    /** The Prometheus registry {@code registry} is, or holds (a Spring Boot composite, say). */
+    public static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry p) {
+            return Optional.of(p);
+        }
+        if (registry instanceof CompositeMeterRegistry c) {
+            return c.getRegistries().stream().map(OpsContext::prometheus).flatMap(Optional::stream).findFirst();
+        }
+        return Optional.empty();
     }
 }

@@ -23,8 +23,11 @@ import org.tubemail.monitor.Monitor;
 /**
  * Signs everything another relay sends (DKIM, RFC 6376) with the key of the message's {@code From:}
  * domain ({@link DkimKeyring}), then hands the signed bytes to it unchanged: the maildir relay
- * writes them as they are, the SMTP relay sends them as they are. Mail from a domain without a key
- * goes out unsigned, with a warning logged once per domain.
+ * writes them as they are, the SMTP relay sends them as they are. When the {@code From:} domain
+ * has no key but the envelope sender's has, that key signs: a mailing list that passes a poster's
+ * {@code From:} through signs with its own domain (not aligned for DMARC, but the list's
+ * reputation and the message's integrity), as OpenDKIM behind Mailman does. Mail with neither goes
+ * out unsigned, with a warning logged once per domain.
  */
 public final class DkimSigningRelay implements Relay, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DkimSigningRelay.class);
@@ -52,11 +55,13 @@ public final class DkimSigningRelay implements Relay, AutoCloseable {
 
     @Override
     public void deliver(MimeMessage message, String envelopeFrom, List<String> recipients) {
-        String domain = fromDomain(message);
+        String from = fromDomain(message);
+        String domain = keys.signerFor(from).isPresent() ? from : Addresses.domain(Addresses.strip(envelopeFrom));
         DkimSigner signer = keys.signerFor(domain).orElse(null);
         if (signer == null) {
-            if (warned.add(domain)) {
-                LOG.warn("no DKIM key for From: domain '{}' (relay.dkim.DOMAIN.key): its mail goes out unsigned", domain);
+            if (warned.add(from)) {
+                LOG.warn("no DKIM key for From: domain '{}' nor for the envelope sender's (relay.dkim.DOMAIN.key): its mail goes out unsigned",
+                        from);
             }
             next.deliver(message, envelopeFrom, recipients);
             return;

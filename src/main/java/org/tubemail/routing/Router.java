@@ -54,13 +54,15 @@ public final class Router {
     private static final DiskFull HANDLERS_DISK = DiskFull.of("a file system handlers write to");
     private final MessageQueue undeliverable;
     private final String errorState;
-    private final KeyLocks locks = new KeyLocks();
+    /** The per-key locks, shared with changes made outside routing. */
+    private final StateChanges changes;
     private final TimeLimit timeLimit;
     private final Monitor monitor;
 
     private Router(Builder b) {
         this.monitor = b.monitor;
         this.storage = b.storage;
+        this.changes = b.changes;
         this.timeLimit = TimeLimit.of(b.handlerTimeout);
         this.undeliverable = b.undeliverable;
         this.errorState = b.errorState;
@@ -246,21 +248,16 @@ public final class Router {
             runStateful(unlocked, key, storage.get(key.module(), key.key()), request, outcome);
             return;
         }
-        locks.lock(key);
-        try {
-            storage.withKeyLock(key.module(), key.key(), () -> {
-                String state = storage.get(key.module(), key.key());
-                Match m = find(stateful, state);
-                if (m == null) {
-                    outcome.idle.add(module.name() + " is in state " + state + " for " + key.key());
-                } else {
-                    runStateful(m, key, state, request, outcome);
-                }
-                return null;
-            });
-        } finally {
-            locks.unlock(key);
-        }
+        changes.withKey(key.module(), key.key(), () -> {
+            String state = storage.get(key.module(), key.key());
+            Match m = find(stateful, state);
+            if (m == null) {
+                outcome.idle.add(module.name() + " is in state " + state + " for " + key.key());
+            } else {
+                runStateful(m, key, state, request, outcome);
+            }
+            return null;
+        });
     }
 
     private static Match find(List<Match> stateful, String state) {
@@ -479,9 +476,14 @@ public final class Router {
         return errorState;
     }
 
+    /** Changes state outside routing, under the locks routing holds (see {@link StateChanges}). */
+    public StateChanges stateChanges() {
+        return changes;
+    }
+
     /** How many state keys hold or wait for a lock now (for monitoring and tests). */
     public int lockedKeys() {
-        return locks.size();
+        return changes.lockedKeys();
     }
 
     /** Collects a router's parts; {@link #build()} loads and checks every handler. */
@@ -494,8 +496,17 @@ public final class Router {
         private Monitor monitor = Monitor.NONE;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
+        private final StateChanges changes = new StateChanges();
 
         private Builder() {
+        }
+
+        /**
+         * Changes state outside routing under routing's own per-key locks; usable once the router
+         * is built (for example from a web page a handler registers while it is constructed).
+         */
+        public StateChanges stateChanges() {
+            return changes;
         }
 
         /** The state storage; {@link MemoryStorage} by default. */
@@ -562,7 +573,9 @@ public final class Router {
          * @throws HandlerDefinitionException when a handler class is invalid
          */
         public Router build() {
-            return new Router(this);
+            Router router = new Router(this);
+            changes.bind(storage);
+            return router;
         }
     }
 }

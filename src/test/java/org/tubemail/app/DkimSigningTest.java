@@ -127,6 +127,37 @@ class DkimSigningTest {
         }
     }
 
+    /** A list post keeps the poster's From: (a domain without a key here); the list's envelope domain signs it. */
+    @Test
+    void mailFromAForeignDomainIsSignedWithTheEnvelopeSendersKey() throws Exception {
+        String rsa = keygen("lists.example.org", "s1");
+        List<String> signed = new CopyOnWriteArrayList<>();
+        Relay relay = Relays.create(settings(), new org.tubemail.monitor.Monitor() {
+            @Override
+            public void dkimSigned(String domain) {
+                signed.add(domain);
+            }
+        });
+        relay.deliver(reply("Alice <alice@poster.example>").toMimeMessage(), "dev-bounce-bob=example.com@lists.example.org", List.of("bob@example.com"));
+        relay.deliver(reply("Carl <carl@elsewhere.example>").toMimeMessage(), "carl@elsewhere.example", List.of("bob@example.com"));
+        assertEquals(List.of("lists.example.org"), signed, "the post signed by the list's domain, the other unsigned");
+
+        MaildirQueue outbox = new MaildirQueue(home.resolve("run/outbox"));
+        try (Dnsmasq dns = Dnsmasq.builder().txt("s1._domainkey.lists.example.org", rsa).start()) {
+            for (String key : outbox.keys()) {
+                byte[] file = outbox.get(key).orElseThrow();
+                String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (text.contains("alice@poster.example")) {
+                    assertTrue(text.contains("d=lists.example.org"), text);
+                    Dkimpy.Result verdict = Dkimpy.verify(file, dns);
+                    assertTrue(verdict.passed(), verdict.output() + "\n" + text);
+                } else {
+                    assertTrue(!text.contains("DKIM-Signature"), text);
+                }
+            }
+        }
+    }
+
     @Test
     void theSmtpRelaySignsAndTheSignatureSurvivesTheTrip() throws Exception {
         String rsa = keygen("example.org", "s1");

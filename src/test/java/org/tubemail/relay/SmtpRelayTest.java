@@ -117,9 +117,8 @@ class SmtpRelayTest {
                 Duration.ofSeconds(5)), queue);
         wrong.deliver(message("auth-wrong"), "relay@example.com", List.of("ann@example.org"));
         assertEquals(0, g.getReceivedMessages().length);
-        assertEquals(1, queue.count());
-        String reason = EnvelopeHeaders.unwrap(queue.get(queue.keys().get(0)).orElseThrow()).reason();
-        assertTrue(reason.startsWith("retry attempts=1 "), reason);
+        String reason = onlyEntry(queue).reason();
+        assertTrue(reason.matches("retry attempts=[1-9]\\d* .*"), reason); // the retrier may have tried already
         assertTrue(reason.contains("535") || reason.toLowerCase().contains("authentication"), reason);
 
         SmtpRelay right = relay(new RelaySettings("127.0.0.1", port, RelaySettings.Security.NONE, "relay", "s3cret",
@@ -168,13 +167,13 @@ class SmtpRelayTest {
         MaildirQueue queue = new MaildirQueue(dir.resolve("retry"));
         SmtpRelay relay = relay(plain(port), queue);
         relay.deliver(message("later"), "help@example.com", List.of("ann@example.org", "bob@example.org"));
-        assertEquals(1, queue.count(), "queued durably before deliver returned");
-        EnvelopeHeaders.Unwrapped queued = EnvelopeHeaders.unwrap(queue.get(queue.keys().get(0)).orElseThrow());
+        assertTrue(queue.count() >= 1, "queued durably before deliver returned");
+        EnvelopeHeaders.Unwrapped queued = onlyEntry(queue);
         assertEquals(List.of("ann@example.org", "bob@example.org"), queued.envelope().orElseThrow().recipients());
-        assertTrue(queued.reason().startsWith("retry attempts=1 "), queued.reason());
+        assertTrue(queued.reason().matches("retry attempts=[1-9]\\d* .*"), queued.reason()); // the retrier may have tried already
 
         Thread.sleep(400);
-        assertEquals(1, queue.count(), "a failed retry keeps the message");
+        assertTrue(onlyEntry(queue).reason().startsWith("retry attempts="), "a failed retry keeps the message");
         GreenMail g = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         g.start();
         open.add(g::stop);
@@ -224,6 +223,23 @@ class SmtpRelayTest {
                 () -> relay.deliver(message("lost?"), "help@example.com", List.of("ann@example.org")));
         assertTrue(e.getMessage().contains("ann@example.org") && e.getMessage().contains(retry.toString())
                 && e.getMessage().contains("Connection refused"), e.getMessage());
+    }
+
+    /**
+     * The queue's one entry; the retrier replaces an entry by a new one (stored first, then the old
+     * one removed), so a read between the two steps is tried again.
+     */
+    static EnvelopeHeaders.Unwrapped onlyEntry(MessageQueue q) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            List<String> keys = q.keys();
+            if (keys.size() == 1) {
+                java.util.Optional<byte[]> m = q.get(keys.get(0));
+                if (m.isPresent()) return EnvelopeHeaders.unwrap(m.get());
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the queue never held exactly one entry: " + q.keys());
     }
 
     static String reason(MessageQueue q, String key) {

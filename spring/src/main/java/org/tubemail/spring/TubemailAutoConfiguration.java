@@ -1,6 +1,8 @@
 package org.tubemail.spring;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -11,6 +13,10 @@ import org.tubemail.app.Storages;
 import org.tubemail.app.TubemailServer;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.http.HttpSettings;
+import org.tubemail.monitor.EventHub;
+import org.tubemail.monitor.MeteredMonitor;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
@@ -43,19 +49,31 @@ public class TubemailAutoConfiguration {
         return Storages.create(settings);
     }
 
+    /**
+     * Where Tubemail reports what it does: meters in the application's {@link MeterRegistry} (with
+     * Spring Boot Actuator, {@code /actuator/metrics} and {@code /actuator/prometheus} show
+     * {@code tubemail.*}) and the live event stream; nowhere without a registry.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Monitor tubemailMonitor(Settings settings, ObjectProvider<MeterRegistry> registry) {
+        MeterRegistry r = registry.getIfAvailable();
+        return r == null ? Monitor.NONE : new MeteredMonitor(r, new EventHub(HttpSettings.from(settings, false).eventBuffer()));
+    }
+
     /** The relay: the smarthost {@code tubemail.relay.host}, else the maildir {@code tubemail.relay.outbox}. */
     @Bean
     @ConditionalOnMissingBean
-    public Relay tubemailRelay(Settings settings) {
-        return Relays.create(settings);
+    public Relay tubemailRelay(Settings settings, Monitor monitor) {
+        return Relays.create(settings, monitor);
     }
 
     /** The router over every bean with {@code @Route} methods. */
     @Bean
     @ConditionalOnMissingBean
-    public Router tubemailRouter(Settings settings, StateStorage storage, ListableBeanFactory beans) {
+    public Router tubemailRouter(Settings settings, StateStorage storage, Monitor monitor, ListableBeanFactory beans) {
         Router.Builder builder = withRouteBeans(TubemailServer.routingSettings(settings, Router.builder()), beans)
-                .storage(storage).undeliverable(TubemailServer.undeliverableQueue(settings));
+                .storage(storage).undeliverable(TubemailServer.undeliverableQueue(settings)).monitor(monitor);
         try {
             return builder.build();
         } catch (HandlerDefinitionException e) {

@@ -1,5 +1,7 @@
 package org.tubemail.spring;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -8,11 +10,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.state.StateStorage;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +72,50 @@ class TubemailAutoConfigurationTest {
     void withoutAnyRouteBeanStartUpSaysSo() {
         runner().run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
                 .hasMessage("Tubemail: no handler: no bean has a method with @Route or @RouteLike"));
+    }
+
+    /** With an application registry (as Actuator makes), mail received over real SMTP shows in its meters. */
+    @Test
+    void metersGoIntoTheApplicationsRegistry() {
+        runner().withUserConfiguration(Handlers.class, AppRegistry.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            int port = ctx.getBean(TubemailReceivers.class).smtpPort();
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+                assertThat(in.readLine()).startsWith("220");
+                for (String command : new String[] {"HELO test", "MAIL FROM:<ann@example.org>", "RCPT TO:<echo@localhost>", "DATA"}) {
+                    out.write(command + "\r\n");
+                    out.flush();
+                    String reply = in.readLine();
+                    while (reply.charAt(3) == '-') reply = in.readLine();
+                    assertThat(reply).as(command).matches("(250|354).*");
+                }
+                out.write("Subject: hi\r\n\r\nhello\r\n.\r\n");
+                out.flush();
+                assertThat(in.readLine()).startsWith("250");
+            }
+            MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (registry.find("tubemail.messages.routed").counters().isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(registry.get("tubemail.smtp.connections").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get("tubemail.messages.routed").counter().count()).isEqualTo(1.0);
+            assertThat(ctx.getBean(Router.class).monitor()).isSameAs(ctx.getBean(Monitor.class));
+        });
+    }
+
+    @Test
+    void withoutARegistryNothingIsMetered() {
+        runner().withUserConfiguration(Handlers.class).run(ctx -> assertThat(ctx.getBean(Monitor.class)).isSameAs(Monitor.NONE));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AppRegistry {
+        @Bean
+        MeterRegistry registry() {
+            return new SimpleMeterRegistry();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -2,6 +2,7 @@ package org.tubemail.server.lmtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
@@ -33,6 +34,7 @@ public final class LmtpReceiver implements Receiver {
     private final RecipientPolicy policy;
     private final ConnectionSecurity security;
     private final LmtpSessions sessions;
+    private volatile UpstreamResults upstream = UpstreamResults.NONE;
     private ServerSocket server;
     private Thread acceptor;
     private volatile boolean running;
@@ -69,6 +71,15 @@ public final class LmtpReceiver implements Receiver {
         LOG.info("LMTP receiver listening on {}:{}", settings.host(), port());
     }
 
+    /**
+     * Believes the sender verdicts the MTA in front wrote into {@code Authentication-Results}
+     * ({@code receiver.auth.upstream.id}); without this, mail from this listener carries none.
+     */
+    public LmtpReceiver believing(UpstreamResults verdicts) {
+        this.upstream = verdicts;
+        return this;
+    }
+
     /** The bound port. */
     public int port() {
         return server.getLocalPort();
@@ -94,7 +105,7 @@ public final class LmtpReceiver implements Receiver {
     private void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-            new LmtpSession(socket, settings, policy, router, security).run();
+            new LmtpSession(socket, settings, policy, router, security, upstream).run();
         } catch (SocketException e) {
             LOG.debug("LMTP connection ended: {}", e.getMessage());
         } catch (IOException e) {

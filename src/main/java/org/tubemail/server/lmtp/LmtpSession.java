@@ -2,8 +2,10 @@ package org.tubemail.server.lmtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tubemail.mail.Addresses;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.io.DiskFull;
+import org.tubemail.mail.Addresses;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailParseException;
 import org.tubemail.mail.MailRequest;
@@ -56,6 +58,7 @@ final class LmtpSession {
     private final RecipientPolicy policy;
     private final Router router;
     private final ConnectionSecurity security;
+    private final UpstreamResults upstream;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -66,10 +69,10 @@ final class LmtpSession {
     private String from;
     private final List<String> recipients = new ArrayList<>();
 
-    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, ConnectionSecurity security)
-            throws IOException {
+    LmtpSession(Socket socket, ReceiverSettings settings, RecipientPolicy policy, Router router, ConnectionSecurity security,
+                UpstreamResults upstream) throws IOException {
         this(socket, socket.getInputStream(), socket.getOutputStream(), socket.getRemoteSocketAddress() instanceof InetSocketAddress a
-                ? a : null, String.valueOf(socket.getRemoteSocketAddress()), settings, policy, router, security);
+                ? a : null, String.valueOf(socket.getRemoteSocketAddress()), settings, policy, router, security, upstream);
     }
 
     /**
@@ -77,13 +80,15 @@ final class LmtpSession {
      *
      * @param name what to call the client, e.g. {@code unix}
      */
-    LmtpSession(InputStream in, OutputStream out, String name, ReceiverSettings settings, RecipientPolicy policy, Router router) {
-        this(null, in, out, null, name, settings, policy, router, ConnectionSecurity.NONE);
+    LmtpSession(InputStream in, OutputStream out, String name, ReceiverSettings settings, RecipientPolicy policy, Router router,
+                UpstreamResults upstream) {
+        this(null, in, out, null, name, settings, policy, router, ConnectionSecurity.NONE, upstream);
     }
 
     private LmtpSession(Socket socket, InputStream in, OutputStream out, InetSocketAddress remote, String name, ReceiverSettings settings,
-                        RecipientPolicy policy, Router router, ConnectionSecurity security) {
+                        RecipientPolicy policy, Router router, ConnectionSecurity security, UpstreamResults upstream) {
         this.settings = settings;
+        this.upstream = upstream;
         this.security = security;
         this.socket = socket;
         this.policy = policy;
@@ -224,13 +229,13 @@ final class LmtpSession {
             }
         } else {
             String cipher = tls == null ? null : tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite();
-            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", cipher, "", raw));
+            deliver(TraceHeader.prepend(lhloName, clientIp, settings.host(), "LMTP", cipher, "", raw), upstream.read(raw));
         }
         reset();
     }
 
-    private void deliver(byte[] raw) throws IOException {
-        Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients);
+    private void deliver(byte[] raw, Authentication verdicts) throws IOException {
+        Envelope envelope = new Envelope(peer, Addresses.strip(from), recipients, verdicts);
         DeliveryReport report;
         try {
             MailRequest request;

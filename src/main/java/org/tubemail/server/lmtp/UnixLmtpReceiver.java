@@ -2,6 +2,7 @@ package org.tubemail.server.lmtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.routing.Router;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
@@ -43,6 +44,7 @@ public final class UnixLmtpReceiver implements Receiver {
     private final Router router;
     private final RecipientPolicy policy;
     private final LmtpSessions sessions;
+    private volatile UpstreamResults upstream = UpstreamResults.NONE;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean running;
@@ -103,6 +105,15 @@ public final class UnixLmtpReceiver implements Receiver {
         Files.delete(path);
     }
 
+    /**
+     * Believes the sender verdicts the MTA in front wrote into {@code Authentication-Results}
+     * ({@code receiver.auth.upstream.id}); without this, mail from this listener carries none.
+     */
+    public UnixLmtpReceiver believing(UpstreamResults verdicts) {
+        this.upstream = verdicts;
+        return this;
+    }
+
     /** The socket file. */
     public Path path() {
         return path;
@@ -127,7 +138,7 @@ public final class UnixLmtpReceiver implements Receiver {
 
     private void serve(SocketChannel channel) {
         try (channel) {
-            new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), "unix", settings, policy, router).run();
+            new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), "unix", settings, policy, router, upstream).run();
         } catch (IOException e) {
             LOG.debug("LMTP connection on {} ended: {}", path, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package org.tubemail.server.spool;
 
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.Receiver;
@@ -30,6 +31,15 @@ public final class QueueReceiver implements Receiver {
      */
     public QueueReceiver(MessageQueue queue, Router router, Duration pollInterval, int workers, long maxMessageBytes) {
         this.processor = new SpoolProcessor("queue-receiver", queue, router, workers, pollInterval, maxMessageBytes);
+    }
+
+    /**
+     * Believes the sender verdicts the MTA that fills the queue wrote into
+     * {@code Authentication-Results} ({@code receiver.auth.upstream.id}); without this, none.
+     */
+    public QueueReceiver believing(UpstreamResults verdicts) {
+        processor.believing(verdicts);
+        return this;
     }
 
     @Override

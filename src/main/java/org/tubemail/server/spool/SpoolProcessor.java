@@ -2,8 +2,8 @@ package org.tubemail.server.spool;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.io.DiskFull;
-import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -69,6 +69,7 @@ public final class SpoolProcessor {
      * @param pollInterval how often an idle worker looks for messages that arrived without {@link #wake()}
      */
     private volatile boolean trustsVerdicts;
+    private volatile UpstreamResults upstream = UpstreamResults.NONE;
 
     public SpoolProcessor(String name, MessageQueue queue, Router router, int workers, Duration pollInterval) {
         this(name, queue, router, workers, pollInterval, Long.MAX_VALUE);
@@ -98,6 +99,15 @@ public final class SpoolProcessor {
      */
     public SpoolProcessor trustingVerdicts() {
         this.trustsVerdicts = true;
+        return this;
+    }
+
+    /**
+     * For a queue another MTA fills: believes the sender verdicts that MTA wrote into
+     * {@code Authentication-Results} ({@code receiver.auth.upstream.id}) instead of none.
+     */
+    public SpoolProcessor believing(UpstreamResults verdicts) {
+        this.upstream = verdicts;
         return this;
     }
 
@@ -429,7 +439,7 @@ public final class SpoolProcessor {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
         if (!trustsVerdicts) {
-            envelope = envelope.map(e -> e.withAuthentication(Authentication.NONE));
+            envelope = envelope.map(e -> e.withAuthentication(upstream.read(u.message())));
         }
         return HeaderRouting.route(router, envelope, u.message(), "queued message", maxMessageBytes, rejects, name);
     }

@@ -3,8 +3,10 @@ package org.tubemail.server.lmtp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
+import org.tubemail.routing.Authenticated;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.SmtpReject;
@@ -39,6 +41,18 @@ class LmtpReceiverTest {
             throw new SmtpReject(550, "5.7.1", "not a member of this list");
         }
 
+        @Authenticated
+        @Route("subscribe@(host)")
+        public String START(MailRequest msg) {
+            seen.add("subscribed " + msg.from());
+            return "MEMBER";
+        }
+
+        @Route("subscribe@(host)")
+        public String MEMBER(MailRequest msg) {
+            return "MEMBER";
+        }
+
         @Stateless
         @Route("broken@(host)")
         public void broken() {
@@ -50,10 +64,11 @@ class LmtpReceiverTest {
     private final MemoryQueue undeliverable = new MemoryQueue();
     private final List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
     private LmtpReceiver receiver;
+    private Router router;
 
     @BeforeEach
     void start() throws Exception {
-        Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(handlers)
+        router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(handlers)
                 .monitor(new org.tubemail.monitor.Monitor() {
                     @Override
                     public void connectionOpened() {
@@ -121,6 +136,43 @@ class LmtpReceiverTest {
         }
         assertEquals(2, handlers.seen.size());
         assertEquals(0, undeliverable.count(), "the MTA tells the sender; no copy is kept");
+    }
+
+    /** Behind an MTA that checks senders, its verdicts move an @Authenticated module, a sender's forged ones do not. */
+    @Test
+    void upstreamVerdictsAboveTheFirstReceivedLineAuthenticate() throws Exception {
+        String forged = "Received: from evil.example.net by mx.example.com (Postfix)\r\n"
+                + "Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=alice@example.org; dkim=pass header.d=example.org\r\n";
+        String checked = "Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=alice@example.org\r\n"
+                + "Authentication-Results: mx.example.com; dkim=pass header.d=example.org header.s=s1\r\n"
+                + "Received: from mail.example.org by mx.example.com (Postfix)\r\n";
+        assertEquals("550 5.7.26 <subscribe@example.com> accepts only authenticated senders; kept for the administrator",
+                subscribe(forged), "a believing receiver, the sender's own header");
+        assertEquals("550 5.7.26 <subscribe@example.com> accepts only authenticated senders; kept for the administrator",
+                subscribe(checked), "a receiver that believes nobody");
+
+        receiver.stop(Duration.ofSeconds(2));
+        receiver = new LmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 2_000, 3, Duration.ofSeconds(2), 10, 1),
+                router).believing(UpstreamResults.trusting("mx.example.com"));
+        receiver.start();
+        assertEquals("550 5.7.26 <subscribe@example.com> accepts only authenticated senders; kept for the administrator",
+                subscribe(forged), "a believing receiver, the sender's own header");
+        assertEquals(List.of(), handlers.seen);
+        assertEquals("250 2.0.0 <subscribe@example.com> delivered", subscribe(checked));
+        assertEquals(List.of("subscribed alice@example.org"), handlers.seen);
+        assertEquals("MEMBER", router.storage().get(router.modules().get(0).name(), "alice@example.org"));
+    }
+
+    private String subscribe(String headers) throws Exception {
+        try (SmtpClient c = new SmtpClient(receiver.port())) {
+            c.reply();
+            c.cmd("LHLO mta.example.org");
+            c.cmd("MAIL FROM:<alice@example.org>");
+            assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<subscribe@example.com>"));
+            assertTrue(c.cmd("DATA").startsWith("354"));
+            c.send(headers + "From: alice@example.org\r\nSubject: subscribe\r\n\r\nplease\r\n.\r\n");
+            return c.reply();
+        }
     }
 
     @Test

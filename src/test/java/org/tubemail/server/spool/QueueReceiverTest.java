@@ -2,11 +2,13 @@ package org.tubemail.server.spool;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.auth.UpstreamResults;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MemoryQueue;
+import org.tubemail.routing.Authenticated;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
@@ -125,5 +127,39 @@ class QueueReceiverTest {
         assertEquals(new SpoolProcessor.Drained(5, 0), d);
         assertEquals(0, spool.count());
         assertEquals(5, seen.seen.size());
+    }
+
+    @Authenticated
+    public static class MembersOnly {
+        final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+        @Stateless
+        @Route("members@(host)")
+        public void post(MailRequest msg) {
+            seen.add(msg.from());
+        }
+    }
+
+    /** Postfix's local delivery writes Return-Path and Delivered-To on top; its milters' verdicts sit above its Received line. */
+    @Test
+    void theVerdictsOfTheMtaInFrontAreBelievedOnlyWhenConfigured(@TempDir Path dir) throws Exception {
+        MaildirQueue spool = new MaildirQueue(dir.resolve("incoming"));
+        String message = "Return-Path: <ann@example.org>\nDelivered-To: members@example.com\n"
+                + "Authentication-Results: mx.example.com; dkim=pass header.d=example.org header.s=s1\n"
+                + "Received: from mail.example.org by mx.example.com (Postfix)\nFrom: ann@example.org\nSubject: post\n\nhi\n";
+        MembersOnly members = new MembersOnly();
+        MemoryQueue undeliverable = new MemoryQueue();
+        Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(members).build();
+
+        Files.writeString(spool.dir().resolve("new/1700000000.M1P1.mx"), message);
+        new QueueReceiver(spool, router, Duration.ofSeconds(60), 1, 100_000).runOnce(Duration.ofSeconds(10));
+        assertEquals(List.of(), members.seen, "believing nobody, the header proves nothing");
+        assertEquals(1, undeliverable.count());
+
+        Files.writeString(spool.dir().resolve("new/1700000001.M2P1.mx"), message);
+        new QueueReceiver(spool, router, Duration.ofSeconds(60), 1, 100_000).believing(UpstreamResults.trusting("mx.example.com"))
+                .runOnce(Duration.ofSeconds(10));
+        assertEquals(List.of("ann@example.org"), members.seen);
+        assertEquals(1, undeliverable.count());
     }
 }

@@ -80,13 +80,13 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         this(context.relay(), ListDatabase.open(context.dataDir().resolve("lists.db")), context.confirmations(), Clock.systemUTC());
         try {
             oneClick = new OneClickUnsubscribe(context.web(), SignedTokens.withKeyFile(context.dataDir().resolve("unsubscribe.key")),
-                    (listAddress, member) -> {
+                    (listAddress, member) -> context.stateChanges().withKey("mailinglist", listAddress + " " + lower(member), () -> {
                         boolean was = db.removeMember(listAddress, member);
                         if (was) { // as after LIST-unsubscribe@: this list's state for the member starts over
                             context.storage().set("mailinglist", listAddress + " " + lower(member), "START");
                         }
                         return was;
-                    });
+                    }));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or make the unsubscribe key in " + context.dataDir() + ": " + e.getMessage(), e);
         }
