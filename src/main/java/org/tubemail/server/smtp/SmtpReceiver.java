@@ -43,9 +43,9 @@ public final class SmtpReceiver implements Receiver {
         /**
          * Once the message is on disk (the default): {@code 250} whatever routing does, and a
          * handler's {@link org.tubemail.routing.SmtpReject} puts the copy in the undeliverable queue
-         * with the handler's code and text. The reply is written after the message is routed (or
-         * left to the workers, when every routing slot is busy), together with handing the session
-         * back to the loop: one wake-up of the loop per message rather than two.
+         * with the handler's code and text. The reply is written after the message is routed,
+         * together with handing the session back to the loop (one wake-up of the loop per message
+         * rather than two), or at once when every routing thread is busy.
          */
         SPOOLED,
         /**

@@ -141,6 +141,18 @@ final class SmtpSpooler {
             if (keys == null) {
                 continue;
             }
+            if (!routeFirst) {
+                // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
+                // session back, unless every routing thread is busy: then the client need not wait for one.
+                boolean backedUp = routing.getActiveCount() + routing.getQueue().size() >= routing.getMaximumPoolSize();
+                for (int i = 0; i < taken.size(); i++) {
+                    SmtpConnection c = taken.get(i).connection();
+                    c.complete(queued(keys.get(i)));
+                    if (backedUp) {
+                        c.sendReplyNow();
+                    }
+                }
+            }
             for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
                 int to = Math.min(taken.size(), from + ROUTE_CHUNK);
                 List<Stored> chunk = new ArrayList<>(to - from);
@@ -193,11 +205,7 @@ final class SmtpSpooler {
                 if (routeFirst) {
                     m.connection().complete(routedReply(m.key(), m.bytes()));
                 } else {
-                    try {
-                        processor.routeNow(m.key(), m.bytes(), Router.Rejects.KEEP);
-                    } finally {
-                        m.connection().complete(queued(m.key())); // on disk: accepted, however routing went
-                    }
+                    processor.routeNow(m.key(), m.bytes(), Router.Rejects.KEEP);
                 }
             }
         } finally {
