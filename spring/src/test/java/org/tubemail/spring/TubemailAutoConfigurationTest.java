@@ -105,6 +105,23 @@ class TubemailAutoConfigurationTest {
         });
     }
 
+    /** Actuator's types differ between Boot 3 and 4, so the indicators are called reflectively. */
+    @Test
+    void healthIndicatorsReportReceiversAndStorage() {
+        runner().withUserConfiguration(Handlers.class).run(ctx -> {
+            for (String name : new String[] {"tubemailReceiversHealthIndicator", "tubemailStorageHealthIndicator"}) {
+                Object indicator = ctx.getBean(name);
+                Object health = indicator.getClass().getMethod("health").invoke(indicator);
+                Object status = health.getClass().getMethod("getStatus").invoke(health);
+                assertThat(status.toString()).as(name).isEqualTo("UP");
+            }
+            ctx.getBean(TubemailReceivers.class).stop();
+            Object indicator = ctx.getBean("tubemailReceiversHealthIndicator");
+            Object health = indicator.getClass().getMethod("health").invoke(indicator);
+            assertThat(health.getClass().getMethod("getStatus").invoke(health).toString()).isEqualTo("DOWN");
+        });
+    }
+
     @Test
     void withoutARegistryNothingIsMetered() {
         runner().withUserConfiguration(Handlers.class).run(ctx -> assertThat(ctx.getBean(Monitor.class)).isSameAs(Monitor.NONE));

@@ -10,9 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.tubemail.state.StateStorage;
 
 /**
- * Actuator health for Tubemail, when the application has Spring Boot Actuator:
- * {@code tubemailReceivers} (UP while the receivers run, with the SMTP address) and
- * {@code tubemailStorage} (UP when the state storage answers a read).
+ * Actuator health for Tubemail (Spring Boot 3), when the application has Spring Boot Actuator:
+ * {@code tubemailReceivers} and {@code tubemailStorage}, as {@link TubemailHealth} judges them.
  */
 @AutoConfiguration(after = TubemailAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -23,24 +22,18 @@ public class TubemailHealthConfiguration {
     @ConditionalOnBean(TubemailReceivers.class)
     @ConditionalOnMissingBean(name = "tubemailReceiversHealthIndicator")
     public HealthIndicator tubemailReceiversHealthIndicator(TubemailReceivers receivers) {
-        return () -> receivers.isRunning()
-                ? Health.up().withDetail("smtp", receivers.smtpHost() + ":" + receivers.smtpPort()).build()
-                : Health.down().withDetail("reason", "the receivers are stopped").build();
+        return () -> health(TubemailHealth.of(receivers));
     }
 
-    /** UP when the state storage answers a read; DOWN with the storage's error otherwise. */
+    /** UP when the state storage answers a read. */
     @Bean
     @ConditionalOnBean(StateStorage.class)
     @ConditionalOnMissingBean(name = "tubemailStorageHealthIndicator")
     public HealthIndicator tubemailStorageHealthIndicator(StateStorage storage) {
-        return () -> {
-            try {
-                storage.get("tubemail-health", "probe");
-                return Health.up().withDetail("storage", storage.getClass().getSimpleName()).build();
-            } catch (RuntimeException e) {
-                return Health.down().withDetail("storage", storage.getClass().getSimpleName()).withDetail("error", String.valueOf(e.getMessage()))
-                        .build();
-            }
-        };
+        return () -> health(TubemailHealth.of(storage));
+    }
+
+    private static Health health(TubemailHealth h) {
+        return (h.up() ? Health.up() : Health.down()).withDetails(h.details()).build();
     }
 }
