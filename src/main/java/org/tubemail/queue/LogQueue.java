@@ -42,6 +42,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
     private static final byte MESSAGE = 1;
     private static final byte REMOVED = 2;
     private static final int HEADER = 4 + 4 + 1 + 8;
+    /** Most bytes of records {@link #pushAll} writes at once (a single message may be larger). */
+    private static final int MAX_WRITE = 1 << 20;
 
     private final Path dir;
     private final long segmentBytes;
@@ -64,6 +66,8 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         final Path file;
         final FileChannel channel;
         final ZeroFilledTail tail;
+        /** Where the next record goes: appends are positional writes, so no {@code lseek} per record. */
+        long end;
         int live;
 
         Segment(long number, Path file) throws IOException {
@@ -180,7 +184,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             lastId = Math.max(lastId, id);
         });
         s.channel.truncate(pos); // drop a torn or zeroed tail so later appends start clean
-        s.channel.position(pos);
+        s.end = pos;
         s.tail.truncated(pos);
     }
 
@@ -194,14 +198,25 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
 
     /** Appends a record to the current segment; returns the offset of its payload. The lock is held. */
     private long append(byte type, long id, byte[] payload) throws IOException {
+        long at = current.end;
         ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length);
-        rec.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload).flip();
-        long at = current.channel.position();
-        current.tail.reserve(at + rec.remaining());
-        while (rec.hasRemaining()) {
-            current.channel.write(rec);
-        }
+        encode(rec, type, id, payload);
+        write(rec.flip());
         return at + HEADER;
+    }
+
+    private static void encode(ByteBuffer into, byte type, long id, byte[] payload) {
+        into.putInt(payload.length).putInt(crcOf(type, id, payload)).put(type).putLong(id).put(payload);
+    }
+
+    /** Writes records at the end of the current segment, with one positional write (no seek). The lock is held. */
+    private void write(ByteBuffer records) throws IOException {
+        long at = current.end;
+        current.tail.reserve(at + records.remaining());
+        while (records.hasRemaining()) {
+            current.channel.write(records, at + records.position());
+        }
+        current.end = at + records.limit();
     }
 
     private static long id(String key) {
@@ -229,14 +244,28 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         lock.lock();
         try {
             writeUnmarked();
-            for (byte[] message : messages) {
-                if (current.channel.position() > segmentBytes) {
+            int from = 0;
+            while (from < messages.size()) { // the records for one segment go in one write
+                if (current.end > segmentBytes) {
                     rotate();
                 }
-                long id = ++lastId;
-                long offset = append(MESSAGE, id, message);
-                appended.put(id, new Entry(current, offset, message.length));
-                current.live++;
+                long at = current.end;
+                int to = from;
+                long bytes = 0;
+                do {
+                    bytes += HEADER + messages.get(to).length;
+                    to++;
+                } while (to < messages.size() && at + bytes <= segmentBytes && bytes + HEADER + messages.get(to).length <= MAX_WRITE);
+                ByteBuffer records = ByteBuffer.allocate((int) bytes);
+                for (int i = from; i < to; i++) {
+                    byte[] message = messages.get(i);
+                    long id = ++lastId;
+                    appended.put(id, new Entry(current, at + records.position() + HEADER, message.length));
+                    current.live++;
+                    encode(records, MESSAGE, id, message);
+                }
+                write(records.flip());
+                from = to;
             }
             ticket = ++written;
         } catch (IOException e) {
@@ -272,9 +301,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         firstOffset.forEach((segment, at) -> {
             try {
                 segment.channel.write(ByteBuffer.allocate(HEADER), at);
-                if (segment == current) {
-                    segment.channel.position(at);
-                }
+                segment.end = at;
             } catch (IOException ignored) {
                 // the records stay: after a restart they are routed although their clients were told to retry
             }
@@ -325,7 +352,7 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
         current.channel.force(false);
         durability.covered(written);
         Segment old = current;
-        old.channel.truncate(old.channel.position()); // the zeroed tail is no longer needed
+        old.channel.truncate(old.end); // the zeroed tail is no longer needed
         current = new Segment(old.number + 1, segmentPath(old.number + 1));
         segments.put(current.number, current);
         dropDrained();
@@ -377,6 +404,23 @@ public final class LogQueue implements MessageQueue, AutoCloseable {
             long id = id(key);
             Entry e = waiting.remove(id);
             return e == null ? Optional.empty() : Optional.of(claimEntry(id, e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands back {@code pushed} instead of reading the record, when its length matches the record's. */
+    @Override
+    public Optional<QueuedMessage> claim(String key, byte[] pushed) {
+        lock.lock();
+        try {
+            long id = id(key);
+            Entry e = waiting.remove(id);
+            if (e == null) {
+                return Optional.empty();
+            }
+            claimed.put(id, e);
+            return Optional.of(new QueuedMessage(SequenceKeys.of(id), e.length() == pushed.length ? pushed : read(e)));
         } finally {
             lock.unlock();
         }

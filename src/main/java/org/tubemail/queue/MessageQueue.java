@@ -50,6 +50,15 @@ public interface MessageQueue {
     Optional<QueuedMessage> claim(String key);
 
     /**
+     * Claims the message under {@code key} as {@link #claim(String)} does, for the thread that has
+     * just pushed it and still holds its bytes ({@code pushed}, exactly as pushed): a queue may then
+     * hand those back instead of reading the message again. The default reads it.
+     */
+    default Optional<QueuedMessage> claim(String key, byte[] pushed) {
+        return claim(key);
+    }
+
+    /**
      * Makes every claimed but not removed message claimable again. Call at start-up, before any
      * claim, when no other process works on this queue.
      *

@@ -29,6 +29,8 @@ final class StateLog implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final ZeroFilledTail tail;
+    /** Where the next record goes: appends are positional writes, so no {@code lseek} per record. */
+    private long end;
 
     /** Opens a segment: an existing one to read, a new (empty) one to append to. */
     StateLog(Path file) throws IOException {
@@ -82,10 +84,11 @@ final class StateLog implements AutoCloseable {
         crc.update(p);
         ByteBuffer record = ByteBuffer.allocate(8 + p.length).putInt(p.length).putInt((int) crc.getValue()).put(p);
         record.flip();
-        tail.reserve(channel.position() + record.remaining());
+        tail.reserve(end + record.remaining());
         while (record.hasRemaining()) {
-            channel.write(record);
+            channel.write(record, end + record.position());
         }
+        end += record.limit();
     }
 
     /** Forces every appended record to the disk. Safe to call while another thread appends. */
@@ -101,7 +104,7 @@ final class StateLog implements AutoCloseable {
     /** Empties the log (after a checkpoint made its records redundant). */
     void reset() throws IOException {
         channel.truncate(0);
-        channel.position(0);
+        end = 0;
         tail.truncated(0);
         channel.force(true);
     }

@@ -12,9 +12,13 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link MessageQueue#claim(String)}, the same for every queue: the pusher takes its own message, once. */
+/**
+ * {@link MessageQueue#claim(String)} and {@link MessageQueue#claim(String, byte[])}, the same for
+ * every queue: the pusher takes its own message, once.
+ */
 class ClaimByKeyTest {
 
     @TempDir
@@ -57,6 +61,26 @@ class ClaimByKeyTest {
         if (q instanceof AutoCloseable c) {
             assertTrue(close(c));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "log", "maildir"})
+    void thePusherClaimsWithTheBytesItHolds(String kind) {
+        MessageQueue q = open(kind);
+        byte[] pushed = bytes("Subject: mine\r\n\r\nm\r\n");
+        String key = q.pushAll(List.of(pushed)).get(0);
+
+        MessageQueue.QueuedMessage mine = q.claim(key, pushed).orElseThrow();
+        assertEquals(key, mine.key());
+        assertArrayEquals(bytes("Subject: mine\r\n\r\nm\r\n"), mine.message());
+        if (kind.equals("log")) {
+            assertSame(pushed, mine.message(), "the log spool hands the pushed bytes back instead of reading them again");
+        }
+        assertEquals(Optional.empty(), q.claim(key, pushed), "claimed already");
+        assertEquals(Optional.empty(), q.claim(), "nothing else waits");
+        assertEquals(List.of(key), q.recover(), "claimed until removed");
+        assertTrue(q.remove(key));
+        assertEquals(0, q.count());
     }
 
     @ParameterizedTest

@@ -1,5 +1,9 @@
 package org.tubemail.bench;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.tubemail.monitor.EventHub;
+import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -27,8 +31,13 @@ import java.util.Set;
  * <p>STARTTLS is offered, with {@code -Dtubemail.tls.cert=PEM -Dtubemail.tls.key=PEM} (run.sh gives
  * Tubemail and Postfix the same certificate) or else a self-signed one made in {@code WORK/tls}.
  * {@code -Dtubemail.maxConnections=N} raises the connection limit (default 500) for the memory check.
+ * Like the server, it reports into Micrometer meters and the event ring ({@code MeteredMonitor});
+ * {@code -Dtubemail.monitor=none} turns that off, to measure what it costs.
  */
 public final class TubemailSmtp {
+
+    /** The server's default event ring size ({@code http.events.buffer}). */
+    private static final int EVENT_BUFFER = 10_000;
 
     private TubemailSmtp() {
     }
@@ -37,7 +46,12 @@ public final class TubemailSmtp {
         int port = Integer.parseInt(Ports.arg(args, 0, "PORT"));
         Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
         MapDbStorage storage = new MapDbStorage(work.resolve("state.db"));
-        Router router = Router.builder()
+        // metered as the server is (Micrometer meters and the event ring); -Dtubemail.monitor=none for none, to measure their cost
+        Router.Builder builder = Router.builder();
+        if (!"none".equals(System.getProperty("tubemail.monitor"))) {
+            builder.monitor(new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(EVENT_BUFFER)));
+        }
+        Router router = builder
                 .storage(storage)
                 .undeliverable(new MaildirQueue(work.resolve("undeliverable")))
                 .defaultCapture("host", "example\\.com")

@@ -23,9 +23,9 @@ import java.time.Duration;
  *
  * <p><b>Durable acceptance</b>: after {@code DATA}, the message and its envelope are pushed to the
  * spool queue (by default a {@link org.tubemail.queue.LogQueue}, which syncs to disk, one sync for
- * all messages waiting at that moment) before {@code 250} is answered. The message is then routed
- * (at most {@code receiver.workers} at once), and only then does the session read the client's
- * next command, so a client sending faster than mail is routed is slowed down instead of filling
+ * all messages waiting at that moment) before {@code 250} is answered. The message is routed (at
+ * most {@code receiver.workers} at once) before the reply is written and the session reads the
+ * client's next command, so a client sending faster than mail is routed is slowed down instead of filling
  * the spool. When all routing slots are busy or routing fails, worker threads route it instead.
  * Either way at least once (see {@link SpoolProcessor}). A message the spool cannot take gets
  * {@code 452 4.3.1} when its disk is full, {@code 451 4.3.0} for other failures, so the client
@@ -41,9 +41,11 @@ public final class SmtpReceiver implements Receiver {
     /** When the reply to {@code DATA} is given. */
     public enum DataReply {
         /**
-         * Once the message is on disk (the default); it is routed right after, and a handler's
-         * {@link org.tubemail.routing.SmtpReject} puts the copy in the undeliverable queue with the
-         * handler's code and text.
+         * Once the message is on disk (the default): {@code 250} whatever routing does, and a
+         * handler's {@link org.tubemail.routing.SmtpReject} puts the copy in the undeliverable queue
+         * with the handler's code and text. The reply is written after the message is routed,
+         * together with handing the session back to the loop (one wake-up of the loop per message
+         * rather than two), or at once when every routing thread is busy.
          */
         SPOOLED,
         /**

@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Takes the messages an {@link SmtpLoop} finished, stores them in the spool, answers each client,
- * and routes them, in that order, so that {@code 250} means "on disk".
+ * Takes the messages an {@link SmtpLoop} finished, stores them in the spool, routes them from the
+ * bytes stored (nothing is read back), and answers each client, in that order, so that {@code 250}
+ * means "on disk"; the loop writes the reply when it takes the session back.
  *
  * <p>When the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the
  * log spool), one thread takes every message waiting at that moment and pushes them together: while
@@ -135,34 +136,51 @@ final class SmtpSpooler {
                 return;
             }
             arrivals.drainTo(taken, batch - 1);
-            List<String> keys = store(taken);
+            List<byte[]> stored = new ArrayList<>(taken.size());
+            List<String> keys = store(taken, stored);
             if (keys == null) {
                 continue;
             }
             if (!routeFirst) {
+                // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
+                // session back, unless every routing thread is busy: then the client need not wait for one.
+                boolean backedUp = routing.getActiveCount() + routing.getQueue().size() >= routing.getMaximumPoolSize();
                 for (int i = 0; i < taken.size(); i++) {
-                    taken.get(i).connection().complete(queued(keys.get(i)));
+                    SmtpConnection c = taken.get(i).connection();
+                    c.complete(queued(keys.get(i)));
+                    if (backedUp) {
+                        c.sendReplyNow();
+                    }
                 }
             }
             for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
-                List<Arrival> chunk = List.copyOf(taken.subList(from, Math.min(taken.size(), from + ROUTE_CHUNK)));
-                List<String> chunkKeys = List.copyOf(keys.subList(from, from + chunk.size()));
-                routing.execute(() -> route(chunk, chunkKeys));
+                int to = Math.min(taken.size(), from + ROUTE_CHUNK);
+                List<Stored> chunk = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    chunk.add(new Stored(taken.get(i).connection(), keys.get(i), stored.get(i)));
+                }
+                routing.execute(() -> route(chunk));
             }
         }
     }
 
-    /** Pushes the messages; on failure answers {@code 451} to each and returns {@code null}. */
-    private List<String> store(List<Arrival> taken) {
-        List<byte[]> wrapped = new ArrayList<>(taken.size());
+    /** A message on disk, to route: its session, its spool key, and its bytes as spooled (routed without reading them back). */
+    private record Stored(SmtpConnection connection, String key, byte[] bytes) {
+    }
+
+    /**
+     * Pushes the messages, adding what was pushed to {@code stored}; on failure answers {@code 451}
+     * to each and returns {@code null}.
+     */
+    private List<String> store(List<Arrival> taken, List<byte[]> stored) {
         for (Arrival a : taken) {
             SmtpConnection c = a.connection();
             SmtpDialog d = c.dialog();
             byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.tlsInfo(), c.id(), a.message());
-            wrapped.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
+            stored.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
         }
         try {
-            return spool.pushAll(wrapped);
+            return spool.pushAll(stored);
         } catch (RuntimeException e) {
             String reply = SpoolFailure.reply(e);
             if (!DiskFull.causes(e)) { // the spool logs a full disk itself, once per episode
@@ -180,18 +198,18 @@ final class SmtpSpooler {
         return "250 2.0.0 Ok: queued as " + key;
     }
 
-    private void route(List<Arrival> chunk, List<String> keys) {
-        for (int i = 0; i < chunk.size(); i++) {
-            SmtpConnection c = chunk.get(i).connection();
-            try {
+    /** Routes a chunk of stored messages, then gives their sessions back to the loop, with one hand-over for the chunk. */
+    private void route(List<Stored> chunk) {
+        try {
+            for (Stored m : chunk) {
                 if (routeFirst) {
-                    c.complete(routedReply(keys.get(i)));
+                    m.connection().complete(routedReply(m.key(), m.bytes()));
                 } else {
-                    processor.routeNow(keys.get(i));
+                    processor.routeNow(m.key(), m.bytes(), Router.Rejects.KEEP);
                 }
-            } finally {
-                c.release();
             }
+        } finally {
+            SmtpConnection.releaseAll(chunk.stream().map(Stored::connection).toList());
         }
     }
 
@@ -201,9 +219,9 @@ final class SmtpSpooler {
      * reply), else {@code 250} (declined recipients' copies are in the undeliverable queue). When
      * the message cannot be routed now, {@code 250}: the workers route it later, keeping rejected copies.
      */
-    private String routedReply(String key) {
+    private String routedReply(String key, byte[] bytes) {
         try {
-            Optional<DeliveryReport> report = processor.routeNow(key, Router.Rejects.REPLY_IF_ALL);
+            Optional<DeliveryReport> report = processor.routeNow(key, bytes, Router.Rejects.REPLY_IF_ALL);
             if (report.isPresent() && report.get().results().stream().allMatch(r -> r.status() == RecipientResult.Status.REJECTED)) {
                 return report.get().results().get(0).rejection().reply();
             }

@@ -273,12 +273,21 @@ public final class SpoolProcessor {
      *         keeping every rejected copy) or it could not be read as a message (it is then kept as undeliverable)
      */
     public Optional<DeliveryReport> routeNow(String key, Router.Rejects rejects) {
+        return routeNow(key, null, rejects);
+    }
+
+    /**
+     * Routes the message under {@code key} as {@link #routeNow(String, Router.Rejects)} does, for
+     * the thread that pushed it: {@code pushed} are its bytes exactly as pushed, so the queue need
+     * not read them back ({@link MessageQueue#claim(String, byte[])}); {@code null} reads them.
+     */
+    public Optional<DeliveryReport> routeNow(String key, byte[] pushed, Router.Rejects rejects) {
         if (!running || !(rejects == Router.Rejects.KEEP ? slots.tryAcquire() : awaitSlot())) {
             wake();
             return Optional.empty();
         }
         try {
-            Optional<MessageQueue.QueuedMessage> claimed = queue.claim(key);
+            Optional<MessageQueue.QueuedMessage> claimed = pushed == null ? queue.claim(key) : queue.claim(key, pushed);
             if (claimed.isEmpty()) {
                 return Optional.empty(); // a worker was quicker
             }
