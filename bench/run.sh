@@ -12,7 +12,8 @@
 #   auth     Tubemail with SPF/DKIM/DMARC checks (warm DNS cache, a real dnsmasq) against Tubemail without
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
-#              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), MEMORY_IDLE (idle connections in the second memory
+#              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
+#              sends first in each STARTTLS run, default 500), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
@@ -26,6 +27,7 @@ SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
 SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
 SMTP_TLS_MESSAGES=${SMTP_TLS_MESSAGES:-2000}
+SMTP_TLS_CLIENT_WARMUP=${SMTP_TLS_CLIENT_WARMUP:-500}
 MEMORY_IDLE=${MEMORY_IDLE:-10000}
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
@@ -188,27 +190,42 @@ drain() {
 }
 
 # Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that the
-# JVM servers are measured after their JIT has compiled the per-connection paths too.
+# JVM servers are measured after their JIT has compiled the per-connection paths too; the servers
+# that speak TLS (warm_up PORT WORK tls) also get SMTP_TLS_MESSAGES STARTTLS sessions, so that a
+# JVM's TLS handshake code is compiled before the first timed STARTTLS run, as Postfix's is.
 warm_up() {
-    local port=$1 work=$2
+    local port=$1 work=$2 tls=${3:-}
     timeout 30 "${SMTP_SOURCE[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     timeout 30 "${SMTP_SOURCE[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
+    if [ -n "$tls" ]; then
+        timeout 60 java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$SMTP_TLS_MESSAGES" 20 --tls > /dev/null || true
+    fi
     drain "$work"
     settle
 }
 
 # timed_run NAME PORT WORK MODE ROUND: one timed smtp-source run of SMTP_MESSAGES messages, one
 # connection per message (smtp-source's default, like mail from many MTAs) or reused (-d); in the
-# starttls-* modes, SmtpLoad (20 sessions, 2 KiB, STARTTLS in every session) sends SMTP_TLS_MESSAGES.
+# starttls-* modes, SmtpLoad (20 sessions, 2 KiB, STARTTLS in every session) sends SMTP_TLS_MESSAGES,
+# timed from its own clock after SMTP_TLS_CLIENT_WARMUP untimed messages (so that neither server's
+# figure holds the client JVM's start-up and JIT), plus the time the server then takes to drain.
 timed_run() {
-    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1 n=$SMTP_MESSAGES
+    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1 n=$SMTP_MESSAGES load=() sent
     [ "$mode" = reused-connection ] && opts=(-d)
-    t0=$(date +%s.%N)
     case $mode in
-        starttls-new-connection) n=$SMTP_TLS_MESSAGES; java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 --tls > /dev/null ;;
-        starttls-reused-connection) n=$SMTP_TLS_MESSAGES; java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 --tls --reuse > /dev/null ;;
-        *) "${SMTP_SOURCE[@]}" "${opts[@]}" -m "$n" "127.0.0.1:$port" ;;
+        starttls-new-connection) load=(--tls) ;;
+        starttls-reused-connection) load=(--tls --reuse) ;;
     esac
+    if [ ${#load[@]} -gt 0 ]; then
+        n=$SMTP_TLS_MESSAGES
+        sent=$(java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 "${load[@]}" --warmup="$SMTP_TLS_CLIENT_WARMUP" \
+            | awk '/^sent/ { print $5 }')
+        [ -n "$sent" ] || { echo "SmtpLoad against $name failed" >&2; return 1; }
+        t0=$(awk -v now="$(date +%s.%N)" -v s="$sent" 'BEGIN { printf "%.9f", now - s }')
+    else
+        t0=$(date +%s.%N)
+        "${SMTP_SOURCE[@]}" "${opts[@]}" -m "$n" "127.0.0.1:$port"
+    fi
     drain "$work"
     t1=$(date +%s.%N)
     awk -v n="$name" -v o="$mode" -v m="$n" -v a="$t0" -v b="$t1" -v r="$round" \
@@ -257,7 +274,10 @@ step_smtp() {
 
     log "SMTP: warming every server up"
     for i in "${!SMTP_NAMES[@]}"; do
-        warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}"
+        case ${SMTP_NAMES[$i]} in
+            Postfix | Tubemail) warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" tls ;;
+            *) warm_up "${SMTP_PORTS[$i]}" "${SMTP_WORKS[$i]}" ;;
+        esac
     done
     for mode in new-connection reused-connection; do
         local opt=""
@@ -266,7 +286,7 @@ step_smtp() {
             >> "$RAW/commands.txt"
     done
     for mode in starttls-new-connection starttls-reused-connection; do
-        echo "java -cp bench/target/benchmarks.jar org.tubemail.bench.SmtpLoad PORT $SMTP_TLS_MESSAGES 20 --tls$([ $mode = starttls-reused-connection ] && echo ' --reuse')  # Postfix and Tubemail in turn, $SMTP_REPEAT rounds" \
+        echo "java -cp bench/target/benchmarks.jar org.tubemail.bench.SmtpLoad PORT $SMTP_TLS_MESSAGES 20 --tls$([ $mode = starttls-reused-connection ] && echo ' --reuse') --warmup=$SMTP_TLS_CLIENT_WARMUP  # Postfix and Tubemail in turn, $SMTP_REPEAT rounds" \
             >> "$RAW/commands.txt"
     done
     for round in $(seq "$SMTP_REPEAT"); do

@@ -137,7 +137,10 @@ def smtp(raw, out):
                "Postfix is a whole MTA configured by bench/scripts/postfix-mta.sh: smtpd, cleanup (fsync before 250), "
                "the queue manager and the discard transport; its clock stops when its queue is empty. "
                "`starttls-*` modes: bench's SmtpLoad (smtp-source has no TLS) starts TLS in every session, against the "
-               "servers that speak it, with the same ECDSA P-256 certificate.\n")
+               "servers that speak it, with the same ECDSA P-256 certificate; both servers are warmed up with STARTTLS "
+               "sessions too, and each run is timed by SmtpLoad's clock after its untimed warm-up messages (SMTP_TLS_CLIENT_WARMUP, "
+               "default 500: the client JVM's "
+               "start-up and JIT count for neither server), plus the server's drain.\n")
     rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
     runs, by_round, sizes = {}, {}, {}
     for row in rows:

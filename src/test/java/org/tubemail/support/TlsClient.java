@@ -58,7 +58,15 @@ public final class TlsClient implements AutoCloseable {
 
     /** Starts TLS on the connection (after the server's 220) with the given protocols; returns the socket. */
     public SSLSocket handshake(String... protocols) throws IOException, GeneralSecurityException {
-        SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost", plain.getPort(), true);
+        return handshake(trustAll(), protocols);
+    }
+
+    /**
+     * Starts TLS with {@code context}, whose session cache lets a later connection to the same
+     * port resume this one's session; returns the socket.
+     */
+    public SSLSocket handshake(SSLContext context, String... protocols) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", plain.getPort(), true);
         s.setUseClientMode(true);
         if (protocols.length > 0) {
             s.setEnabledProtocols(protocols);

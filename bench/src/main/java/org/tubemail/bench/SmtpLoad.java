@@ -1,5 +1,7 @@
 package org.tubemail.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -8,12 +10,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,9 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * messages of 2 KiB in all, one SMTP session per message, or with {@code --reuse} message after
  * message in each session; with {@code --tls} every session starts TLS (trusting any certificate:
  * the servers under test use self-signed ones) and says EHLO again. The JDK's TLS client resumes
- * sessions where the server allows it, as MTAs with a session cache do. Usage:
- * {@code java -cp benchmarks.jar org.tubemail.bench.SmtpLoad PORT MESSAGES SESSIONS [--tls] [--reuse]};
- * prints the messages sent and the seconds taken, and exits with 1 on any refusal or error.
+ * sessions where the server allows it, as MTAs with a session cache do. With {@code --warmup=N} it
+ * first sends N messages the same way, untimed, so that the timed run measures a compiled client
+ * rather than the JIT compiling it (the same for every server). Usage:
+ * {@code java -cp benchmarks.jar org.tubemail.bench.SmtpLoad PORT MESSAGES SESSIONS [--tls] [--reuse] [--warmup=N]};
+ * prints the messages sent, the seconds taken and the client's own CPU time per message (timed run
+ * only), and exits with 1 on any refusal or error.
  */
 public final class SmtpLoad {
 
@@ -49,18 +56,33 @@ public final class SmtpLoad {
         List<String> flags = List.of(args).subList(3, args.length);
         boolean tls = flags.contains("--tls");
         boolean reuse = flags.contains("--reuse");
+        int warmup = flags.stream().filter(f -> f.startsWith("--warmup=")).mapToInt(f -> Integer.parseInt(f.substring(9))).sum();
         SSLContext context = trustAll();
+        if (warmup > 0) {
+            run(port, warmup, sessions, tls ? context : null, reuse);
+        }
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        run(port, messages, sessions, tls ? context : null, reuse);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / messages;
+        System.out.printf(Locale.ROOT, "sent %d messages in %.3f s (%s, %s), client CPU %.3f ms per message%n", messages, seconds,
+                tls ? "STARTTLS" : "plain", reuse ? "reused connections" : "one connection per message", cpuMs);
+    }
+
+    /** Sends {@code messages} over {@code sessions} threads; exits the JVM with 1 on a failure. */
+    private static void run(int port, int messages, int sessions, SSLContext context, boolean reuse) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
         for (int i = 0; i < sessions; i++) {
             Thread t = new Thread(() -> {
                 try {
                     Session s = null;
                     while (failure.get() == null && next.getAndIncrement() < messages) {
                         if (s == null) {
-                            s = new Session(port, tls ? context : null);
+                            s = new Session(port, context);
                         }
                         s.send();
                         if (!reuse) {
@@ -81,13 +103,10 @@ public final class SmtpLoad {
         for (Thread t : threads) {
             t.join();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         if (failure.get() != null) {
             System.err.println("failed: " + failure.get());
             System.exit(1);
         }
-        System.out.printf("sent %d messages in %.3f s (%s, %s)%n", messages, seconds, tls ? "STARTTLS" : "plain",
-                reuse ? "reused connections" : "one connection per message");
     }
 
     /** One SMTP session, after EHLO (and STARTTLS and EHLO again). */

@@ -90,7 +90,10 @@ public final class TlsContext {
             store.load(null, null);
             char[] none = new char[0];
             store.setKeyEntry("server", pair.key(), none, pair.chain().toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+            // SunX509 reads the key out of the store once; PKIX's key manager reads it again for
+            // every full handshake, decrypting PKCS#12 (PBKDF2, 10,000 rounds of HMAC-SHA256): that
+            // was about half the server's CPU per new STARTTLS session (bench/BENCHMARKS.md)
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(store, none);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);

@@ -88,6 +88,34 @@ class SmtpStartTlsTest {
     }
 
     @Test
+    void aSecondConnectionResumesTheSessionWithoutAFullHandshake(@TempDir Path dir) throws Exception {
+        start(dir, false, Duration.ofSeconds(10));
+        javax.net.ssl.SSLContext client = TlsClient.trustAll();
+        try (TlsClient c = new TlsClient(receiver.port())) {
+            c.reply();
+            c.cmdAll("EHLO client.example.org");
+            c.cmd("STARTTLS");
+            c.handshake(client);
+            assertTrue(c.cmdAll("EHLO client.example.org").startsWith("250"), "the reply brings the session ticket along");
+            assertTrue(c.cmd("QUIT").startsWith("221"));
+        }
+        Thread.sleep(20);
+        long between = System.currentTimeMillis();
+        try (TlsClient c = new TlsClient(receiver.port())) {
+            c.reply();
+            c.cmdAll("EHLO client.example.org");
+            c.cmd("STARTTLS");
+            SSLSocket s = c.handshake(client);
+            assertEquals("TLSv1.3", s.getSession().getProtocol());
+            // a resumed session is the one the first connection's ticket made, not a new one
+            assertTrue(s.getSession().getCreationTime() < between,
+                    "resumed (TLS 1.3 PSK from the first connection's session ticket): no certificate signed or checked again");
+            assertTrue(c.cmdAll("EHLO client.example.org").startsWith("250"));
+            assertTrue(c.cmd("QUIT").startsWith("221"));
+        }
+    }
+
+    @Test
     void largeMessagesAndTls12Work(@TempDir Path dir) throws Exception {
         start(dir, false, Duration.ofSeconds(10));
         String body = ("x".repeat(76) + "\r\n").repeat(1000); // 78 KB: many TLS records, more than the read buffer
