@@ -13,7 +13,8 @@
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
-#              sends first in each STARTTLS run, default 500), MEMORY_IDLE (idle connections in the second memory
+#              sends first in each STARTTLS run, default 500), SMTP_TLS_CLIENT (native: bench/tlsload/tlsload.c on OpenSSL,
+#              the default; java: the bench's SmtpLoad on the JDK's TLS), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 set -euo pipefail
 
@@ -28,6 +29,8 @@ SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
 SMTP_TLS_MESSAGES=${SMTP_TLS_MESSAGES:-2000}
 SMTP_TLS_CLIENT_WARMUP=${SMTP_TLS_CLIENT_WARMUP:-500}
+SMTP_TLS_CLIENT=${SMTP_TLS_CLIENT:-native}
+TLSLOAD=$BENCH/target/tlsload
 MEMORY_IDLE=${MEMORY_IDLE:-10000}
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
@@ -146,6 +149,25 @@ ensure_postfix_tools() {
     postfix stop > /dev/null 2>&1 || true
 }
 
+# The STARTTLS load client: native (bench/tlsload/tlsload.c, built here with OpenSSL; installs gcc and
+# libssl-dev if missing) or the bench's Java SmtpLoad. Both take PORT MESSAGES SESSIONS [--reuse] [--warmup=N].
+tls_client() {
+    if [ "$SMTP_TLS_CLIENT" = java ]; then
+        TLS_CLIENT=(java -cp "$JAR" org.tubemail.bench.SmtpLoad)
+        TLS_FLAGS=(--tls)
+        return
+    fi
+    if ! command -v cc > /dev/null || [ ! -e /usr/include/openssl/ssl.h ]; then
+        log "installing gcc and libssl-dev for the native STARTTLS load client"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libssl-dev > /dev/null
+    fi
+    mkdir -p "$BENCH/target"
+    run cc -O2 -o "$TLSLOAD" "$BENCH/tlsload/tlsload.c" -lssl -lcrypto -lpthread
+    TLS_CLIENT=("$TLSLOAD")
+    TLS_FLAGS=()
+}
+
 # The SMTP step runs every server at once, each on its own port, and interleaves the timed runs:
 # in each round, every server gets one run per mode, smtp-sink first, Tubemail last, and after each
 # run the machine settles (see settle). A ratio is then taken between runs seconds apart, rather than minutes, which keeps
@@ -198,7 +220,7 @@ warm_up() {
     timeout 30 "${SMTP_SOURCE[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     timeout 30 "${SMTP_SOURCE[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     if [ -n "$tls" ]; then
-        timeout 60 java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$SMTP_TLS_MESSAGES" 20 --tls > /dev/null || true
+        timeout 60 "${TLS_CLIENT[@]}" "$port" "$SMTP_TLS_MESSAGES" 20 "${TLS_FLAGS[@]}" > /dev/null || true
     fi
     drain "$work"
     settle
@@ -206,21 +228,22 @@ warm_up() {
 
 # timed_run NAME PORT WORK MODE ROUND: one timed smtp-source run of SMTP_MESSAGES messages, one
 # connection per message (smtp-source's default, like mail from many MTAs) or reused (-d); in the
-# starttls-* modes, SmtpLoad (20 sessions, 2 KiB, STARTTLS in every session) sends SMTP_TLS_MESSAGES,
-# timed from its own clock after SMTP_TLS_CLIENT_WARMUP untimed messages (so that neither server's
-# figure holds the client JVM's start-up and JIT), plus the time the server then takes to drain.
+# starttls-* modes, the STARTTLS client (tls_client: 20 sessions, 2 KiB, STARTTLS in every session) sends
+# SMTP_TLS_MESSAGES, timed from its own clock after SMTP_TLS_CLIENT_WARMUP untimed messages (so that
+# neither server's figure holds a client's start-up), plus the time the server then takes to drain.
 timed_run() {
-    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1 n=$SMTP_MESSAGES load=() sent
+    local name=$1 port=$2 work=$3 mode=$4 round=$5 opts=() t0 t1 n=$SMTP_MESSAGES load=() sent line
     [ "$mode" = reused-connection ] && opts=(-d)
     case $mode in
-        starttls-new-connection) load=(--tls) ;;
-        starttls-reused-connection) load=(--tls --reuse) ;;
+        starttls-new-connection) load=("${TLS_FLAGS[@]}" --warmup="$SMTP_TLS_CLIENT_WARMUP") ;;
+        starttls-reused-connection) load=("${TLS_FLAGS[@]}" --reuse --warmup="$SMTP_TLS_CLIENT_WARMUP") ;;
     esac
     if [ ${#load[@]} -gt 0 ]; then
         n=$SMTP_TLS_MESSAGES
-        sent=$(java -cp "$JAR" org.tubemail.bench.SmtpLoad "$port" "$n" 20 "${load[@]}" --warmup="$SMTP_TLS_CLIENT_WARMUP" \
-            | awk '/^sent/ { print $5 }')
-        [ -n "$sent" ] || { echo "SmtpLoad against $name failed" >&2; return 1; }
+        line=$("${TLS_CLIENT[@]}" "$port" "$n" 20 "${load[@]}" | grep '^sent' || true)
+        sent=$(echo "$line" | awk '{ print $5 }')
+        [ -n "$sent" ] || { echo "the STARTTLS client against $name failed" >&2; return 1; }
+        printf '%s\t%s\t%s\n' "$name" "$mode" "$line" >> "$RAW/tls-client.txt"
         t0=$(awk -v now="$(date +%s.%N)" -v s="$sent" 'BEGIN { printf "%.9f", now - s }')
     else
         t0=$(date +%s.%N)
@@ -242,7 +265,10 @@ settle() {
 
 step_smtp() {
     ensure_postfix_tools
+    tls_client
     : > "$RAW/smtp.tsv"
+    : > "$RAW/tls-client.txt"
+    echo "$SMTP_TLS_CLIENT" > "$RAW/tls-client-kind.txt"
     local port work i round mode
     log "SMTP: starting smtp-sink (ceiling baseline), GreenMail (second baseline), SubEthaSMTP discarding"
     log "      (reference: a thread-per-connection Java SMTP library, alone) and Tubemail (MapDB state, log spool)"
@@ -286,7 +312,7 @@ step_smtp() {
             >> "$RAW/commands.txt"
     done
     for mode in starttls-new-connection starttls-reused-connection; do
-        echo "java -cp bench/target/benchmarks.jar org.tubemail.bench.SmtpLoad PORT $SMTP_TLS_MESSAGES 20 --tls$([ $mode = starttls-reused-connection ] && echo ' --reuse') --warmup=$SMTP_TLS_CLIENT_WARMUP  # Postfix and Tubemail in turn, $SMTP_REPEAT rounds" \
+        echo "${TLS_CLIENT[*]} PORT $SMTP_TLS_MESSAGES 20 ${TLS_FLAGS[*]}$([ $mode = starttls-reused-connection ] && echo ' --reuse') --warmup=$SMTP_TLS_CLIENT_WARMUP  # Postfix and Tubemail in turn, $SMTP_REPEAT rounds" \
             >> "$RAW/commands.txt"
     done
     for round in $(seq "$SMTP_REPEAT"); do

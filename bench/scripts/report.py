@@ -121,8 +121,37 @@ def storage(raw, out):
     out.append("")
 
 
+def tls_client_text(raw):
+    """How the starttls-* modes were driven: the native OpenSSL client (default) or the Java SmtpLoad."""
+    kind = (raw / "tls-client-kind.txt").read_text().strip() if (raw / "tls-client-kind.txt").exists() else "java"
+    common = ("against the servers that speak it, with the same ECDSA P-256 certificate; both servers are warmed up with "
+              "STARTTLS sessions too, and each run is timed by the client's own clock after its untimed warm-up messages "
+              "(SMTP_TLS_CLIENT_WARMUP, default 500), plus the server's drain. ")
+    if kind == "native":
+        return ("`starttls-*` modes: bench/tlsload (C on OpenSSL, built by run.sh; smtp-source has no TLS) starts TLS in "
+                "every session, a full handshake each time (no session is resumed, for either server), " + common
+                + "The client's own CPU per message is listed under the table: it shares the two cores with the server.")
+    return ("`starttls-*` modes: the bench's Java SmtpLoad (SMTP_TLS_CLIENT=java) starts TLS in every session, resuming "
+            "where the server allows, " + common + "The client JVM's start-up and JIT count for neither server.")
+
+
+def tls_client_cpu(raw, out):
+    """The STARTTLS client's CPU per message, per server and mode (median of the runs)."""
+    f = raw / "tls-client.txt"
+    if not f.exists():
+        return
+    cpu = {}
+    for line in f.read_text().splitlines():
+        parts = line.split("\t")
+        m = re.search(r"client CPU ([0-9.]+) ms", line)
+        if len(parts) == 3 and m:
+            cpu.setdefault((parts[0], parts[1]), []).append(float(m.group(1)))
+    for (name, mode), values in sorted(cpu.items()):
+        out.append(f"- {mode}: the STARTTLS client's CPU against {name}: {statistics.median(values):.3f} ms per message")
+
+
 def smtp(raw, out):
-    out.append("## 3. SMTP end to end (smtp-source or SmtpLoad, 20 sessions, 2 KiB messages)\n")
+    out.append("## 3. SMTP end to end (smtp-source, or a STARTTLS client, 20 sessions, 2 KiB messages)\n")
     f = raw / "smtp.tsv"
     if not f.exists():
         out.append("Not run.\n")
@@ -136,11 +165,7 @@ def smtp(raw, out):
                "(Tubemail's receiver used it before its own event loop), alone, throwing each message away. "
                "Postfix is a whole MTA configured by bench/scripts/postfix-mta.sh: smtpd, cleanup (fsync before 250), "
                "the queue manager and the discard transport; its clock stops when its queue is empty. "
-               "`starttls-*` modes: bench's SmtpLoad (smtp-source has no TLS) starts TLS in every session, against the "
-               "servers that speak it, with the same ECDSA P-256 certificate; both servers are warmed up with STARTTLS "
-               "sessions too, and each run is timed by SmtpLoad's clock after its untimed warm-up messages (SMTP_TLS_CLIENT_WARMUP, "
-               "default 500: the client JVM's "
-               "start-up and JIT count for neither server), plus the server's drain.\n")
+               + tls_client_text(raw) + "\n")
     rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
     runs, by_round, sizes = {}, {}, {}
     for row in rows:
@@ -186,6 +211,7 @@ def smtp(raw, out):
         if lib is not None and tm is not None:
             out.append(f"- {mode}: SubEthaSMTP alone, storing nothing, reaches {lib:.2f}x smtp-sink; Tubemail, "
                        f"spooling, routing and storing state durably, {tm:.2f}x of that")
+    tls_client_cpu(raw, out)
     out.append("")
 
 
