@@ -3,6 +3,7 @@ package org.tubemail.relay;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,8 +57,9 @@ public final class DkimSigningRelay implements Relay, AutoCloseable {
     @Override
     public void deliver(MimeMessage message, String envelopeFrom, List<String> recipients) {
         String from = fromDomain(message);
-        String domain = keys.signerFor(from).isPresent() ? from : Addresses.domain(Addresses.strip(envelopeFrom));
-        DkimSigner signer = keys.signerFor(domain).orElse(null);
+        Optional<DkimSigner> byFrom = keys.signerFor(from);
+        String domain = byFrom.isPresent() ? from : Addresses.domain(Addresses.strip(envelopeFrom));
+        DkimSigner signer = byFrom.or(() -> keys.signerFor(domain)).orElse(null);
         if (signer == null) {
             if (warned.add(from)) {
                 LOG.warn("no DKIM key for From: domain '{}' nor for the envelope sender's (relay.dkim.DOMAIN.key): its mail goes out unsigned",
