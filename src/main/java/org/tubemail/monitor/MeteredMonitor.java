@@ -3,6 +3,8 @@ package org.tubemail.monitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,6 +22,8 @@ public final class MeteredMonitor implements Monitor {
 
     private final MeterRegistry registry;
     private final EventHub events;
+    private static final Logger LOG = LoggerFactory.getLogger("org.tubemail.abuse");
+
     private final Counter connections;
     private final Counter tlsSessions;
     private final Counter accepted;
@@ -90,6 +94,14 @@ public final class MeteredMonitor implements Monitor {
             Counter.builder("tubemail.recipients.refused").description("recipients refused at RCPT, by reply code")
                     .tag("code", String.valueOf(code)).register(registry).increment();
         }
+    }
+
+    @Override
+    public void clientRefused(String client, String reason, String reply) {
+        LOG.info("Refused client {} ({}): {}", client, reason, reply);
+        Counter.builder("tubemail.clients.refused").description("clients held back by a defence against abuse, by defence")
+                .tag("reason", reason).register(registry).increment();
+        events.publish("client_refused", fields("client", client, "reason", reason, "reply", reply));
     }
 
     /** A state transition of a module, the key of its counter. */

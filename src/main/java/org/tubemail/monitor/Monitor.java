@@ -66,6 +66,18 @@ public interface Monitor {
     default void undeliverable(String kind, String from, String to, String reason) {
     }
 
+    /**
+     * A client was held back by a defence against abuse (a per-client limit, an early or slow talker,
+     * a blocklist, greylisting, an error limit): the one report every such refusal makes, so that each
+     * is counted, published as an event and logged once, the same way.
+     *
+     * @param client the client as the limits see it (its address, or its IPv6 network)
+     * @param reason a short fixed name of the defence, e.g. {@code client_connections}, {@code early_talker}
+     * @param reply  the full reply the client got, code and text
+     */
+    default void clientRefused(String client, String reason, String reply) {
+    }
+
     /** A bounce (a message with the null sender) arrived for {@code to}. */
     default void bounceReceived(String to) {
     }
