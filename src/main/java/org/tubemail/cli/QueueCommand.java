@@ -25,7 +25,7 @@ import java.util.Set;
 
 /** Looks into and empties the server's queues. */
 @Command(name = "queue", mixinStandardHelpOptions = true,
-        description = "Work with a queue: count, list, show KEY, pop, clear. QUEUE is spool, undeliverable, relay-retry, outbox or a maildir path.")
+        description = "Work with a queue: count, list, show KEY, pop, clear. QUEUE is spool, undeliverable, relay-retry, forward-retry, outbox or a maildir path.")
 final class QueueCommand implements java.util.concurrent.Callable<Integer> {
 
     /** The queues the settings name. */
@@ -65,10 +65,10 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "QUEUE")
+    @Parameters(index = "0", paramLabel = "QUEUE", description = "spool, undeliverable, relay-retry, forward-retry, outbox, or a maildir path")
     String queue;
 
-    @Parameters(index = "1", paramLabel = "ACTION", defaultValue = "count", description = "count (default), list, show, pop, clear")
+    @Parameters(index = "1", paramLabel = "ACTION", arity = "0..1", defaultValue = "count", description = "count (default), list, show, pop, clear")
     String action;
 
     @Parameters(index = "2", paramLabel = "KEY", arity = "0..1", description = "the message key, for show")

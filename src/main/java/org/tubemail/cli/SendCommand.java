@@ -75,7 +75,13 @@ final class SendCommand implements java.util.concurrent.Callable<Integer> {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage().trim();
-        return t == e ? msg : msg + " (" + t.getMessage() + ")";
+        String msg = oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+        String cause = t.getMessage() == null ? t.toString() : oneLine(t.getMessage());
+        return t == e || msg.contains(cause) ? msg : msg + " (" + cause + ")";
+    }
+
+    /** A server's reply text as one line: SMTP replies end in a line break, and may hold several lines. */
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }

@@ -17,7 +17,7 @@ import java.nio.file.Path;
                 SendmailCommand.class, DkimCommand.class, CommandLine.HelpCommand.class})
 public final class TubemailCli {
 
-    @Option(names = "--home", description = "Project folder holding config/ and run/ (default: current folder).",
+    @Option(names = "--home", description = "Project folder holding config/ and run/ (default: bin/tubemail passes its own project folder, or $TUBEMAIL_HOME; run with java directly, the current folder).",
             defaultValue = ".", scope = CommandLine.ScopeType.INHERIT)
     Path home;
 

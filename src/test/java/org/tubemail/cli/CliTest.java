@@ -137,6 +137,21 @@ class CliTest {
     }
 
     @Test
+    void aRefusedRecipientIsReportedOnOneLine() throws Exception {
+        Exception refused = new jakarta.mail.SendFailedException("Invalid Addresses",
+                new org.eclipse.angus.mail.smtp.SMTPAddressFailedException(new jakarta.mail.internet.InternetAddress("x@example.com"),
+                        "RCPT", 550, "550 5.1.1 <x@example.com>: no such user\n"));
+        assertEquals("Invalid Addresses (550 5.1.1 <x@example.com>: no such user)", SendCommand.rootMessage(refused));
+    }
+
+    @Test
+    void queueWithoutArgumentsAsksOnlyForTheQueue() {
+        assertEquals(2, run("queue"));
+        assertTrue(err.toString().contains("Missing required parameter: 'QUEUE'"), err.toString());
+        assertTrue(!err.toString().contains("ACTION'"), err.toString());
+    }
+
+    @Test
     void statusSaysWhenTheStateDatabaseIsAway() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

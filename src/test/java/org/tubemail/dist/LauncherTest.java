@@ -50,4 +50,49 @@ class LauncherTest {
         assertEquals(1, wrongHome.code(), wrongHome.output());
         assertTrue(wrongHome.output().contains("JAVA_HOME is " + tmp.resolve("nothing") + ", but"), wrongHome.output());
     }
+
+    @Test
+    void anExamplesRunAndTargetFoldersDoNotTriggerARebuildButAMainSourceDoes() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("project"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(launcher, root.resolve("bin/tubemail"));
+        Files.createDirectories(root.resolve("src/main/java"));
+        Files.createDirectories(root.resolve("examples/echo/src/main/java"));
+        Files.createDirectories(root.resolve("target/lib"));
+        Files.writeString(root.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(root.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        Path stamp = Files.createDirectories(root.resolve("target/classes")).resolve(".built");
+        Files.writeString(stamp, "");
+        Files.setLastModifiedTime(stamp, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        for (String made : List.of("examples/spring-boot/run/data/state.db", "examples/spring-boot/target/app.jar")) {
+            Files.createDirectories(root.resolve(made).getParent());
+            Files.writeString(root.resolve(made), "x");
+        }
+        Path bin = Files.createDirectories(tmp.resolve("tools"));
+        Path builds = tmp.resolve("builds.log");
+        script(bin.resolve("mvn"), "echo built >> " + builds);
+        script(bin.resolve("java"), "case \"$1\" in -version) echo 'openjdk version \"17.0.15\" 2025-04-15' >&2;; *) echo ran;; esac");
+        List<String> command = List.of(root.resolve("bin/tubemail").toString(), "status");
+
+        Shell.Result r = Shell.run(tmp, 30, env -> {
+            env.remove("JAVA_HOME");
+            env.put("PATH", bin + ":" + env.get("PATH"));
+        }, command);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("ran"), r.output());
+        assertTrue(Files.notExists(builds), "rebuilt for a change under an example's run/ or target/: " + r.output());
+
+        Files.writeString(root.resolve("examples/echo/src/main/java/Echo.java"), "class Echo {}");
+        Shell.Result changed = Shell.run(tmp, 30, env -> {
+            env.remove("JAVA_HOME");
+            env.put("PATH", bin + ":" + env.get("PATH"));
+        }, command);
+        assertEquals(0, changed.code(), changed.output());
+        assertEquals("built", Files.readString(builds).trim(), "an example's source changed: the launcher must rebuild");
+    }
+
+    private static void script(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 }
