@@ -138,11 +138,21 @@ public final class WebhookForwarder implements AutoCloseable {
             return "HTTP " + response.statusCode() + " from " + endpoint + (body.isEmpty() ? "" : ": "
                     + body.substring(0, Math.min(200, body.length())));
         } catch (IOException e) {
-            return e.getClass().getSimpleName() + " posting to " + endpoint + ": " + e.getMessage();
+            return e.getClass().getSimpleName() + " posting to " + endpoint + ": " + reason(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while posting to " + endpoint;
         }
+    }
+
+    /** What went wrong, from the innermost cause that says something (the JDK's HttpClient often throws with no message). */
+    private static String reason(Throwable e) {
+        String said = null;
+        for (Throwable t = e; t != null && said == null; t = t.getCause() == t ? null : t.getCause()) {
+            said = t.getMessage() == null || t.getMessage().isBlank() ? null : t.getMessage();
+        }
+        if (said != null) return said;
+        return e instanceof java.net.ConnectException ? "could not connect (refused or unreachable)" : "no reason given";
     }
 
     /** The hex HMAC-SHA256 of {@code timestamp + "." + body} under {@code secret}, as receivers compute it. */

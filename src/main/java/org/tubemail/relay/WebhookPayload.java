@@ -7,6 +7,7 @@ import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeUtility;
 import org.tubemail.mail.Attachment;
+import org.tubemail.mail.Authentication;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.ReplyText;
 
@@ -78,8 +79,7 @@ final class WebhookPayload {
                         + (endpoint.includeRaw() ? "; it is in raw_mime" : ""));
             }
         }
-        // Filled with the SPF, DKIM and DMARC verdicts once MailRequest carries them.
-        root.putNull("authentication");
+        authentication(root.putObject("authentication"), request.authentication());
         if (endpoint.includeRaw()) {
             root.put("raw_mime", Base64.getEncoder().encodeToString(request.raw()));
         }
@@ -88,6 +88,22 @@ final class WebhookPayload {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write webhook JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The receiver's SPF, DKIM and DMARC verdicts; each {@code "none"} when the check did not run. */
+    private static void authentication(ObjectNode node, Authentication auth) {
+        ObjectNode spf = node.putObject("spf");
+        spf.put("result", auth.spf().verdict().token());
+        spf.put("domain", auth.spf().domain());
+        spf.put("helo", auth.spf().helo());
+        ArrayNode dkim = node.putArray("dkim");
+        for (Authentication.Dkim d : auth.dkim()) {
+            dkim.addObject().put("result", d.verdict().token()).put("domain", d.domain()).put("selector", d.selector());
+        }
+        ObjectNode dmarc = node.putObject("dmarc");
+        dmarc.put("result", auth.dmarc().verdict().token());
+        dmarc.put("from_domain", auth.dmarc().fromDomain());
+        dmarc.put("policy", auth.dmarc().policy());
     }
 
     /** The {@code id} field of a payload. */

@@ -169,9 +169,39 @@ class WebhookForwarderTest {
         assertEquals(500, big.get("size").asInt());
         assertTrue(big.get("content").isNull());
         assertTrue(big.get("omitted").asText().contains("larger than 100 bytes"));
-        assertTrue(j.get("authentication").isNull(), "the slot for SPF/DKIM/DMARC verdicts");
+        assertEquals("none", j.at("/authentication/spf/result").asText(), "no check ran on this message");
+        assertEquals(0, j.at("/authentication/dkim").size());
         assertEquals(new String(request.raw(), StandardCharsets.UTF_8),
                 new String(Base64.getDecoder().decode(j.get("raw_mime").asText()), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theVerdictsOfTheReceiversChecksAreInThePayload() throws Exception {
+        MailRequest plain = message("Verdicts");
+        var auth = new org.tubemail.mail.Authentication(
+                new org.tubemail.mail.Authentication.Spf(org.tubemail.mail.Verdict.PASS, false, "example.org"),
+                List.of(new org.tubemail.mail.Authentication.Dkim(org.tubemail.mail.Verdict.FAIL, "example.org", "s1")),
+                new org.tubemail.mail.Authentication.Dmarc(org.tubemail.mail.Verdict.PASS, "example.org", "reject"));
+        MailRequest checked = MailRequest.parse(plain.envelope().withAuthentication(auth), plain.raw());
+        forwarder(new MaildirQueue(dir.resolve("retry")), Duration.ofSeconds(5), FAST).forward(checked, "support");
+        JsonNode a = posts.get(0).json().get("authentication");
+        assertEquals("pass", a.at("/spf/result").asText());
+        assertEquals("example.org", a.at("/spf/domain").asText());
+        assertEquals("fail", a.at("/dkim/0/result").asText());
+        assertEquals("s1", a.at("/dkim/0/selector").asText());
+        assertEquals("pass", a.at("/dmarc/result").asText());
+        assertEquals("reject", a.at("/dmarc/policy").asText());
+    }
+
+    @Test
+    void aRefusedConnectionIsLoggedWithItsCauseNotNull() throws Exception {
+        server.stop(0);
+        server = null;
+        MaildirQueue queue = new MaildirQueue(dir.resolve("retry"));
+        forwarder(queue, Duration.ofSeconds(5), FAST).forward(message("refused"), "support");
+        String reason = EnvelopeHeaders.unwrap(queue.get(queue.keys().get(0)).orElseThrow()).reason();
+        assertTrue(reason.contains("ConnectException posting to webhook support"), reason);
+        assertTrue(reason.endsWith(": could not connect (refused or unreachable)"), reason);
     }
 
     @Test
