@@ -45,6 +45,9 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--port", defaultValue = "8825", description = "The application's SMTP port (default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--http-port", description = "Its HTTP listener's port (metrics, health, API, console; default: the SMTP port + 2, so 8827 for 8825).")
+    Integer httpPort;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -56,6 +59,13 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (port < 1 || port > 65535) {
             err.println("tubemail gen: --port " + port + ": expected a port number 1-65535");
+            return 2;
+        }
+        if (httpPort == null) {
+            httpPort = port <= 65533 ? port + 2 : port - 2;
+        }
+        if (httpPort < 1 || httpPort > 65535 || httpPort == port) {
+            err.println("tubemail gen: --http-port " + httpPort + ": expected a port number 1-65535 other than the SMTP port");
             return 2;
         }
         Path dir = target.toAbsolutePath().normalize();
@@ -75,13 +85,14 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
         }
         write(dir, name);
         out.println("created " + dir + "\nnext, as its README.md says:\n  cd " + dir + "\n  mvn -q package        # build and test"
-                + "\n  bin/tubemail start    # SMTP on 127.0.0.1:" + port + ", replies in run/outbox/new/");
+                + "\n  bin/tubemail start    # SMTP on 127.0.0.1:" + port + ", HTTP on 127.0.0.1:" + httpPort + ", replies in run/outbox/new/");
         return 0;
     }
 
     private void write(Path dir, String name) throws IOException {
         String pkg = name.replace("-", "");
-        Map<String, String> values = Map.of("name", name, "pkg", pkg, "port", String.valueOf(port), "tubemailVersion", TUBEMAIL_VERSION);
+        Map<String, String> values = Map.of("name", name, "pkg", pkg, "port", String.valueOf(port),
+                "httpPort", String.valueOf(httpPort), "tubemailVersion", TUBEMAIL_VERSION);
         Map<String, String> files = new LinkedHashMap<>();
         files.put("pom.xml", "pom.xml.tmpl");
         files.put("README.md", "README.md.tmpl");

@@ -3,6 +3,7 @@ package org.tubemail.cli;
 import org.slf4j.LoggerFactory;
 import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
+import org.tubemail.http.HttpSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -51,8 +52,9 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
         TubemailServer server = TubemailServer.configure(settings);
         server.start();
         files.writePid(ProcessHandle.current().pid());
+        String http = server.httpPort() == 0 ? "" : ", HTTP on http://" + HttpSettings.from(settings).host() + ":" + server.httpPort() + "/";
         spec.commandLine().getOut().println("Tubemail listening on SMTP " + settings.string("receiver.smtp.host", "127.0.0.1") + ":"
-                + server.smtpPort() + " (pid " + ProcessHandle.current().pid() + "); stop with: bin/tubemail stop");
+                + server.smtpPort() + http + " (pid " + ProcessHandle.current().pid() + "); stop with: bin/tubemail stop");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(Duration.ofSeconds(graceSeconds));
@@ -82,8 +84,10 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
                 throw new IllegalStateException("the server exited during start-up (code " + p.exitValue() + "); see " + files.logFile());
             }
             if (files.running().isPresent() && listening(host, port)) {
+                HttpSettings http = HttpSettings.from(settings);
                 spec.commandLine().getOut().println("Tubemail started in the background (pid " + p.pid() + "), SMTP on " + host + ":"
-                        + port + "; log: " + files.logFile());
+                        + port + (http.enabled() && http.port() != 0 ? ", HTTP on http://" + http.host() + ":" + http.port() + "/" : "")
+                        + "; log: " + files.logFile());
                 return 0;
             }
             Thread.sleep(200);

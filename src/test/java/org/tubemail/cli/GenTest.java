@@ -50,6 +50,18 @@ class GenTest {
     }
 
     @Test
+    void twoGeneratedAppsOnDifferentPortsDoNotShareTheHttpPort() throws Exception {
+        StringWriter err = new StringWriter();
+        assertEquals(0, gen(err, tmp.resolve("one").toString(), "--force"), err.toString());
+        assertEquals(0, gen(err, tmp.resolve("two").toString(), "--port", "9025", "--force"), err.toString());
+        assertTrue(Files.readString(tmp.resolve("one/config/settings.properties")).contains("\nhttp.port=8827\n"));
+        String two = Files.readString(tmp.resolve("two/config/settings.properties"));
+        assertTrue(two.contains("\nreceiver.smtp.port=9025\n") && two.contains("\nhttp.port=9027\n"), two);
+        assertEquals(2, gen(err, tmp.resolve("three").toString(), "--port", "9025", "--http-port", "9025"));
+        assertTrue(err.toString().contains("--http-port 9025: expected a port number 1-65535 other than the SMTP port"), err.toString());
+    }
+
+    @Test
     void versionMatchesTheBuild() {
         assertEquals(System.getProperty("tubemail.version", GenCommand.TUBEMAIL_VERSION), GenCommand.TUBEMAIL_VERSION);
     }

@@ -53,10 +53,13 @@ class DistributionTest {
     @Test
     void holdsLauncherLibsConfigReadmeAndUnit() {
         for (String f : List.of("bin/tubemail", "config/settings.properties", "config/logback.xml", "README.md",
-                "systemd/tubemail.service")) {
+                "doc/tubemail.md", "doc/docs/console-outbox.png", "systemd/tubemail.service")) {
             assertTrue(Files.isRegularFile(dist.resolve(f)), f);
         }
         assertTrue(Files.isExecutable(dist.resolve("bin/tubemail")));
+        for (String pointer : List.of("README.md", "systemd/tubemail.service")) {
+            assertTrue(read(dist.resolve(pointer)).contains("doc/tubemail.md"), pointer + " points to the manual it ships");
+        }
         assertTrue(Files.isRegularFile(dist.resolve("lib").resolve(dist.getFileName() + ".jar")), "lib/ holds the Tubemail jar");
         assertTrue(Files.isRegularFile(dist.resolve("lib/angus-mail-2.0.3.jar")), "lib/ holds the runtime dependencies");
     }
@@ -141,5 +144,13 @@ class DistributionTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no reply in " + maildirNew + " within 20 s");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
