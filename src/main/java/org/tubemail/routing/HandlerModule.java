@@ -9,10 +9,13 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +30,10 @@ public final class HandlerModule {
     private final Map<String, StateMethod> stateful = new LinkedHashMap<>();
     private final List<StateMethod> stateless = new ArrayList<>();
     private final List<StateMethod> routesOfStates = new ArrayList<>();
+    /** The states each stateful method may move its sender to ({@link NextStates}), in method order. */
+    private final Map<StateMethod, Set<String>> next = new LinkedHashMap<>();
+    /** The module's state enum, when its methods return one; {@code null} for string states. */
+    private Class<?> stateType;
     private boolean anyNoLocking;
 
     private HandlerModule(String name, Object instance) {
@@ -37,11 +44,12 @@ public final class HandlerModule {
     /**
      * Loads {@code instance}'s state methods.
      *
-     * @param defaults  the router-wide capture regexes
-     * @param exactCase whether every route matches its local part exactly
+     * @param defaults   the router-wide capture regexes
+     * @param exactCase  whether every route matches its local part exactly
+     * @param errorState the state a failed method leaves its sender in, which needs no method
      * @throws HandlerDefinitionException when the class is not a valid handler module
      */
-    static HandlerModule load(Object instance, Map<String, String> defaults, boolean exactCase) {
+    static HandlerModule load(Object instance, Map<String, String> defaults, boolean exactCase, String errorState) {
         if (instance instanceof ConfiguredRoute configured) {
             return configured(configured, defaults, exactCase);
         }
@@ -52,6 +60,7 @@ public final class HandlerModule {
         if (methods.isEmpty()) {
             throw new HandlerDefinitionException(type.getName() + " has no method annotated with @Route or @RouteLike");
         }
+        module.stateType = stateType(type, methods);
         for (Method m : methods) {
             module.add(type, m, defaults, exactCase);
         }
@@ -59,7 +68,44 @@ public final class HandlerModule {
             throw new HandlerDefinitionException(type.getName() + " has stateful methods " + module.stateful.keySet()
                     + " but none for the first state START: name a method START or annotate one with @State(\"START\")");
         }
+        module.checkNextStates(errorState);
         return module;
+    }
+
+    /** The one enum type the module's state methods return, or {@code null} when they return strings (or nothing). */
+    private static Class<?> stateType(Class<?> type, List<Method> methods) {
+        Class<?> found = null;
+        for (Method m : methods) {
+            Class<?> r = m.getReturnType();
+            if (r.isEnum()) {
+                if (found != null && found != r) {
+                    throw new HandlerDefinitionException(ParameterBinder.where(type, m) + " returns " + r.getName() + ", but other state methods of "
+                            + type.getName() + " return " + found.getName() + ": a module's states are one enum");
+                }
+                found = r;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Reads each stateful method's possible next states and checks, for enum states, that every
+     * state a method is named after or may return has a method (or is the error state).
+     */
+    private void checkNextStates(String errorState) {
+        Map<Method, Optional<Set<String>>> read = new HashMap<>();
+        for (StateMethod sm : routesOfStates) {
+            Set<String> states = new LinkedHashSet<>();
+            for (String s : read.computeIfAbsent(sm.method(), m -> NextStates.of(m, stateType)).orElse(Set.of())) {
+                if (stateful.containsKey(s) || s.equals(errorState)) {
+                    states.add(s);
+                } else if (stateType != null) {
+                    throw new HandlerDefinitionException(sm.qualifiedName() + " may return " + stateType.getSimpleName() + "." + s
+                            + ", which no method of " + name + " handles: add a method " + s + " (or @State(\"" + s + "\") on one)");
+                }
+            }
+            next.put(sm, Set.copyOf(states));
+        }
     }
 
     /** A module with one stateless method, {@link ConfiguredRoute#handle}, on the route it names. */
@@ -102,11 +148,15 @@ public final class HandlerModule {
         if (Modifier.isStatic(m.getModifiers())) {
             throw new HandlerDefinitionException(where + ": state methods must not be static");
         }
-        if (m.getReturnType() != String.class && m.getReturnType() != void.class) {
-            throw new HandlerDefinitionException(where + ": a state method returns String (the next state) or void, not "
+        if (m.getReturnType() != String.class && m.getReturnType() != void.class && !m.getReturnType().isEnum()) {
+            throw new HandlerDefinitionException(where + ": a state method returns the next state (an enum constant or a String) or void, not "
                     + m.getReturnType().getSimpleName());
         }
         String state = stateName(m);
+        if (stateType != null && !m.isAnnotationPresent(Stateless.class) && !isConstant(stateType, state)) {
+            throw new HandlerDefinitionException(where + ": its state '" + state + "' is not a constant of " + stateType.getName()
+                    + ", the module's states: name the method after one, or annotate it with @State");
+        }
         boolean isStateless = m.isAnnotationPresent(Stateless.class);
         m.setAccessible(true);
         StateMethod previous = isStateless ? null : stateful.get(state);
@@ -125,6 +175,10 @@ public final class HandlerModule {
                 anyNoLocking |= sm.isNoLocking();
             }
         }
+    }
+
+    private static boolean isConstant(Class<?> states, String name) {
+        return Arrays.stream(states.getEnumConstants()).anyMatch(c -> ((Enum<?>) c).name().equals(name));
     }
 
     private static String stateName(Method m) {
@@ -211,6 +265,23 @@ public final class HandlerModule {
     /** Whether the module has a stateful method for {@code state}. */
     public boolean hasState(String state) {
         return stateful.containsKey(state);
+    }
+
+    /**
+     * The states {@code method} may move its sender to, as read from its code (see {@link NextStates});
+     * empty for a stateless method, or when its class file cannot be read.
+     */
+    public Set<String> nextStates(StateMethod method) {
+        return next.getOrDefault(method, Set.of());
+    }
+
+    /** The module's states: each stateful method's, {@code START} first, in method order. */
+    public List<String> states() {
+        List<String> out = new ArrayList<>(stateful.keySet());
+        if (out.remove(StateStorage.START)) {
+            out.add(0, StateStorage.START);
+        }
+        return out;
     }
 
     /** Every state method with each of its routes, stateful ones first. */

@@ -70,7 +70,7 @@ public final class Router {
         List<StateMethod> methods = new ArrayList<>();
         List<List<String>> literals = new ArrayList<>();
         for (Object h : b.handlers) {
-            HandlerModule m = HandlerModule.load(h, b.defaults, b.exactCase);
+            HandlerModule m = HandlerModule.load(h, b.defaults, b.exactCase, b.errorState);
             for (HandlerModule other : loaded) {
                 if (other.name().equals(m.name())) {
                     throw new HandlerDefinitionException(h.getClass().getName() + ": module name '" + m.name()

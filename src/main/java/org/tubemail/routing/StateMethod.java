@@ -42,7 +42,7 @@ public final class StateMethod {
         try {
             BounceDispatch.Call call = bounces == null ? self : bounces.choose(request, self);
             Object result = call.method().invoke(module.instance(), call.binder().bind(request, captures));
-            return result == null ? null : result.toString();
+            return result == null ? null : result instanceof Enum<?> state ? state.name() : result.toString();
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -53,6 +53,11 @@ public final class StateMethod {
             }
             throw e;
         }
+    }
+
+    /** The Java method. */
+    Method method() {
+        return method;
     }
 
     /** The module this method belongs to. */

@@ -145,6 +145,20 @@ class CliTest {
     }
 
     @Test
+    void graphDrawsTheMailingListsStateMachine() throws Exception {
+        Path settings = home.resolve("config/settings.properties");
+        Files.writeString(settings, Files.readString(settings).replace("\nhandlers=org.tubemail.examples.echo.EchoHandler\n",
+                "\nhandlers=org.tubemail.examples.echo.EchoHandler,org.tubemail.examples.mailinglist.MailingListHandler\n"));
+        assertEquals(0, run("graph"), err.toString());
+        String graph = out.toString();
+        assertTrue(graph.startsWith("%% mailinglist\nstateDiagram-v2\n    [*] --> START\n"), graph);
+        assertTrue(graph.contains("    START --> CONFIRMING : "), graph);
+        assertTrue(!graph.contains("EchoHandler"), "a module without states is not drawn: " + graph);
+        assertEquals(1, run("graph", "Nothing"));
+        assertTrue(err.toString().contains("no module named 'Nothing'; modules: ["), err.toString());
+    }
+
+    @Test
     void queueWithoutArgumentsAsksOnlyForTheQueue() {
         assertEquals(2, run("queue"));
         assertTrue(err.toString().contains("Missing required parameter: 'QUEUE'"), err.toString());

@@ -123,7 +123,7 @@ class HandlerLoadingTest {
 
     @Test
     void unsupportedReturnType() {
-        assertMentions(loadError(new BadReturn()), BadReturn.class.getName() + ".START", "returns String");
+        assertMentions(loadError(new BadReturn()), BadReturn.class.getName() + ".START", "returns the next state (an enum constant or a String) or void");
     }
 
     static class NoRoutes {
