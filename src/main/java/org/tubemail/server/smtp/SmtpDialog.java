@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.tubemail.io.FreeSpace;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.ClientSession;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,8 @@ public final class SmtpDialog {
     private final boolean tlsRequired;
     private boolean tlsActive;
     private boolean startTls;
+    /** The client's per-client limits ({@code 450 4.7.1} past its message or recipient rate). */
+    private ClientSession client = ClientSession.UNLIMITED;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
         this(host, settings, policy, FreeSpace.unlimited());
@@ -164,6 +167,10 @@ public final class SmtpDialog {
                 }
             }
         }
+        String limited = client.mail();
+        if (limited != null) {
+            return limited;
+        }
         from = path.address();
         return "250 2.1.0 Ok";
     }
@@ -181,6 +188,10 @@ public final class SmtpDialog {
         SmtpPath path = SmtpPath.parse(arg.substring(3));
         if (path == null) {
             return "501 5.1.3 Bad recipient address syntax";
+        }
+        String limited = client.recipient();
+        if (limited != null) {
+            return limited;
         }
         String a = RecipientPolicy.normalise(path.address());
         RecipientPolicy.Refusal refusal = policy.check(a);
@@ -214,6 +225,11 @@ public final class SmtpDialog {
         }
         startTls = true;
         return "220 2.0.0 Ready to start TLS";
+    }
+
+    /** Holds {@code MAIL} and {@code RCPT} to the limits of the client's {@code session}. */
+    void client(ClientSession session) {
+        this.client = session;
     }
 
     /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */

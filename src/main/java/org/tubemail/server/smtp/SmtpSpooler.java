@@ -92,7 +92,7 @@ final class SmtpSpooler {
 
     /** Takes a finished message (from the loop's thread). */
     void accept(SmtpConnection connection, byte[] message) {
-        accept(connection, message, Authentication.NONE);
+        accept(connection, message, connection.trusted() ? Authentication.LOCAL : Authentication.NONE);
     }
 
     /** Takes a finished message whose sender was checked (from a {@link SenderChecks} thread). */
