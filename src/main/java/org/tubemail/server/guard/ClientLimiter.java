@@ -54,11 +54,6 @@ public final class ClientLimiter {
         this.window = limits.window().toNanos();
     }
 
-    /** The limits held. */
-    public ClientLimits limits() {
-        return limits;
-    }
-
     /** The key the limits count {@code address} by. */
     public ClientKey key(InetAddress address) {
         return ClientKey.of(address, limits.ipv6Prefix());

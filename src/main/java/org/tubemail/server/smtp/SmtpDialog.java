@@ -21,7 +21,8 @@ import java.util.Locale;
  * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
  * {@code 555}, {@code MAIL} while the spool is below its free-space watermark {@code 452 4.3.1},
  * not-offered extensions ({@code AUTH}, {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a
- * certificate) {@code 502}; the connection answers a line ended by a bare LF with {@link #BARE_LF}.
+ * certificate) {@code 502}, a client past its message or recipient rate ({@link #client}) {@code 450 4.7.1};
+ * the connection answers a line ended by a bare LF with {@link #BARE_LF}.
  *
  * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
  * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
