@@ -14,16 +14,24 @@ import java.util.regex.Pattern;
  * {@code From:} domain. Written as {@code Authentication-Results} (RFC 8601) into the message and
  * kept with the envelope while the message is spooled. {@link #NONE} when nothing was checked.
  *
+ * <p>Mail from a trusted network ({@code receiver.trusted.networks}) is {@link #local()}: it counts
+ * as authenticated for any domain, whatever the checks said (as Postfix's {@code permit_mynetworks}),
+ * and the results say {@code auth=local}.
+ *
  * @param spf   the SPF check
  * @param dkim  each DKIM signature's check, in message order; empty when unsigned
  * @param dmarc the DMARC check
+ * @param local whether the client is in a trusted network
  */
-public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
+public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc, boolean local) {
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
     /** No check ran. */
     public static final Authentication NONE = new Authentication(new Spf(Verdict.NONE, false, ""), List.of(),
             new Dmarc(Verdict.NONE, "", ""));
+
+    /** No check ran, and the client is in a trusted network. */
+    public static final Authentication LOCAL = NONE.asLocal();
 
     /**
      * @param verdict the result
@@ -50,14 +58,26 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
         dkim = List.copyOf(dkim);
     }
 
+    /** Verdicts of a client outside the trusted networks. */
+    public Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
+        this(spf, dkim, dmarc, false);
+    }
+
+    /** These verdicts, for a client in a trusted network. */
+    public Authentication asLocal() {
+        return new Authentication(spf, dkim, dmarc, true);
+    }
+
     /**
      * The domain that authenticates {@code address}'s domain: SPF passed for an aligned domain (when
      * {@code bySpf}) or a DKIM signature of an aligned domain verified (when {@code byDkim}).
      * Aligned means the same organisational domain, or the very same domain when {@code strict}.
+     * From a trusted network ({@link #local()}), any domain is authenticated.
      */
     public Optional<String> authenticatedDomain(String address, boolean bySpf, boolean byDkim, boolean strict) {
         String domain = Addresses.domain(Addresses.strip(address));
         if (domain.isEmpty()) return Optional.empty();
+        if (local) return Optional.of(domain);
         if (bySpf && spf.verdict() == Verdict.PASS && !spf.helo() && OrganizationalDomain.aligned(spf.domain(), domain, strict)) {
             return Optional.of(spf.domain());
         }
@@ -83,7 +103,8 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
 
     /**
      * The verdicts as RFC 8601 result info, on one line:
-     * {@code spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org header.s=s1; dmarc=pass header.from=example.org policy.dmarc=reject}.
+     * {@code spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org header.s=s1; dmarc=pass header.from=example.org policy.dmarc=reject},
+     * followed by {@code ; auth=local} for a client in a trusted network.
      */
     public String summary() {
         return String.join("; ", results());
@@ -106,6 +127,9 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
         }
         out.add("dmarc=" + dmarc.verdict().token() + (dmarc.fromDomain().isEmpty() ? "" : " header.from=" + token(dmarc.fromDomain()))
                 + (dmarc.policy().isEmpty() ? "" : " policy.dmarc=" + token(dmarc.policy())));
+        if (local) {
+            out.add("auth=local");
+        }
         return out;
     }
 
@@ -124,6 +148,7 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
         Spf spf = NONE.spf();
         Dmarc dmarc = NONE.dmarc();
         List<Dkim> dkim = new ArrayList<>();
+        boolean local = false;
         for (String part : summary.split(";")) {
             String[] words = SPACES.split(part.strip());
             if (words.length == 0 || !words[0].contains("=")) continue;
@@ -144,9 +169,10 @@ public record Authentication(Spf spf, List<Dkim> dkim, Dmarc dmarc) {
                 }
                 case "dmarc" -> dmarc = new Dmarc(verdict, props.getOrDefault("header.from", ""),
                         props.getOrDefault("policy.dmarc", ""));
+                case "auth" -> local = words[0].equalsIgnoreCase("auth=local");
                 default -> { }
             }
         }
-        return new Authentication(spf, dkim, dmarc);
+        return new Authentication(spf, dkim, dmarc, local);
     }
 }

@@ -115,5 +115,23 @@ class AuthenticatedRoutingTest {
                 new Authentication.Dmarc(Verdict.PASS, "example.org", "quarantine"));
         assertEquals(a, Authentication.parse(a.summary()));
         assertEquals(Authentication.NONE, Authentication.parse(""));
+        assertEquals(a.asLocal(), Authentication.parse(a.summary() + "; auth=local"));
+        assertEquals(Authentication.LOCAL, Authentication.parse(Authentication.LOCAL.summary()));
+        assertTrue(Authentication.LOCAL.summary().endsWith("; auth=local"), Authentication.LOCAL.summary());
+    }
+
+    @Test
+    void aClientInATrustedNetworkIsAuthenticatedForAnyRuleAsAuthLocal() {
+        Authentication forgedButLocal = Authentication.parse("spf=fail smtp.mailfrom=example.org; dkim=none; "
+                + "dmarc=fail header.from=example.org policy.dmarc=reject; auth=local");
+        assertTrue(forgedButLocal.local());
+        kit.deliver(TestMail.from("alice@example.org").to("members@example.com").authentication(forgedButLocal));
+        kit.assertState(Members.class, "alice@example.org", "MEMBER");
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com").authentication(Authentication.LOCAL));
+        kit.deliver(TestMail.from("bob@lists.example.org").to("help@example.com").authentication(Authentication.LOCAL));
+        kit.assertState(Help.class, "bob@lists.example.org", "POSTED"); // strict DKIM too
+        kit.assertUndeliverable(0);
+        assertEquals(java.util.Optional.of("example.org"), Authentication.LOCAL.authenticatedDomain("alice@example.org", false, true, true));
+        assertEquals(java.util.Optional.empty(), Authentication.LOCAL.authenticatedDomain("", true, true, false), "not the null sender");
     }
 }

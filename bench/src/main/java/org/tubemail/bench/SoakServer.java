@@ -28,6 +28,7 @@ public final class SoakServer {
                 "receiver.accepted.domains", "example.com",
                 "route.default.host", "example\\.com",
                 "receiver.idle.timeout.seconds", "30",
+                "receiver.trusted.networks", "127.0.0.1/32", // the load comes from one client: no per-client rates
                 "handlers", SoakHandler.class.getName())));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(10))));

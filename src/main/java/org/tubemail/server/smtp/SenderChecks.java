@@ -32,7 +32,8 @@ import org.tubemail.routing.Router;
  * is on and the sender is not authenticated for an {@code @Authenticated} method the message would
  * reach ({@code 451 4.4.3} instead when a check ended in {@code temperror}, so that the client
  * retries). All checks of one message together take at most {@code timeout}; past it the message goes
- * on with {@code temperror} verdicts.
+ * on with {@code temperror} verdicts. Mail from a trusted network is authenticated whatever the checks
+ * found ({@code auth=local}, {@link Authentication#local()}) and is never refused here.
  */
 public final class SenderChecks {
     private static final Logger LOG = LoggerFactory.getLogger(SenderChecks.class);
@@ -85,7 +86,8 @@ public final class SenderChecks {
                 new Authentication.Dmarc(Verdict.TEMPERROR, "", ""));
     }
 
-    private void decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication verdicts) {
+    private void decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication checked) {
+        Authentication verdicts = c.trusted() ? checked.asLocal() : checked;
         Optional<String> refusal;
         try {
             refusal = reply(router, c, message, verdicts);
@@ -105,7 +107,7 @@ public final class SenderChecks {
     /** The refusal to answer instead of spooling, if any. */
     private Optional<String> reply(Router router, SmtpConnection c, byte[] message, Authentication verdicts) {
         Authentication.Dmarc dmarc = verdicts.dmarc();
-        if (settings.dmarcEnforce() && dmarc.verdict() == Verdict.FAIL && dmarc.policy().equals("reject")) {
+        if (settings.dmarcEnforce() && !verdicts.local() && dmarc.verdict() == Verdict.FAIL && dmarc.policy().equals("reject")) {
             return Optional.of("550 5.7.26 Unauthenticated mail from " + dmarc.fromDomain() + " is refused by its DMARC policy");
         }
         if (!settings.rejectUnauthenticated()) return Optional.empty();

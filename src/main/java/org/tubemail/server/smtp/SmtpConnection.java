@@ -3,10 +3,12 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.server.DataScanner;
+import org.tubemail.server.guard.ClientSession;
 import org.tubemail.server.proxy.ProxyHeader;
 import org.tubemail.server.tls.TlsChannel;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -31,6 +33,10 @@ import java.util.Map;
  * read as commands inside TLS (CVE-2011-0411). With the PROXY protocol, a connection from a trusted
  * proxy is greeted only after its PROXY header, which names the client; a connection from anywhere
  * else that starts with a PROXY header is closed.
+ *
+ * <p>Per-client limits ({@link org.tubemail.server.guard.ClientLimiter}) count the connection when
+ * it opens, or behind a trusted proxy once its PROXY header names the client; a refused one gets
+ * the {@code 421} instead of the greeting and is closed.
  */
 final class SmtpConnection {
 
@@ -50,6 +56,9 @@ final class SmtpConnection {
     private final String id;
     private String clientIp;
     private String peer;
+    /** The connection's own peer address ({@code null} when unknown). */
+    private final InetAddress remoteAddress;
+    private ClientSession client = ClientSession.UNLIMITED;
     private ByteChannel io;
     private TlsChannel tls;
     private boolean upgrading;
@@ -80,6 +89,7 @@ final class SmtpConnection {
         InetSocketAddress remote = remote(channel);
         this.clientIp = remote != null ? remote.getAddress().getHostAddress() : "unknown";
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
+        this.remoteAddress = remote != null ? remote.getAddress() : null;
         this.lastActive = System.nanoTime();
         this.out.flip();
         this.io = channel;
@@ -112,6 +122,11 @@ final class SmtpConnection {
         return clientIp;
     }
 
+    /** Whether the client is in a trusted network: exempt from per-client limits, and authenticated ({@code auth=local}). */
+    boolean trusted() {
+        return client.trusted();
+    }
+
     /** The client's IP address and port. */
     String peer() {
         return peer;
@@ -141,10 +156,22 @@ final class SmtpConnection {
     /** Greets the client (behind a trusted proxy: once its PROXY header is read). */
     void open() {
         loop.monitor().connectionOpened();
-        if (!awaitingProxy) {
+        if (!awaitingProxy && admit(remoteAddress)) {
             send(dialog.greeting());
         }
         flush();
+    }
+
+    /** Counts the connection against {@code address}'s client limits; false when refused (the {@code 421} then closes it). */
+    private boolean admit(InetAddress address) {
+        client = loop.clients().connect(address);
+        dialog.client(client);
+        if (client.refusal() != null) {
+            send(client.refusal());
+            closeAfterWrite = true;
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -301,13 +328,16 @@ final class SmtpConnection {
                 return false;
             }
             head += h.length();
+            awaitingProxy = false;
             if (h.client() != null) {
                 String proxy = peer;
                 clientIp = h.client().getAddress().getHostAddress();
                 peer = clientIp + ":" + h.client().getPort();
                 LOG.debug("{} is {} through proxy {}", this, peer, proxy);
             }
-            awaitingProxy = false;
+            if (!admit(h.client() != null ? h.client().getAddress() : remoteAddress)) {
+                return false;
+            }
             send(dialog.greeting());
             return true;
         } catch (ProxyHeader.MalformedException e) {
@@ -452,6 +482,7 @@ final class SmtpConnection {
             }
         }
         key.cancel();
+        client.close();
         try {
             channel.close();
         } catch (IOException e) {

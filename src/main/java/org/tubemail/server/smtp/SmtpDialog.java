@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.tubemail.io.FreeSpace;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.ClientSession;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.Locale;
  * 5321 syntax, see {@link SmtpPath}), out-of-order commands {@code 503}, unsupported parameters
  * {@code 555}, {@code MAIL} while the spool is below its free-space watermark {@code 452 4.3.1},
  * not-offered extensions ({@code AUTH}, {@code BDAT}, {@code EXPN}, and {@code STARTTLS} without a
- * certificate) {@code 502}; the connection answers a line ended by a bare LF with {@link #BARE_LF}.
+ * certificate) {@code 502}, a client past its message or recipient rate ({@link #client}) {@code 450 4.7.1};
+ * the connection answers a line ended by a bare LF with {@link #BARE_LF}.
  *
  * <p>STARTTLS (RFC 3207): offered in {@code EHLO} until TLS is on; {@code 220} tells the
  * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
@@ -52,6 +54,8 @@ public final class SmtpDialog {
     private final boolean tlsRequired;
     private boolean tlsActive;
     private boolean startTls;
+    /** The client's per-client limits ({@code 450 4.7.1} past its message or recipient rate). */
+    private ClientSession client = ClientSession.UNLIMITED;
 
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy) {
         this(host, settings, policy, FreeSpace.unlimited());
@@ -164,6 +168,10 @@ public final class SmtpDialog {
                 }
             }
         }
+        String limited = client.mail();
+        if (limited != null) {
+            return limited;
+        }
         from = path.address();
         return "250 2.1.0 Ok";
     }
@@ -181,6 +189,10 @@ public final class SmtpDialog {
         SmtpPath path = SmtpPath.parse(arg.substring(3));
         if (path == null) {
             return "501 5.1.3 Bad recipient address syntax";
+        }
+        String limited = client.recipient();
+        if (limited != null) {
+            return limited;
         }
         String a = RecipientPolicy.normalise(path.address());
         RecipientPolicy.Refusal refusal = policy.check(a);
@@ -214,6 +226,11 @@ public final class SmtpDialog {
         }
         startTls = true;
         return "220 2.0.0 Ready to start TLS";
+    }
+
+    /** Holds {@code MAIL} and {@code RCPT} to the limits of the client's {@code session}. */
+    void client(ClientSession session) {
+        this.client = session;
     }
 
     /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */

@@ -7,6 +7,8 @@ import org.tubemail.monitor.Monitor;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.ClientLimiter;
+import org.tubemail.server.guard.ClientLimits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Limits: more than {@code maxConnections} connections get {@code 421} at once; a connection
  * that neither sends nor takes its replies for the idle timeout, while no message of it is being
- * stored or routed, gets {@code 421} and is closed.
+ * stored or routed, gets {@code 421} and is closed. Per-client limits come first
+ * ({@link ClientLimiter}); {@code maxConnections} is the last wall.
  */
 final class SmtpLoop {
 
@@ -71,6 +74,7 @@ final class SmtpLoop {
     private volatile boolean stopped;
     private volatile int open;
     private Monitor monitor = Monitor.NONE;
+    private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -128,6 +132,15 @@ final class SmtpLoop {
 
     Monitor monitor() {
         return monitor;
+    }
+
+    /** Sets the per-client limits (before {@link #start}). */
+    void clients(ClientLimiter limiter) {
+        this.clients = limiter;
+    }
+
+    ClientLimiter clients() {
+        return clients;
     }
 
     ConnectionSecurity security() {
@@ -285,8 +298,12 @@ final class SmtpLoop {
     }
 
     private void refuse(SocketChannel ch) {
+        String reply = "421 4.3.2 " + host + " Too many connections, try again later";
         try {
-            ch.write(ByteBuffer.wrap(("421 4.3.2 " + host + " Too many connections, try again later\r\n").getBytes(StandardCharsets.US_ASCII)));
+            if (ch.getRemoteAddress() instanceof InetSocketAddress a) {
+                monitor.clientRefused(clients.key(a.getAddress()).toString(), "max_connections", reply);
+            }
+            ch.write(ByteBuffer.wrap((reply + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             // closing anyway
         }

@@ -10,6 +10,8 @@ import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.ClientLimiter;
+import org.tubemail.server.guard.ClientLimits;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.io.IOException;
@@ -33,8 +35,8 @@ import java.time.Duration;
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
- * large {@code 552}, too many connections or silent too long {@code 421}; see {@link SmtpDialog}
- * for the rest.
+ * large {@code 552}, too many connections or silent too long {@code 421}, a client past its
+ * limits ({@link #limits}) {@code 421 4.7.0} or {@code 450 4.7.1}; see {@link SmtpDialog} for the rest.
  */
 public final class SmtpReceiver implements Receiver {
 
@@ -71,6 +73,7 @@ public final class SmtpReceiver implements Receiver {
     private final ConnectionSecurity security;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
+    private ClientLimits limits = ClientLimits.NONE;
     private SmtpLoop loop;
 
     /**
@@ -166,6 +169,7 @@ public final class SmtpReceiver implements Receiver {
         try {
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
+            loop.clients(new ClientLimiter(limits, monitor));
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -175,6 +179,15 @@ public final class SmtpReceiver implements Receiver {
         LOG.info("SMTP receiver listening on {}:{} ({}{}{})", settings.host(), port(),
                 security.tls() == null ? "no STARTTLS" : "STARTTLS with " + security.tls().certFile(),
                 security.tlsRequired() ? ", required" : "", security.proxy() == null ? "" : ", " + security.proxy());
+    }
+
+    /**
+     * Holds each client to {@code limits} (per-client sessions and rates, trusted networks), before
+     * {@link #start}; without it there are none ({@link ClientLimits#NONE}).
+     */
+    public SmtpReceiver limits(ClientLimits limits) {
+        this.limits = limits;
+        return this;
     }
 
     /** The bound port (useful when the settings asked for port 0); only once started. */

@@ -90,9 +90,9 @@ final class SmtpSpooler {
         pushers.forEach(Thread::start);
     }
 
-    /** Takes a finished message (from the loop's thread). */
+    /** Takes a finished message whose sender was not checked (from the loop's thread): no verdicts, or {@code auth=local} from a trusted network. */
     void accept(SmtpConnection connection, byte[] message) {
-        accept(connection, message, Authentication.NONE);
+        accept(connection, message, connection.trusted() ? Authentication.LOCAL : Authentication.NONE);
     }
 
     /** Takes a finished message whose sender was checked (from a {@link SenderChecks} thread). */

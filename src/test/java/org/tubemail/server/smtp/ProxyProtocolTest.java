@@ -7,6 +7,8 @@ import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.IpNetworks;
 import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.support.RealParts;
 import org.tubemail.support.SmtpClient;
@@ -36,11 +38,13 @@ class ProxyProtocolTest {
     private final SmtpReceiverTest.Inbox inbox = new SmtpReceiverTest.Inbox();
     private SmtpReceiver receiver;
     private Process haproxy;
+    private ClientLimits limits = ClientLimits.NONE;
 
     private void start() throws IOException {
         Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "[^@]+").handlers(inbox).build();
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 100_000, 10, Duration.ofSeconds(5), 20, 2),
-                router, new MemoryQueue(), new ConnectionSecurity(null, false, ProxyPolicy.trusting(List.of("127.0.0.1/32"))));
+                router, new MemoryQueue(), new ConnectionSecurity(null, false, ProxyPolicy.trusting(List.of("127.0.0.1/32"))))
+                .limits(limits);
         receiver.start();
     }
 
@@ -113,8 +117,12 @@ class ProxyProtocolTest {
 
     /** A connection from 127.0.0.2 (any 127/8 address is loopback on Linux). */
     private static Socket from127002(int port) throws IOException {
+        return from("127.0.0.2", port);
+    }
+
+    private static Socket from(String source, int port) throws IOException {
         Socket s = new Socket();
-        s.bind(new InetSocketAddress("127.0.0.2", 0));
+        s.bind(new InetSocketAddress(source, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(10_000);
         return s;
@@ -142,6 +150,22 @@ class ProxyProtocolTest {
         }
         assertEquals(2, inbox.peers.size());
         inbox.peers.forEach(p -> assertTrue(p.startsWith("127.0.0.2:"), p));
+    }
+
+    @Test
+    void perClientLimitsCountTheClientHaproxyNamesNotHaproxy(@TempDir Path dir) throws Exception {
+        limits = new ClientLimits(1, 0, 0, 0, Duration.ofHours(1), 64, 1_000, IpNetworks.NONE);
+        start();
+        int v2 = startHaproxy(dir)[1];
+        try (Socket a = from127002(v2); SmtpClient first = new SmtpClient(a)) {
+            assertTrue(first.reply().startsWith("220"));
+            try (Socket b = from127002(v2); SmtpClient second = new SmtpClient(b)) {
+                assertEquals("421 4.7.0 Too many connections from 127.0.0.2 (limit 1 per client), try again later", second.reply());
+            }
+            try (Socket c = from("127.0.0.3", v2); SmtpClient other = new SmtpClient(c)) {
+                assertTrue(other.reply().startsWith("220"), "another client behind the same proxy is served");
+            }
+        }
     }
 
     @Test

@@ -35,6 +35,8 @@ import org.tubemail.routing.RouteLike;
 import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.IpNetworks;
 import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.support.Dnsmasq;
@@ -72,6 +74,8 @@ class SenderAuthenticationTest {
     private final MemoryStorage storage = new MemoryStorage();
     private final MemoryQueue undeliverable = new MemoryQueue();
     private SmtpReceiver receiver;
+    /** Limits and trusted networks of the receiver {@link #start} makes. */
+    private ClientLimits limits = ClientLimits.NONE;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -105,7 +109,7 @@ class SenderAuthenticationTest {
                 new SenderChecks.Settings(ID, reject, enforce, timeout, 4));
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10,
                 Duration.ofSeconds(30), 20, 2), router, new MemoryQueue(), FreeSpace.unlimited(), SmtpReceiver.DataReply.SPOOLED,
-                security, checks);
+                security, checks).limits(limits);
         receiver.start();
         return receiver.port();
     }
@@ -129,7 +133,15 @@ class SenderAuthenticationTest {
 
     /** The same, after {@code proxyHeader} (e.g. a PROXY protocol v1 line). */
     private static String send(int port, String message, String proxyHeader) throws Exception {
-        try (SmtpClient c = new SmtpClient(port)) {
+        return send(port, message, proxyHeader, "127.0.0.1");
+    }
+
+    /** The same, from the client address {@code source}. */
+    private static String send(int port, String message, String proxyHeader, String source) throws Exception {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        try (SmtpClient c = new SmtpClient(s)) {
             c.send(proxyHeader);
             c.reply();
             c.cmd("EHLO client.example.net");
@@ -197,6 +209,35 @@ class SenderAuthenticationTest {
         String reply = send(port, aliceMessage());
         assertTrue(reply.startsWith("550 5.7.26 Unauthenticated mail from example.org is refused by its DMARC policy"), reply);
         assertTrue(send(port, signedByAlice()).startsWith("250"));
+        awaitRouted(0, "SUBSCRIBED");
+    }
+
+    @Test
+    void aTrustedNetworkCountsAsAuthenticatedAndSaysAuthLocal() throws Exception {
+        limits = ClientLimits.NONE.trusting(IpNetworks.parse(List.of("127.0.0.1/32")));
+        int port = start(true, true, dns.resolver(), Duration.ofSeconds(10));
+        String outside = send(port, aliceMessage(), "", "127.0.0.2");
+        assertTrue(outside.startsWith("550 5.7.26"), "outside the trusted network the forgery is refused: " + outside);
+        // from 127.0.0.1 SPF fails and DMARC says reject, yet the client is one of ours (Postfix's permit_mynetworks)
+        assertTrue(send(port, aliceMessage()).startsWith("250"));
+        awaitRouted(0, "SUBSCRIBED");
+        String ours = subscriptions.resultsSeen.get(0);
+        assertTrue(ours.contains("spf=fail smtp.mailfrom=example.org") && ours.contains("auth=local"), ours);
+    }
+
+    @Test
+    void withoutChecksATrustedClientIsAuthenticatedToo() throws Exception {
+        Router router = Router.builder().defaultCapture("host", "example\\.com").storage(storage)
+                .undeliverable(undeliverable).handlers(subscriptions).build();
+        receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10,
+                Duration.ofSeconds(30), 20, 2), router, new MemoryQueue())
+                .limits(ClientLimits.NONE.trusting(IpNetworks.parse(List.of("127.0.0.1/32"))));
+        receiver.start();
+        assertTrue(send(receiver.port(), aliceMessage(), "", "127.0.0.2").startsWith("250"));
+        awaitRouted(1, "START");
+        String reason = EnvelopeHeaders.unwrap(undeliverable.pop().orElseThrow().message()).reason();
+        assertTrue(reason.contains("no checks ran"), reason);
+        assertTrue(send(receiver.port(), aliceMessage()).startsWith("250"));
         awaitRouted(0, "SUBSCRIBED");
     }
 
