@@ -491,6 +491,9 @@ abuse_postfix() {
         'COMMAND TIME LIMIT' 'timeout after' 'lost connection after' 'warning: service "smtpd"' 'process limit'; do
         printf '%s\t%s\n' "$pattern" "$(grep -c -F -- "$pattern" "$dir/maillog" || true)"
     done > "$RAW/abuse-postfix-log.tsv"
+    # what Postfix refused the legitimate client (127.0.0.1)
+    grep -F '[127.0.0.1]' "$dir/maillog" | grep -e reject -e 'too many' -e busy -e timeout -e 'lost connection' | head -100 \
+        > "$RAW/abuse-postfix-legit.log" || true
     "$BENCH/scripts/postfix-mta.sh" stop "$dir" > /dev/null
     rm -rf "$dir"
 }

@@ -14,8 +14,10 @@ Legitimate clients connect from 127.0.0.1 and send one message per session, each
   early   --early sessions that send EHLO, MAIL, RCPT and DATA before the greeting
 
 A session the server ends is opened again after --reconnect seconds (idle, drip, early, dict), until
-the attack ends. Every loop is bounded in count and time: each attack stops at --duration seconds,
-every read has a timeout, and the total connection attempts are capped (--max-attempts).
+the attack ends. Every loop is bounded in count and time: the attack stops at --duration seconds (or
+once the last legitimate client has its answer, if that is later; at most --legit-timeout after the
+last one starts), every read has a timeout, and the attackers' connection attempts are capped
+(--max-attempts).
 For each attack, the first refusal each session got is counted by reply code and enhanced code.
 Traffic goes only to 127.0.0.0/8 (--host is checked). Stdlib only; prints a JSON summary.
 
@@ -341,7 +343,9 @@ class Bench:
 
     async def attack(self, sampler):
         a = self.a
-        self.stop_at = time.monotonic() + a.duration
+        # the attack lasts --duration, and at least until the last legitimate client has its answer
+        started = time.monotonic()
+        self.stop_at = started + a.duration + a.legit * a.legit_interval + a.legit_timeout + 10  # a bound, made exact below
         tasks = []
         spread = lambda n, first, count: [f"127.0.0.{first + i % count}" for i in range(n)]  # noqa: E731
         for src in spread(a.idle, 2, a.idle_addrs):
@@ -365,6 +369,7 @@ class Bench:
         legit = await self.legit()
         heap_after_gc = await asyncio.get_running_loop().run_in_executor(None, sampler.heap_after_gc)
         still_open = sampler.sample()
+        self.stop_at = max(started + a.duration, time.monotonic())
         # the attack goes on until --duration; then every session ends within the read timeouts
         await asyncio.wait(running, timeout=max(0, self.stop_at - time.monotonic()) + a.timeout + 5)
         for t in running:
@@ -477,7 +482,7 @@ async def main_async(a):
     before = sampler.refused()
     bench = Bench(a)
     sampler.t0 = time.monotonic()
-    sampling = asyncio.ensure_future(sampler.run(sampler.t0 + a.duration + a.timeout))
+    sampling = asyncio.ensure_future(sampler.run(sampler.t0 + a.duration + a.legit * a.legit_interval + a.legit_timeout + a.timeout + 20))
     legit, heap, still_open = await bench.attack(sampler)
     sampling.cancel()
     after = sampler.refused()

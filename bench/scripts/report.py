@@ -336,6 +336,10 @@ def abuse(raw, out):
     row("p99 under attack / quiet", lambda r: "n/a (none delivered)" if p99_ratio(r) is None else f"**{p99_ratio(r):.2f}x**")
     row("what the others got", lambda r: ", ".join(f"{k} x{v}" for k, v in r["attack"]["legit"]["failures"].items()) or "-")
     out.append("")
+    for k, n in names:
+        ex = [line for _, line in runs[k]["attack"]["legit"]["failure_examples"] if line]
+        if ex:
+            out.append(f"{n} to the legitimate clients: " + "; ".join(f"`{line}`" for line in ex) + "\n")
     out.append("**Server during the attack** (sampled from /proc every "
                f"{cfg['sample_every']:g} s; Postfix: the master and all its processes; memory as PSS, shared pages once)\n")
     out.append(header)
@@ -390,14 +394,16 @@ def abuse(raw, out):
         r = p99_ratio(runs[k])
         verdicts.append(f"{n}: delivered {legit['delivered'] / max(1, legit['sent']):.0%} under attack "
                         f"(target 100%: {verdict(share_ok)}), p99 under attack {'n/a' if r is None else f'{r:.2f}x'} the quiet one "
-                        f"(target ≤ {ABUSE_P99_TARGET:g}x: {verdict(r is not None and r <= ABUSE_P99_TARGET)})")
+                        f"(target ≤ {ABUSE_P99_TARGET:g}x: {verdict(r is not None and r <= ABUSE_P99_TARGET)}"
+                        + ("" if share_ok else f"; over the {legit['delivered']} delivered only") + ")")
     out.extend(f"- {v}" for v in verdicts)
     if len(names) == 2:
         a, b = runs["tubemail"]["attack"]["legit"], runs["postfix"]["attack"]["legit"]
         ra, rb = p99_ratio(runs["tubemail"]), p99_ratio(runs["postfix"])
         out.append(f"- Tubemail / Postfix under attack: delivered {a['delivered']:,} / {b['delivered']:,}"
-                   + (f", p99 {a['p99_ms'] / b['p99_ms']:.2f}x" if a["p99_ms"] and b["p99_ms"] else "")
-                   + (f", p99 degradation {ra:.2f}x vs {rb:.2f}x" if ra and rb else ""))
+                   + (f" ({a['delivered'] / b['delivered']:.2f}x)" if b["delivered"] else "")
+                   + (f"; p99 {ms(a['p99_ms'])} / {ms(b['p99_ms'])}" if a["p99_ms"] and b["p99_ms"] else "")
+                   + (f"; p99 under attack / quiet {ra:.2f}x / {rb:.2f}x" if ra and rb else ""))
     out.append("")
 
 
