@@ -394,8 +394,8 @@ def abuse(raw, out):
         r = p99_ratio(runs[k])
         verdicts.append(f"{n}: delivered {legit['delivered'] / max(1, legit['sent']):.0%} under attack "
                         f"(target 100%: {verdict(share_ok)}), p99 under attack {'n/a' if r is None else f'{r:.2f}x'} the quiet one "
-                        f"(target ≤ {ABUSE_P99_TARGET:g}x: {verdict(r is not None and r <= ABUSE_P99_TARGET)}"
-                        + ("" if share_ok else f"; over the {legit['delivered']} delivered only") + ")")
+                        + (f"(target ≤ {ABUSE_P99_TARGET:g}x: {verdict(r is not None and r <= ABUSE_P99_TARGET)})" if share_ok
+                           else f"(target ≤ {ABUSE_P99_TARGET:g}x: not judged, over the {legit['delivered']} delivered only)"))
     out.extend(f"- {v}" for v in verdicts)
     if len(names) == 2:
         a, b = runs["tubemail"]["attack"]["legit"], runs["postfix"]["attack"]["legit"]
