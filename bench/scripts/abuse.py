@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The attack benchmark's driver (bench/run.sh abuse): legitimate mail while the server is attacked.
 
-Legitimate clients connect from 127.0.0.1 and send one message per session, each waiting for its
-250, on a fixed schedule (--legit messages, one every --legit-interval seconds, each bounded by
+Legitimate clients connect from 127.0.0.1 (--legit-source) and send one message per session, each
+waiting for its 250, on a fixed schedule (--legit messages, one every --legit-interval seconds, each bounded by
 --legit-timeout). They run twice: first alone ("quiet"), then while every attack runs at once
 ("attack"), started --ramp seconds after the attackers. The attackers bind loopback source addresses
 127.0.0.2-127.0.0.250 (all of 127/8 is local on Linux):
@@ -294,7 +294,7 @@ class Bench:
         reply = None
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(
-                self.a.host, self.a.port, local_addr=("127.0.0.1", 0)), self.a.legit_timeout)
+                self.a.host, self.a.port, local_addr=(self.a.legit_source, 0)), self.a.legit_timeout)
         except (OSError, asyncio.TimeoutError) as e:
             results.append({"ok": False, "reply": f"connect: {type(e).__name__}"})
             return
@@ -508,6 +508,9 @@ async def main_async(a):
 def check_args(a):
     if not ipaddress.ip_address(a.host).is_loopback:
         sys.exit(f"--host {a.host}: this benchmark only sends to 127.0.0.0/8")
+    legit, first, last = (ipaddress.ip_address(x) for x in (a.legit_source, "127.0.0.2", "127.0.0.250"))
+    if not legit.is_loopback or first <= legit <= last:
+        sys.exit(f"--legit-source {a.legit_source}: 127.0.0.1 or 127.x.y.z outside the attackers' 127.0.0.2-250")
     if not 1 <= a.idle_addrs <= 4 + 4:  # 127.0.0.2 .. 127.0.0.9
         sys.exit("--idle-addrs: 1 to 8 (the idle attackers use 127.0.0.2-127.0.0.9)")
 
@@ -526,6 +529,8 @@ def parser():
     p.add_argument("--port", type=int)
     p.add_argument("--legit", type=int, default=200, help="legitimate messages per phase")
     p.add_argument("--legit-interval", type=float, default=0.2, help="seconds between legitimate sessions")
+    p.add_argument("--legit-source", default="127.0.0.1",
+                   help="the legitimate clients' address: 127.0.0.1 (trusted: Postfix's mynetworks) or e.g. 127.0.0.251, a stranger")
     p.add_argument("--warmup", type=int, default=100, help="untimed legitimate messages before the quiet phase")
     p.add_argument("--legit-timeout", type=float, default=30, help="a legitimate message without 250 by then failed")
     p.add_argument("--duration", type=float, default=60, help="seconds the attack lasts")

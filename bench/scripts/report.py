@@ -298,7 +298,7 @@ def abuse(raw, out):
     cfg = next(iter(runs.values()))["settings"]
     out.append("## 7. Under attack: legitimate mail while the server is attacked\n")
     out.append(
-        f"`bench/scripts/abuse.py`: legitimate clients on 127.0.0.1 send {cfg['legit']} messages, one session each, one every "
+        f"`bench/scripts/abuse.py`: legitimate clients on {cfg.get('legit_source', '127.0.0.1')} send {cfg['legit']} messages, one session each, one every "
         f"{cfg['legit_interval']:g} s, each waiting for its `250` (at most {cfg['legit_timeout']:g} s; after {cfg['warmup']} "
         f"untimed ones), first alone (quiet), then {cfg['ramp']:g} s into a {cfg['duration']:g} s attack from 127.0.0.2-250 "
         f"with everything at once: {cfg['idle']:,} idle connections from {cfg['idle_addrs']} addresses, {cfg['drips']} slow "
