@@ -502,6 +502,8 @@ async def main_async(a):
         },
         "clients_refused_total": {k: after[k] - before.get(k, 0) for k in after},
     }
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["driver_cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)  # the load the driver itself put on the machine
     return out
 
 

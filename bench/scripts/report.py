@@ -352,6 +352,7 @@ def abuse(raw, out):
     row("JVM heap after a full GC, attackers connected", lambda r: "-" if srv(r).get("heap_after_gc_mib") is None
         else f"{srv(r)['heap_after_gc_mib']:,.1f} MiB")
     row("attacker connection attempts", lambda r: f"{r['attack']['attempts']:,}")
+    row("the driver's own CPU, whole run", lambda r: f"{r['driver_cpu_seconds']:.0f} s" if "driver_cpu_seconds" in r else "n/a")
     alive = raw / "abuse-tubemail-server.txt"
     if alive.exists():
         out.append(f"\nTubemail {alive.read_text().strip()}.")
