@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tubemail's benchmarks and writes bench/results/latest.md (raw outputs in bench/results/raw/).
 #
-# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile (default: all but profile)
+# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile abuse (default: all but profile and abuse)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP, a whole Postfix MTA and Tubemail (installs
@@ -10,12 +10,23 @@
 #            connections, half of them TLS, and the time a new client waits for its answers
 #   profile  JMH stack profile of the 1,000-route dispatch, 1 and 2 threads
 #   auth     Tubemail with SPF/DKIM/DMARC checks (warm DNS cache, a real dnsmasq) against Tubemail without
+#   abuse    the attack benchmark (bench/scripts/abuse.py, about 5 minutes): legitimate clients on 127.0.0.1 send,
+#            first alone, then while attackers on 127.0.0.2-250 hold 2,000 idle connections, drip 500 DATA sessions,
+#            flood connections, try 10,000 unknown recipients and talk before the greeting; against Tubemail
+#            (AbuseServer, from a settings file) and then Postfix with postscreen + anvil (postfix-mta.sh screen)
+#              bench/run.sh abuse
+#              ABUSE_TUBEMAIL_SETTINGS=defences.properties bench/run.sh abuse     # settings lines appended to the bench's own
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
 #              sends first in each STARTTLS run, default 500), SMTP_TLS_CLIENT (native: bench/tlsload/tlsload.c on OpenSSL,
 #              the default; java: the bench's SmtpLoad on the JDK's TLS), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
+#              abuse: ABUSE_TUBEMAIL_SETTINGS (a file of settings lines appended to the Tubemail settings the bench writes,
+#              e.g. the defences' keys; a key given twice takes the later value), ABUSE_POSTFIX_MAIN (a file of main.cf
+#              lines applied after postfix-mta.sh's own), ABUSE_JAVA_OPTS (default "-Xmx256m -XX:+ExitOnOutOfMemoryError"),
+#              ABUSE_OPTS (options of bench/scripts/abuse.py, e.g. "--legit 100 --idle 1000 --duration 40"; see its --help),
+#              ABUSE_SERVERS (default "tubemail postfix").
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -392,6 +403,101 @@ step_auth() {
     rm -rf "$work"
 }
 
+# The attack benchmark: each server in turn, quiet legitimate clients first, then the same clients under every
+# attack at once (bench/scripts/abuse.py). Tubemail runs as deployed (AbuseServer reads a settings file); Postfix
+# with postscreen in front of smtpd and anvil's per-client limits (postfix-mta.sh screen).
+step_abuse() {
+    ensure_postfix_tools
+    local want=20000 hard server
+    hard=$(ulimit -Hn)
+    [ "$hard" != unlimited ] && [ "$want" -gt "$hard" ] && want=$hard
+    ulimit -n "$want" # servers and driver inherit it: every attacker socket is a descriptor at both ends
+    {
+        echo "command: ${ABUSE_TUBEMAIL_SETTINGS:+ABUSE_TUBEMAIL_SETTINGS=$ABUSE_TUBEMAIL_SETTINGS }${ABUSE_POSTFIX_MAIN:+ABUSE_POSTFIX_MAIN=$ABUSE_POSTFIX_MAIN }${ABUSE_OPTS:+ABUSE_OPTS=\"$ABUSE_OPTS\" }bench/run.sh abuse"
+        echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+        echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2> /dev/null || echo ' (with local changes)')"
+        echo "note: ${BENCH_NOTE:-none}"
+    } > "$RAW/abuse-conditions.txt"
+    # shellcheck disable=SC2206 # word splitting wanted: lists of names and options
+    local servers=(${ABUSE_SERVERS:-tubemail postfix}) opts=(${ABUSE_OPTS:-})
+    for server in "${servers[@]}"; do
+        case $server in
+            tubemail) abuse_tubemail "${opts[@]}" ;;
+            postfix) abuse_postfix "${opts[@]}" ;;
+            *) log "ABUSE_SERVERS: unknown server '$server' (tubemail, postfix)"; return 2 ;;
+        esac
+    done
+}
+
+abuse_tubemail() {
+    local home smtp http settings
+    home=$(mktemp -d)
+    smtp=$(free_port)
+    http=$(free_port)
+    mkdir -p "$home/config"
+    settings=$home/config/settings.properties
+    # Only keys the server has today, at their defaults unless the bench needs otherwise; the defences' keys come
+    # from ABUSE_TUBEMAIL_SETTINGS, appended (java.util.Properties keeps the last value of a key).
+    cat > "$settings" << PROPS
+receiver.smtp.host=127.0.0.1
+receiver.smtp.port=$smtp
+receiver.accepted.domains=example.com
+receiver.tls.enabled=false
+handlers=org.tubemail.bench.SoakHandler
+route.default.host=example\\\\.com
+storage.kind=mapdb
+storage.path=run/state.db
+data.path=run/data
+queue.spool.kind=log
+queue.spool=run/spool
+queue.undeliverable=run/undeliverable
+queue.relay.retry=run/relay-retry
+queue.forward.retry=run/forward-retry
+http.enabled=true
+http.host=127.0.0.1
+http.port=$http
+PROPS
+    if [ -n "${ABUSE_TUBEMAIL_SETTINGS:-}" ]; then
+        { echo "# appended from ABUSE_TUBEMAIL_SETTINGS=$ABUSE_TUBEMAIL_SETTINGS"; cat "$ABUSE_TUBEMAIL_SETTINGS"; } >> "$settings"
+    fi
+    cp "$settings" "$RAW/abuse-tubemail-settings.properties"
+    log "abuse: Tubemail (settings in $RAW/abuse-tubemail-settings.properties), quiet then under attack"
+    # shellcheck disable=SC2086 # ABUSE_JAVA_OPTS is a list of options
+    start_server Tubemail "$RAW/abuse-tubemail.log" java ${ABUSE_JAVA_OPTS:--Xmx256m -XX:+ExitOnOutOfMemoryError} \
+        -cp "$JAR" org.tubemail.bench.AbuseServer "$home"
+    run python3 "$BENCH/scripts/abuse.py" --port "$smtp" --pid "$SERVER_PID" --jvm \
+        --metrics "http://127.0.0.1:$http/metrics" "$@" > "$RAW/abuse-tubemail.json"
+    echo "alive after the attack: $(kill -0 "$SERVER_PID" 2> /dev/null && echo yes || echo no)" > "$RAW/abuse-tubemail-server.txt"
+    stop_server
+    rm -rf "$home"
+}
+
+abuse_postfix() {
+    local dir port master
+    dir=$(mktemp -d)
+    port=$(free_port)
+    POSTFIX_DIRS+=("$dir")
+    log "abuse: Postfix with postscreen and anvil in $dir, quiet then under attack"
+    run "$BENCH/scripts/postfix-mta.sh" screen "$dir" "$port" ${ABUSE_POSTFIX_MAIN:+"$ABUSE_POSTFIX_MAIN"}
+    postconf -c "$dir/conf" -n > "$RAW/abuse-postfix-main.cf"
+    master=$(tr -d ' ' < "$dir/queue/pid/master.pid")
+    run python3 "$BENCH/scripts/abuse.py" --port "$port" --pid "$master" --tree "$@" > "$RAW/abuse-postfix.json"
+    # what postscreen and smtpd logged, by kind
+    local pattern
+    for pattern in 'PREGREET' 'COMMAND PIPELINING' 'NON-SMTP COMMAND' 'PASS NEW' 'PASS OLD' 'ALLOWLISTED' \
+        'too many connections' 'all server ports busy' 'Connection concurrency limit exceeded' \
+        'Connection rate limit exceeded' 'too many errors after' 'User unknown in relay recipient table' \
+        'COMMAND TIME LIMIT' 'timeout after' 'lost connection after' 'warning: service "smtpd"' 'process limit'; do
+        printf '%s\t%s\n' "$pattern" "$(grep -c -F -- "$pattern" "$dir/maillog" || true)"
+    done > "$RAW/abuse-postfix-log.tsv"
+    # what Postfix refused the legitimate client (127.0.0.1)
+    grep -F '[127.0.0.1]' "$dir/maillog" | grep -e reject -e 'too many' -e busy -e timeout -e 'lost connection' | head -100 \
+        > "$RAW/abuse-postfix-legit.log" || true
+    "$BENCH/scripts/postfix-mta.sh" stop "$dir" > /dev/null
+    rm -rf "$dir"
+}
+
 mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
@@ -400,8 +506,8 @@ describe_machine
 bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in
-        router | storage | smtp | memory | profile | auth) "step_$step" ;;
-        *) log "unknown step '$step': use router, storage, smtp, memory, profile or auth"; exit 2 ;;
+        router | storage | smtp | memory | profile | auth | abuse) "step_$step" ;;
+        *) log "unknown step '$step': use router, storage, smtp, memory, profile, auth or abuse"; exit 2 ;;
     esac
 done
 python3 "$BENCH/scripts/report.py" "$RAW" > "$RESULTS/latest.md"

@@ -5,13 +5,21 @@
 # The system's Postfix configuration and queue are not touched. Needs root (Postfix's master
 # starts as root and runs its daemons as the postfix user).
 #
-# Usage: postfix-mta.sh start DIR PORT CERT KEY | stop DIR | queued DIR (messages still in the queue)
+# "screen" (the attack benchmark, bench/run.sh abuse) makes the same instance without TLS and puts
+# postscreen on the port in front of smtpd, with anvil's per-client limits, error limits and a
+# recipient table, for a real MX on loopback: 127.0.0.1 is the trusted network (mynetworks,
+# postscreen_access_list), every other 127.x.y.z is a stranger. EXTRA_MAIN (a file of main.cf lines,
+# optional) is applied last, to try other values.
+#
+# Usage: postfix-mta.sh start DIR PORT CERT KEY | screen DIR PORT [EXTRA_MAIN] | stop DIR
+#        | queued DIR (messages still in the queue)
 set -euo pipefail
 cmd=$1 dir=$2
 
 case $cmd in
-start)
-    port=$3 cert=$4 key=$5
+start | screen)
+    port=$3 cert="" key=""
+    [ "$cmd" = start ] && cert=$4 key=$5
     mkdir -p "$dir/conf" "$dir/queue" "$dir/data"
     chmod 755 "$dir" # mktemp -d makes it 700: the postfix user must reach its data folder
     chown postfix "$dir/data"
@@ -64,6 +72,33 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 CF
+    if [ "$cmd" = screen ]; then
+        # postscreen on the port, smtpd behind it; per-client limits through anvil (mynetworks exempt)
+        sed -i "1s/.*/127.0.0.1:$port inet n - n - 1 postscreen\nsmtpd pass - - n - - smtpd\ndnsblog unix - - n - 0 dnsblog/" "$dir/conf/master.cf"
+        echo '/^soak-[a-z0-9-]+@example\.com$/ OK' > "$dir/conf/recipients"
+        postconf -c "$dir/conf" -X smtpd_tls_cert_file smtpd_tls_key_file smtpd_tls_protocols
+        postconf -c "$dir/conf" -e \
+            "smtpd_tls_security_level = none" \
+            "mynetworks = 127.0.0.1/32" \
+            "relay_recipient_maps = regexp:$dir/conf/recipients" \
+            "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination" \
+            "postscreen_access_list = permit_mynetworks" \
+            "postscreen_cache_map = btree:\$data_directory/postscreen_cache" \
+            "postscreen_greet_wait = 3s" \
+            "postscreen_greet_action = drop" \
+            "postscreen_pipelining_enable = yes" \
+            "postscreen_non_smtp_command_enable = yes" \
+            "postscreen_dnsbl_sites =" \
+            "smtpd_client_connection_count_limit = 10" \
+            "smtpd_client_connection_rate_limit = 60" \
+            "anvil_rate_time_unit = 60s" \
+            "smtpd_client_event_limit_exceptions = \$mynetworks" \
+            "smtpd_soft_error_limit = 3" \
+            "smtpd_hard_error_limit = 10"
+        if [ -n "${4:-}" ]; then
+            grep -v '^[[:space:]]*\(#\|$\)' "$4" | while IFS= read -r line; do postconf -c "$dir/conf" -e "$line"; done
+        fi
+    fi
     postfix -c "$dir/conf" check
     postfix -c "$dir/conf" start
     ;;
@@ -74,7 +109,7 @@ queued)
     find "$dir/queue/incoming" "$dir/queue/active" "$dir/queue/deferred" "$dir/queue/maildrop" -type f 2> /dev/null | wc -l
     ;;
 *)
-    echo "usage: $0 start DIR PORT CERT KEY | stop DIR | queued DIR" >&2
+    echo "usage: $0 start DIR PORT CERT KEY | screen DIR PORT [EXTRA_MAIN] | stop DIR | queued DIR" >&2
     exit 2
     ;;
 esac

@@ -18,6 +18,8 @@ GREENMAIL_TARGET = 2.0     # Tubemail / GreenMail messages per second, at least
 POSTFIX_TARGET = 5.0       # Tubemail / Postfix full MTA, plaintext, at least
 POSTFIX_TLS_TARGET = 2.0   # Tubemail / Postfix full MTA, both with STARTTLS, at least
 IDLE_MS_TARGET = 100       # a new client's wait with every idle connection open, at most
+ABUSE_DELIVERED_TARGET = 1.0  # share of legitimate messages delivered under attack, at least
+ABUSE_P99_TARGET = 2.0     # legitimate p99 time to 250 under attack / quiet, at most
 
 
 MEDIAN_NOTE = ("Figures are the median of the measurement iterations; JMH's mean and 99.9% error follow, "
@@ -278,6 +280,133 @@ def auth(raw, out):
         out.append(f"- Verdict: {verdict(float(m.group(1)) >= 0.8)}")
     out.append("")
 
+ABUSE_SERVERS = (("tubemail", "Tubemail"), ("postfix", "Postfix postscreen + anvil"))
+ATTACKS = (("idle", "idle connections"), ("drip", "slow drips (DATA, 1 byte at a time)"), ("flood", "connection flood"),
+           ("dict", "dictionary attack (RCPT to unknown local parts)"), ("early", "early talkers (EHLO before the greeting)"))
+
+
+def ms(x):
+    return "n/a" if x is None else f"{x:,.0f} ms"
+
+
+def abuse(raw, out):
+    runs = {k: json.loads((raw / f"abuse-{k}.json").read_text()) for k, _ in ABUSE_SERVERS
+            if (raw / f"abuse-{k}.json").exists() and (raw / f"abuse-{k}.json").stat().st_size}
+    if not runs:
+        return
+    names = [(k, n) for k, n in ABUSE_SERVERS if k in runs]
+    cfg = next(iter(runs.values()))["settings"]
+    out.append("## 7. Under attack: legitimate mail while the server is attacked\n")
+    out.append(
+        f"`bench/scripts/abuse.py`: legitimate clients on {cfg.get('legit_source', '127.0.0.1')} send {cfg['legit']} messages, one session each, one every "
+        f"{cfg['legit_interval']:g} s, each waiting for its `250` (at most {cfg['legit_timeout']:g} s; after {cfg['warmup']} "
+        f"untimed ones), first alone (quiet), then {cfg['ramp']:g} s into a {cfg['duration']:g} s attack from 127.0.0.2-250 "
+        f"with everything at once: {cfg['idle']:,} idle connections from {cfg['idle_addrs']} addresses, {cfg['drips']} slow "
+        f"drips (`DATA`, then a byte every {cfg['drip_every']:g} s), a flood of {cfg['flood_rate']:g} new connections/s from "
+        f"151 addresses, a dictionary attack of {cfg['dict']:,} `RCPT`s to unknown local parts over {cfg['dict_sessions']} "
+        f"sessions, and {cfg['early']} early talkers; a session the server ends is opened again after {cfg['reconnect']:g} s. "
+        "Tubemail runs from a settings file (`AbuseServer`); Postfix with postscreen in front of smtpd and anvil's per-client "
+        "limits (`postfix-mta.sh screen`; 127.0.0.1 is `mynetworks`). Targets: 100% delivered, p99 under attack at most "
+        f"{ABUSE_P99_TARGET:g}x quiet.\n")
+    cond = raw / "abuse-conditions.txt"
+    if cond.exists():
+        out.extend(f"- {line}" for line in cond.read_text().splitlines())
+        out.append("")
+    header = "| | " + " | ".join(n for _, n in names) + " |"
+    rule = "|---|" + "---:|" * len(names)
+
+    def row(label, f):
+        out.append(f"| {label} | " + " | ".join(f(runs[k]) for k, _ in names) + " |")
+
+    def share(legit):
+        return f"{legit['delivered']:,} of {legit['sent']:,} ({legit['delivered'] / legit['sent']:.0%})" if legit["sent"] else "n/a"
+
+    def p99_ratio(r):
+        q, a = r["quiet"]["legit"]["p99_ms"], r["attack"]["legit"]["p99_ms"]
+        return a / q if q and a else None
+
+    out.append("**Legitimate clients**\n")
+    out.append(header)
+    out.append(rule)
+    row("delivered, quiet", lambda r: share(r["quiet"]["legit"]))
+    row("delivered, under attack", lambda r: f"**{share(r['attack']['legit'])}**")
+    row("time to 250, quiet: median / p99", lambda r: f"{ms(r['quiet']['legit']['median_ms'])} / {ms(r['quiet']['legit']['p99_ms'])}")
+    row("time to 250, under attack: median / p99",
+        lambda r: f"{ms(r['attack']['legit']['median_ms'])} / {ms(r['attack']['legit']['p99_ms'])}")
+    row("p99 under attack / quiet", lambda r: "n/a (none delivered)" if p99_ratio(r) is None else f"**{p99_ratio(r):.2f}x**")
+    row("what the others got", lambda r: ", ".join(f"{k} x{v}" for k, v in r["attack"]["legit"]["failures"].items()) or "-")
+    out.append("")
+    for k, n in names:
+        ex = [line for _, line in runs[k]["attack"]["legit"]["failure_examples"] if line]
+        if ex:
+            out.append(f"{n} to the legitimate clients: " + "; ".join(f"`{line}`" for line in ex) + "\n")
+    out.append("**Server during the attack** (sampled from /proc every "
+               f"{cfg['sample_every']:g} s; Postfix: the master and all its processes; memory as PSS, shared pages once)\n")
+    out.append(header)
+    out.append(rule)
+    srv = lambda r: r["attack"]["server"]  # noqa: E731
+    row("open file descriptors, most", lambda r: f"{srv(r)['max_fds']:,}" if srv(r)["max_fds"] is not None else "n/a")
+    row("processes, most", lambda r: f"{srv(r)['max_processes']}")
+    row("memory (PSS), most", lambda r: f"{srv(r)['max_pss_mib']:,.0f} MiB")
+    row("JVM heap used, most (from /metrics)", lambda r: "-" if not srv(r).get("max_heap_mib") else f"{srv(r)['max_heap_mib']:,.0f} MiB")
+    row("JVM heap after a full GC, attackers connected", lambda r: "-" if srv(r).get("heap_after_gc_mib") is None
+        else f"{srv(r)['heap_after_gc_mib']:,.1f} MiB")
+    row("attacker connection attempts", lambda r: f"{r['attack']['attempts']:,}")
+    row("the driver's own CPU, whole run", lambda r: f"{r['driver_cpu_seconds']:.0f} s" if "driver_cpu_seconds" in r else "n/a")
+    alive = raw / "abuse-tubemail-server.txt"
+    if alive.exists():
+        out.append(f"\nTubemail {alive.read_text().strip()}.")
+    out.append("")
+    out.append("**Attacker sessions, by the first refusal each got** (or how it ended)\n")
+    out.append("| attack | outcome | " + " | ".join(n for _, n in names) + " |")
+    out.append("|---|---|" + "---:|" * len(names))
+    for key, label in ATTACKS:
+        outcomes = {}
+        for k, _ in names:
+            for o in runs[k]["attack"]["attacks"][key]["sessions"]:
+                outcomes.setdefault(o, None)
+        for o in outcomes:
+            out.append(f"| {label} | {o} | " + " | ".join(
+                f"{runs[k]['attack']['attacks'][key]['sessions'].get(o, 0):,}" for k, _ in names) + " |")
+        extra = {"dict": ("rcpt_answered", "RCPTs answered"), "drip": ("reached_data", "sessions that reached DATA"),
+                 "early": ("messages_accepted", "spam messages accepted")}.get(key)
+        if extra:
+            out.append(f"| {label} | *{extra[1]}* | " + " | ".join(
+                f"{runs[k]['attack']['attacks'][key].get(extra[0], 0):,}" for k, _ in names) + " |")
+    out.append("")
+    for k, n in names:
+        ex = {o: t for a in runs[k]["attack"]["attacks"].values() for o, t in a["examples"].items()}
+        if ex:
+            out.append(f"{n}'s refusals: " + "; ".join(f"`{t}`" for t in ex.values()))
+            out.append("")
+    if "tubemail" in runs:
+        refused = runs["tubemail"]["attack"]["clients_refused_total"]
+        out.append("Tubemail's `tubemail_clients_refused_total{reason}` during the attack: "
+                   + (", ".join(f"{r} {v:,.0f}" for r, v in sorted(refused.items())) if refused
+                      else "none (no defence reported a refusal)") + "\n")
+    log = raw / "abuse-postfix-log.tsv"
+    if log.exists():
+        counts = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
+        out.append("Postfix's log during the whole step: " + ", ".join(f"{p} {c}" for p, c in counts if c != "0") + "\n")
+    verdicts = []
+    for k, n in names:
+        legit = runs[k]["attack"]["legit"]
+        share_ok = legit["sent"] and legit["delivered"] / legit["sent"] >= ABUSE_DELIVERED_TARGET
+        r = p99_ratio(runs[k])
+        verdicts.append(f"{n}: delivered {legit['delivered'] / max(1, legit['sent']):.0%} under attack "
+                        f"(target 100%: {verdict(share_ok)}), p99 under attack {'n/a' if r is None else f'{r:.2f}x'} the quiet one "
+                        + (f"(target ≤ {ABUSE_P99_TARGET:g}x: {verdict(r is not None and r <= ABUSE_P99_TARGET)})" if share_ok
+                           else f"(target ≤ {ABUSE_P99_TARGET:g}x: not judged, over the {legit['delivered']} delivered only)"))
+    out.extend(f"- {v}" for v in verdicts)
+    if len(names) == 2:
+        a, b = runs["tubemail"]["attack"]["legit"], runs["postfix"]["attack"]["legit"]
+        ra, rb = p99_ratio(runs["tubemail"]), p99_ratio(runs["postfix"])
+        out.append(f"- Tubemail / Postfix under attack: delivered {a['delivered']:,} / {b['delivered']:,}"
+                   + (f" ({a['delivered'] / b['delivered']:.2f}x)" if b["delivered"] else "")
+                   + (f"; p99 {ms(a['p99_ms'])} / {ms(b['p99_ms'])}" if a["p99_ms"] and b["p99_ms"] else "")
+                   + (f"; p99 under attack / quiet {ra:.2f}x / {rb:.2f}x" if ra and rb else ""))
+    out.append("")
+
 
 def profile(raw, out):
     f = raw / "router-profile.txt"
@@ -311,6 +440,7 @@ def main():
     memory(raw, out)
     memory_idle(raw, out)
     auth(raw, out)
+    abuse(raw, out)
     profile(raw, out)
     out.append("## Commands\n")
     out.append("```")
