@@ -266,6 +266,16 @@ public final class MailRequest {
         return parts().text();
     }
 
+    /**
+     * The body as a person reads it: the plain-text body, or, for a message that has only HTML,
+     * that HTML rendered as text (paragraphs and line breaks kept, links followed by their
+     * address, scripts and styles left out). What a reply quotes.
+     */
+    public String bodyText() {
+        String text = text();
+        return text.isBlank() && !html().isBlank() ? HtmlText.of(html()) : text;
+    }
+
     /** The first HTML body that is not an attachment, decoded; {@code ""} when there is none. */
     public String html() {
         return parts().html();

@@ -19,7 +19,8 @@ public final class TestMail {
     private final String sender;
     private final List<String> recipients = new ArrayList<>();
     private String subject = "test";
-    private String text = "test message";
+    private String text;
+    private String html;
     private final List<String[]> headers = new ArrayList<>();
     private Authentication authentication = Authentication.NONE;
 
@@ -44,9 +45,15 @@ public final class TestMail {
         return this;
     }
 
-    /** Sets the plain-text body. */
+    /** Sets the plain-text body (without it, and without {@link #html}, the body is "test message"). */
     public TestMail text(String value) {
         text = value;
+        return this;
+    }
+
+    /** Sets an HTML body: the message has only HTML unless {@link #text} is also set (then both, as alternatives). */
+    public TestMail html(String value) {
+        html = value;
         return this;
     }
 
@@ -78,7 +85,13 @@ public final class TestMail {
         if (recipients.isEmpty()) {
             throw new IllegalStateException("TestMail needs at least one recipient: call to(...)");
         }
-        MailResponse m = MailResponse.to(recipients.get(0)).subject(subject).text(text);
+        MailResponse m = MailResponse.to(recipients.get(0)).subject(subject);
+        if (text != null || html == null) {
+            m.text(text != null ? text : "test message");
+        }
+        if (html != null) {
+            m.html(html);
+        }
         m.from(sender.isEmpty() ? "mailer-daemon@localhost" : sender);
         recipients.subList(1, recipients.size()).forEach(m::addTo);
         headers.forEach(h -> m.header(h[0], h[1]));

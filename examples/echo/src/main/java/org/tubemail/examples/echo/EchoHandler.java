@@ -33,7 +33,7 @@ public class EchoHandler {
         relay.send(MailResponse.replyTo(msg)
                 .from("echo@" + host)
                 .header("Auto-Submitted", "auto-replied")
-                .text("You wrote:\n\n" + quote(msg.text())));
+                .text("You wrote:\n\n" + quote(msg.bodyText())));
     }
 
     /** Whether a reply to {@code msg} could start a mail loop (RFC 3834). */

@@ -29,6 +29,15 @@ class EchoHandlerTest {
     }
 
     @Test
+    void anHtmlOnlyMessageIsQuotedAsText() {
+        kit.deliver(TestMail.from("bob@example.org").to("echo@example.com").subject("html")
+                .html("<html><head><style>p{}</style></head><body><p>Hello &amp; welcome,</p><p>see <a href=\"https://example.org/x\">this</a><br>bye</p></body></html>"));
+        String text = kit.relay().lastTo("bob@example.org").text();
+        assertTrue(text.contains("> Hello & welcome,\n> \n> see this <https://example.org/x>\n> bye"), text);
+        assertTrue(!text.contains("p{}") && !text.contains("<p>"), text);
+    }
+
+    @Test
     void answersEveryMessageOfAConversation() {
         kit.conversation("bob@example.org").subject("ping")
                 .say("echo@example.com", "first").expectReply("> first")
