@@ -38,6 +38,7 @@ import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.imap.ImapReceiver;
 import org.tubemail.server.lmtp.LmtpReceiver;
 import org.tubemail.server.lmtp.UnixLmtpReceiver;
@@ -182,9 +183,10 @@ public final class TubemailServer {
         UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
+        TalkerSettings talkers = Talkers.create(s, receiving);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
-                SenderAuth.create(s, router));
+                SenderAuth.create(s, router)).talkers(talkers);
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);

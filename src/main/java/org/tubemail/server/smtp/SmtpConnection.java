@@ -3,6 +3,11 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.server.DataScanner;
+import org.tubemail.server.guard.DataRate;
+import org.tubemail.server.guard.ErrorLimits;
+import org.tubemail.server.guard.PipeliningRule;
+import org.tubemail.server.guard.TalkerRefusal;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.proxy.ProxyHeader;
 import org.tubemail.server.tls.TlsChannel;
 
@@ -31,6 +36,13 @@ import java.util.Map;
  * read as commands inside TLS (CVE-2011-0411). With the PROXY protocol, a connection from a trusted
  * proxy is greeted only after its PROXY header, which names the client; a connection from anywhere
  * else that starts with a PROXY header is closed.
+ *
+ * <p>Talkers ({@link TalkerSettings}): a client that sends before its greeting, or sends commands
+ * ahead of their replies where {@link PipeliningRule} forbids it, gets {@code 554 5.5.0}; past the
+ * soft error limit each reply is held back ({@link ErrorLimits}) while reading stops, and at the
+ * hard limit the session ends; the loop's periodic check ({@link #checkPace}) ends a session past
+ * its time limit or whose message arrives too slowly ({@link DataRate}). Each such end is
+ * reported to {@link org.tubemail.monitor.Monitor#clientRefused}.
  */
 final class SmtpConnection {
 
@@ -42,6 +54,7 @@ final class SmtpConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
     /** Longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
     static final int MAX_LINE = 4096;
+    private static final String TOO_LONG = "500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)";
 
     private final SmtpLoop loop;
     private final SocketChannel channel;
@@ -69,6 +82,16 @@ final class SmtpConnection {
     private int dataBytes;
     private boolean tlsReported;
     private long lastActive;
+    private final TalkerSettings talkers;
+    private final ErrorLimits errors;
+    private final DataRate dataRate;
+    private final long opened;
+    /** Bytes received so far (after TLS), for the {@link DataRate}. */
+    private long received;
+    /** Whether the greeting is given: anything the client sends before is early talk. */
+    private boolean greeted;
+    /** A reply the error tarpit holds back; nothing is read or answered until it is given. */
+    private String held;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
         this.loop = loop;
@@ -81,6 +104,10 @@ final class SmtpConnection {
         this.clientIp = remote != null ? remote.getAddress().getHostAddress() : "unknown";
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
         this.lastActive = System.nanoTime();
+        this.opened = lastActive;
+        this.talkers = loop.talkers();
+        this.errors = new ErrorLimits(talkers);
+        this.dataRate = new DataRate(talkers);
         this.out.flip();
         this.io = channel;
         if (loop.security().proxy() != null && remote != null) {
@@ -133,7 +160,23 @@ final class SmtpConnection {
      * replies is cut off too).
      */
     boolean idleFor(long nanos, long now) {
-        return !waiting && now - lastActive > nanos;
+        return !waiting && held == null && now - lastActive > nanos;
+    }
+
+    /**
+     * Ends the session when it has lasted longer than its time limit, or when the message being
+     * read arrives more slowly than the minimum data rate (loop thread, from its periodic check).
+     */
+    void checkPace(long now) {
+        if (waiting || !key.isValid()) {
+            return;
+        }
+        long max = talkers.sessionMax().toNanos();
+        if (max > 0 && now - opened > max) {
+            refuse(TalkerRefusal.SESSION_TIME);
+        } else if (data != null && dataRate.tooSlow(now, received)) {
+            refuse(TalkerRefusal.SLOW_DATA);
+        }
     }
 
     // ---- loop thread ----
@@ -142,9 +185,45 @@ final class SmtpConnection {
     void open() {
         loop.monitor().connectionOpened();
         if (!awaitingProxy) {
-            send(dialog.greeting());
+            greet();
         }
         flush();
+    }
+
+    /** Greets the client at once or after the greeting delay. */
+    private void greet() {
+        long delay = talkers.greetDelay().toNanos();
+        if (delay > 0) {
+            loop.schedule(delay, () -> {
+                greetNow();
+                flush();
+            });
+        } else {
+            greetNow();
+        }
+    }
+
+    /** Gives the greeting, unless the client has already said something: then it is an early talker. */
+    private void greetNow() {
+        if (!key.isValid()) {
+            return;
+        }
+        if (head == tail) { // what came with the connection, or after the last read
+            try {
+                if (!read()) {
+                    return;
+                }
+            } catch (IOException e) {
+                close(null);
+                return;
+            }
+        }
+        if (tail > head) {
+            refuse(TalkerRefusal.EARLY_TALKER);
+            return;
+        }
+        greeted = true;
+        send(dialog.greeting());
     }
 
     /**
@@ -152,7 +231,7 @@ final class SmtpConnection {
      * with the sink, nothing is read: reading stops until {@link #resume}, which reads on.
      */
     void readable() throws IOException {
-        if (waiting) {
+        if (waiting || held != null) {
             key.interestOps(0);
             return;
         }
@@ -180,6 +259,7 @@ final class SmtpConnection {
         }
         if (n > 0) {
             tail += n;
+            received += n;
             lastActive = System.nanoTime();
         }
         return true;
@@ -191,7 +271,7 @@ final class SmtpConnection {
      */
     private void drive() throws IOException {
         process();
-        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && key.isValid()) {
+        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && held == null && key.isValid()) {
             int before = tail;
             if (!read()) {
                 return;
@@ -217,12 +297,18 @@ final class SmtpConnection {
     }
 
     private void process() {
-        while (!waiting && !closeAfterWrite && !upgrading) {
+        while (!waiting && !closeAfterWrite && !upgrading && held == null) {
             if (awaitingProxy) {
                 if (!readProxyHeader()) {
                     return;
                 }
                 continue;
+            }
+            if (!greeted) {
+                if (tail > head) {
+                    refuse(TalkerRefusal.EARLY_TALKER);
+                }
+                return;
             }
             if (refuseProxy) {
                 Boolean header = ProxyHeader.signature(in, head, tail);
@@ -251,11 +337,12 @@ final class SmtpConnection {
             int lf = indexOf('\n', head, tail);
             if (lf < 0) {
                 if (tail - head >= MAX_LINE) {
-                    if (!discardingLine) {
-                        send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
-                    }
+                    boolean first = !discardingLine;
                     discardingLine = true;
                     head = tail = 0;
+                    if (first) {
+                        answer(TOO_LONG);
+                    }
                 } else if (head > 0) {
                     System.arraycopy(in, head, in, 0, tail - head);
                     tail -= head;
@@ -264,8 +351,10 @@ final class SmtpConnection {
                 return;
             }
             if (!discardingLine && lf + 1 - head > MAX_LINE) { // too long, though whole in the buffer
-                send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
                 head = lf + 1;
+                if (!answer(TOO_LONG)) {
+                    return;
+                }
                 continue;
             }
             boolean crlf = lf > head && in[lf - 1] == '\r';
@@ -276,21 +365,79 @@ final class SmtpConnection {
                 continue;
             }
             if (!crlf) {
-                send(SmtpDialog.BARE_LF);
+                if (!answer(SmtpDialog.BARE_LF)) {
+                    return;
+                }
                 continue;
             }
+            if (head < tail && talkers.forbidUnauthPipelining() && PipeliningRule.mustWait(line, dialog.pipeliningOffered())) {
+                refuse(TalkerRefusal.UNAUTH_PIPELINING); // before the command runs: a DATA sent with its text never starts
+                return;
+            }
             String reply = dialog.command(line);
-            send(reply);
             countRefusal(line, reply);
-            if (dialog.quit()) {
-                closeAfterWrite = true;
-            } else if (dialog.startTls()) {
-                upgrading = true;
-                head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
-            } else if (dialog.expectsData()) {
-                data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            if (!answer(reply)) {
+                return;
             }
         }
+    }
+
+    /**
+     * Gives a reply as the {@link ErrorLimits} say: at once, held back (the tarpit), or followed by
+     * the end of the session. Returns whether to go on reading commands now.
+     */
+    private boolean answer(String reply) {
+        long delay = errors.count(reply);
+        if (delay < 0) {
+            send(reply);
+            refuse(TalkerRefusal.ERROR_LIMIT);
+            return false;
+        }
+        if (delay > 0) {
+            held = reply;
+            loop.schedule(delay, this::releaseHeld);
+            return false;
+        }
+        send(reply);
+        afterReply();
+        return true;
+    }
+
+    /** What the reply just given starts: the end of the session, TLS, or the message text. */
+    private void afterReply() {
+        if (dialog.quit()) {
+            closeAfterWrite = true;
+        } else if (dialog.startTls()) {
+            upgrading = true;
+            head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
+        } else if (dialog.expectsData()) {
+            data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            dataRate.start(System.nanoTime(), received);
+        }
+    }
+
+    /** The tarpit's delay is over (loop thread): gives the held reply and goes on with the commands. */
+    private void releaseHeld() {
+        if (held == null || !key.isValid()) {
+            return;
+        }
+        String reply = held;
+        held = null;
+        lastActive = System.nanoTime();
+        send(reply);
+        afterReply();
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
+    }
+
+    /** Ends the session for how the client talks, and reports it. */
+    private void refuse(TalkerRefusal refusal) {
+        String reply = refusal.reply(loop.host(), talkers);
+        loop.monitor().clientRefused(clientIp, refusal.reason(), reply);
+        close(reply);
     }
 
     /** Reads the PROXY header; returns whether to go on (false: more bytes needed, or closed). */
@@ -308,7 +455,7 @@ final class SmtpConnection {
                 LOG.debug("{} is {} through proxy {}", this, peer, proxy);
             }
             awaitingProxy = false;
-            send(dialog.greeting());
+            greet();
             return true;
         } catch (ProxyHeader.MalformedException e) {
             LOG.info("bad PROXY header from {}: {}; closing", peer, e.getMessage());
@@ -321,6 +468,7 @@ final class SmtpConnection {
     private boolean finishData() {
         DataScanner finished = data;
         data = null;
+        dataRate.stop();
         if (finished.tooBig()) {
             send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
             loop.monitor().refused("data", 552);
@@ -383,8 +531,8 @@ final class SmtpConnection {
             key.interestOps(SelectionKey.OP_WRITE);
         } else if (closeAfterWrite) {
             close(null);
-        } else if (tls != null && tls.tasksRunning()) {
-            key.interestOps(0); // the handshake computes elsewhere; tlsTasksDone() reads on
+        } else if (held != null || tls != null && tls.tasksRunning()) {
+            key.interestOps(0); // the tarpit holds a reply (releaseHeld() reads on), or the handshake computes elsewhere (tlsTasksDone())
         } else {
             if (upgrading) {
                 startTls();
@@ -486,6 +634,7 @@ final class SmtpConnection {
      */
     void complete(String reply) {
         if (reply.startsWith("250")) {
+            errors.forgive();
             loop.monitor().accepted(peer, dialog.from(), dialog.recipients(), dataBytes);
         } else {
             loop.monitor().refused("data", code(reply));

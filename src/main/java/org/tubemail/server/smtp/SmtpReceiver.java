@@ -10,6 +10,7 @@ import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class SmtpReceiver implements Receiver {
     private final ConnectionSecurity security;
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
+    private TalkerSettings talkers = TalkerSettings.DEFAULTS;
     private SmtpLoop loop;
 
     /**
@@ -152,6 +154,15 @@ public final class SmtpReceiver implements Receiver {
         this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
+    /**
+     * Sets how early, slow and noisy talkers are treated (before {@link #start}); without it,
+     * {@link TalkerSettings#DEFAULTS}.
+     */
+    public SmtpReceiver talkers(TalkerSettings t) {
+        this.talkers = t;
+        return this;
+    }
+
     /** The name this host gives in greetings, trace lines and a generated certificate. */
     public static String localName() {
         try {
@@ -166,6 +177,7 @@ public final class SmtpReceiver implements Receiver {
         try {
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
+            loop.talkers(talkers);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
