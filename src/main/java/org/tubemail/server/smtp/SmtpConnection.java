@@ -435,6 +435,9 @@ final class SmtpConnection {
 
     /** Ends the session for how the client talks, and reports it. */
     private void refuse(TalkerRefusal refusal) {
+        if (!key.isValid()) {
+            return;
+        }
         String reply = refusal.reply(loop.host(), talkers);
         loop.monitor().clientRefused(clientIp, refusal.reason(), reply);
         close(reply);
@@ -456,7 +459,7 @@ final class SmtpConnection {
             }
             awaitingProxy = false;
             greet();
-            return true;
+            return key.isValid(); // false: an early talker, refused
         } catch (ProxyHeader.MalformedException e) {
             LOG.info("bad PROXY header from {}: {}; closing", peer, e.getMessage());
             close(null);
