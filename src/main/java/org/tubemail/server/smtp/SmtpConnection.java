@@ -86,6 +86,8 @@ final class SmtpConnection {
     private final ErrorLimits errors;
     private final DataRate dataRate;
     private final long opened;
+    /** The session time limit in nanoseconds, 0 for none. */
+    private final long sessionNanos;
     /** Bytes received so far (after TLS), for the {@link DataRate}. */
     private long received;
     /** Whether the greeting is given: anything the client sends before is early talk. */
@@ -108,6 +110,7 @@ final class SmtpConnection {
         this.talkers = loop.talkers();
         this.errors = new ErrorLimits(talkers);
         this.dataRate = new DataRate(talkers);
+        this.sessionNanos = talkers.sessionMax().toNanos();
         this.out.flip();
         this.io = channel;
         if (loop.security().proxy() != null && remote != null) {
@@ -171,8 +174,7 @@ final class SmtpConnection {
         if (waiting || !key.isValid()) {
             return;
         }
-        long max = talkers.sessionMax().toNanos();
-        if (max > 0 && now - opened > max) {
+        if (sessionNanos > 0 && now - opened > sessionNanos) {
             refuse(TalkerRefusal.SESSION_TIME);
         } else if (data != null && dataRate.tooSlow(now, received)) {
             refuse(TalkerRefusal.SLOW_DATA);
