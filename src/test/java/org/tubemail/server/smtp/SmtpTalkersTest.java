@@ -227,7 +227,7 @@ class SmtpTalkersTest {
 
     @Test
     void aDripDuringDataIsCutWhileANormalClientIsServed() throws Exception {
-        start(new TalkerSettings(Duration.ZERO, true, Duration.ZERO, 100, Duration.ofSeconds(1), 10, 20, Duration.ofSeconds(1)));
+        start(new TalkerSettings(Duration.ZERO, true, Duration.ZERO, 100, Duration.ofSeconds(3), 10, 20, Duration.ofSeconds(1)));
         try (SmtpClient drip = new SmtpClient(receiver.port())) {
             assertReply("220", drip.reply());
             assertReply("250", drip.cmd("EHLO drip.example.org"));
@@ -235,13 +235,13 @@ class SmtpTalkersTest {
             assertReply("250", drip.cmd("RCPT TO:<known@example.com>"));
             assertReply("354", drip.cmd("DATA"));
             AtomicBoolean stop = new AtomicBoolean();
-            Thread dripper = new Thread(() -> { // one byte every 100 ms: 10 bytes a second, each resetting the idle timeout
+            Thread dripper = new Thread(() -> { // one byte every 200 ms: 5 bytes a second, each resetting the idle timeout
                 try {
                     OutputStream out = drip.socket().getOutputStream();
-                    for (int i = 0; i < 600 && !stop.get(); i++) {
+                    for (int i = 0; i < 300 && !stop.get(); i++) {
                         out.write('x');
                         out.flush();
-                        Thread.sleep(100);
+                        Thread.sleep(200);
                     }
                 } catch (IOException | InterruptedException e) {
                     // cut off: what this test waits for
@@ -263,7 +263,7 @@ class SmtpTalkersTest {
 
     @Test
     void aMessageInBurstsThatKeepsTheRateArrives() throws Exception {
-        start(new TalkerSettings(Duration.ZERO, true, Duration.ZERO, 100, Duration.ofSeconds(1), 10, 20, Duration.ofSeconds(1)));
+        start(new TalkerSettings(Duration.ZERO, true, Duration.ZERO, 100, Duration.ofSeconds(3), 10, 20, Duration.ofSeconds(1)));
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             assertReply("220", c.reply());
             assertReply("250", c.cmd("EHLO slow.example.org"));
@@ -271,7 +271,7 @@ class SmtpTalkersTest {
             assertReply("250", c.cmd("RCPT TO:<known@example.com>"));
             assertReply("354", c.cmd("DATA"));
             c.send("Subject: bursts\r\n\r\n");
-            for (int i = 0; i < 15; i++) { // 4 KB every 200 ms, over several windows: far above 100 bytes a second
+            for (int i = 0; i < 20; i++) { // 4 KB every 200 ms (80 KB), over more than one window: far above 100 bytes a second
                 c.send(("y".repeat(78) + "\r\n").repeat(50));
                 Thread.sleep(200);
             }
