@@ -35,7 +35,8 @@ import java.time.Duration;
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
  * large {@code 552}, too many connections or silent too long {@code 421}; see {@link SmtpDialog}
- * for the rest.
+ * for the rest. Early, slow and noisy talkers are cut off as {@link #talkers} says ({@code 554 5.5.0}
+ * for talk out of turn, {@code 421} past the session time, data rate or error limits).
  */
 public final class SmtpReceiver implements Receiver {
 
