@@ -39,6 +39,7 @@ import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.imap.ImapReceiver;
 import org.tubemail.server.lmtp.LmtpReceiver;
 import org.tubemail.server.lmtp.UnixLmtpReceiver;
@@ -184,9 +185,10 @@ public final class TubemailServer {
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
         ClientLimits limits = ClientLimitSettings.read(s);
+        TalkerSettings talkers = Talkers.create(s, receiving);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
-                SenderAuth.create(s, router)).limits(limits);
+                SenderAuth.create(s, router)).limits(limits).talkers(talkers);
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);

@@ -112,8 +112,9 @@ class SmtpHostilityTest {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
                 reply(in);
-                out.write("HELO client\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<list@example.com>\r\nDATA\r\n".getBytes());
+                out.write("EHLO client\r\n".getBytes());
                 reply(in);
+                out.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<list@example.com>\r\nDATA\r\n".getBytes()); // PIPELINING
                 reply(in);
                 reply(in);
                 String go = reply(in);

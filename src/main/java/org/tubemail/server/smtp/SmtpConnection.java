@@ -4,6 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.server.DataScanner;
 import org.tubemail.server.guard.ClientSession;
+import org.tubemail.server.guard.DataRate;
+import org.tubemail.server.guard.ErrorLimits;
+import org.tubemail.server.guard.PipeliningRule;
+import org.tubemail.server.guard.TalkerRefusal;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.proxy.ProxyHeader;
 import org.tubemail.server.tls.TlsChannel;
 
@@ -37,6 +42,12 @@ import java.util.Map;
  * <p>Per-client limits ({@link org.tubemail.server.guard.ClientLimiter}) count the connection when
  * it opens, or behind a trusted proxy once its PROXY header names the client; a refused one gets
  * the {@code 421} instead of the greeting and is closed.
+ * <p>Talkers ({@link TalkerSettings}): a client that sends before its greeting, or sends commands
+ * ahead of their replies where {@link PipeliningRule} forbids it, gets {@code 554 5.5.0}; past the
+ * soft error limit each reply is held back ({@link ErrorLimits}) while reading stops, and at the
+ * hard limit the session ends; the loop's periodic check ({@link #checkPace}) ends a session past
+ * its time limit or whose message arrives too slowly ({@link DataRate}). Each such end is
+ * reported to {@link org.tubemail.monitor.Monitor#clientRefused}.
  */
 final class SmtpConnection {
 
@@ -48,6 +59,7 @@ final class SmtpConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
     /** Longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
     static final int MAX_LINE = 4096;
+    private static final String TOO_LONG = "500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)";
 
     private final SmtpLoop loop;
     private final SocketChannel channel;
@@ -63,6 +75,8 @@ final class SmtpConnection {
     private TlsChannel tls;
     private boolean upgrading;
     private boolean awaitingProxy;
+    /** The client's address as the limits count it (behind a trusted proxy, the one its header names); null until known. */
+    private InetAddress clientAddress;
     private boolean refuseProxy;
     private final long maxMessageBytes;
     private final byte[] in = new byte[2 * MAX_LINE];
@@ -78,6 +92,18 @@ final class SmtpConnection {
     private int dataBytes;
     private boolean tlsReported;
     private long lastActive;
+    private final TalkerSettings talkers;
+    private final ErrorLimits errors;
+    private final DataRate dataRate;
+    private final long opened;
+    /** The session time limit in nanoseconds, 0 for none. */
+    private final long sessionNanos;
+    /** Bytes received so far (after TLS), for the {@link DataRate}. */
+    private long received;
+    /** Whether the greeting is given: anything the client sends before is early talk. */
+    private boolean greeted;
+    /** A reply the error tarpit holds back; nothing is read or answered until it is given. */
+    private String held;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
         this.loop = loop;
@@ -91,6 +117,11 @@ final class SmtpConnection {
         this.peer = remote != null ? clientIp + ":" + remote.getPort() : clientIp;
         this.remoteAddress = remote != null ? remote.getAddress() : null;
         this.lastActive = System.nanoTime();
+        this.opened = lastActive;
+        this.talkers = loop.talkers();
+        this.errors = new ErrorLimits(talkers);
+        this.dataRate = new DataRate(talkers);
+        this.sessionNanos = talkers.sessionMax().toNanos();
         this.out.flip();
         this.io = channel;
         if (loop.security().proxy() != null && remote != null) {
@@ -148,7 +179,22 @@ final class SmtpConnection {
      * replies is cut off too).
      */
     boolean idleFor(long nanos, long now) {
-        return !waiting && now - lastActive > nanos;
+        return !waiting && held == null && now - lastActive > nanos;
+    }
+
+    /**
+     * Ends the session when it has lasted longer than its time limit, or when the message being
+     * read arrives more slowly than the minimum data rate (loop thread, from its periodic check).
+     */
+    void checkPace(long now) {
+        if (waiting || !key.isValid()) {
+            return;
+        }
+        if (sessionNanos > 0 && now - opened > sessionNanos) {
+            refuse(TalkerRefusal.SESSION_TIME);
+        } else if (data != null && dataRate.tooSlow(now, received)) {
+            refuse(TalkerRefusal.SLOW_DATA);
+        }
     }
 
     // ---- loop thread ----
@@ -157,13 +203,14 @@ final class SmtpConnection {
     void open() {
         loop.monitor().connectionOpened();
         if (!awaitingProxy && admit(remoteAddress)) {
-            send(dialog.greeting());
+            greet();
         }
         flush();
     }
 
     /** Counts the connection against {@code address}'s client limits; false when refused (the {@code 421} then closes it). */
     private boolean admit(InetAddress address) {
+        clientAddress = address;
         client = loop.clients().connect(address);
         dialog.client(client);
         if (client.refusal() != null) {
@@ -174,12 +221,48 @@ final class SmtpConnection {
         return true;
     }
 
+    /** Greets the client at once or after the greeting delay. */
+    private void greet() {
+        long delay = talkers.greetDelay().toNanos();
+        if (delay > 0) {
+            loop.schedule(delay, () -> {
+                greetNow();
+                flush();
+            });
+        } else {
+            greetNow();
+        }
+    }
+
+    /** Gives the greeting, unless the client has already said something: then it is an early talker. */
+    private void greetNow() {
+        if (!key.isValid()) {
+            return;
+        }
+        if (head == tail) { // what came with the connection, or after the last read
+            try {
+                if (!read()) {
+                    return;
+                }
+            } catch (IOException e) {
+                close(null);
+                return;
+            }
+        }
+        if (tail > head) {
+            refuse(TalkerRefusal.EARLY_TALKER);
+            return;
+        }
+        greeted = true;
+        send(dialog.greeting());
+    }
+
     /**
      * The channel has bytes: reads them and answers every complete command. While a message is
      * with the sink, nothing is read: reading stops until {@link #resume}, which reads on.
      */
     void readable() throws IOException {
-        if (waiting) {
+        if (waiting || held != null) {
             key.interestOps(0);
             return;
         }
@@ -207,6 +290,7 @@ final class SmtpConnection {
         }
         if (n > 0) {
             tail += n;
+            received += n;
             lastActive = System.nanoTime();
         }
         return true;
@@ -218,7 +302,7 @@ final class SmtpConnection {
      */
     private void drive() throws IOException {
         process();
-        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && key.isValid()) {
+        while (tls != null && tls.bufferedInput() && !waiting && !closeAfterWrite && !upgrading && held == null && key.isValid()) {
             int before = tail;
             if (!read()) {
                 return;
@@ -244,12 +328,18 @@ final class SmtpConnection {
     }
 
     private void process() {
-        while (!waiting && !closeAfterWrite && !upgrading) {
+        while (!waiting && !closeAfterWrite && !upgrading && held == null) {
             if (awaitingProxy) {
                 if (!readProxyHeader()) {
                     return;
                 }
                 continue;
+            }
+            if (!greeted) {
+                if (tail > head) {
+                    refuse(TalkerRefusal.EARLY_TALKER);
+                }
+                return;
             }
             if (refuseProxy) {
                 Boolean header = ProxyHeader.signature(in, head, tail);
@@ -278,11 +368,12 @@ final class SmtpConnection {
             int lf = indexOf('\n', head, tail);
             if (lf < 0) {
                 if (tail - head >= MAX_LINE) {
-                    if (!discardingLine) {
-                        send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
-                    }
+                    boolean first = !discardingLine;
                     discardingLine = true;
                     head = tail = 0;
+                    if (first) {
+                        answer(TOO_LONG);
+                    }
                 } else if (head > 0) {
                     System.arraycopy(in, head, in, 0, tail - head);
                     tail -= head;
@@ -291,8 +382,10 @@ final class SmtpConnection {
                 return;
             }
             if (!discardingLine && lf + 1 - head > MAX_LINE) { // too long, though whole in the buffer
-                send("500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)");
                 head = lf + 1;
+                if (!answer(TOO_LONG)) {
+                    return;
+                }
                 continue;
             }
             boolean crlf = lf > head && in[lf - 1] == '\r';
@@ -303,21 +396,82 @@ final class SmtpConnection {
                 continue;
             }
             if (!crlf) {
-                send(SmtpDialog.BARE_LF);
+                if (!answer(SmtpDialog.BARE_LF)) {
+                    return;
+                }
                 continue;
             }
+            if (head < tail && talkers.forbidUnauthPipelining() && PipeliningRule.mustWait(line, dialog.pipeliningOffered())) {
+                refuse(TalkerRefusal.UNAUTH_PIPELINING); // before the command runs: a DATA sent with its text never starts
+                return;
+            }
             String reply = dialog.command(line);
-            send(reply);
             countRefusal(line, reply);
-            if (dialog.quit()) {
-                closeAfterWrite = true;
-            } else if (dialog.startTls()) {
-                upgrading = true;
-                head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
-            } else if (dialog.expectsData()) {
-                data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            if (!answer(reply)) {
+                return;
             }
         }
+    }
+
+    /**
+     * Gives a reply as the {@link ErrorLimits} say: at once, held back (the tarpit), or followed by
+     * the end of the session. Returns whether to go on reading commands now.
+     */
+    private boolean answer(String reply) {
+        long delay = errors.count(reply);
+        if (delay < 0) {
+            send(reply);
+            refuse(TalkerRefusal.ERROR_LIMIT);
+            return false;
+        }
+        if (delay > 0) {
+            held = reply;
+            loop.schedule(delay, this::releaseHeld);
+            return false;
+        }
+        send(reply);
+        afterReply();
+        return true;
+    }
+
+    /** What the reply just given starts: the end of the session, TLS, or the message text. */
+    private void afterReply() {
+        if (dialog.quit()) {
+            closeAfterWrite = true;
+        } else if (dialog.startTls()) {
+            upgrading = true;
+            head = tail = 0; // what the client pipelined after STARTTLS is not read inside TLS
+        } else if (dialog.expectsData()) {
+            data = new DataScanner((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+            dataRate.start(System.nanoTime(), received);
+        }
+    }
+
+    /** The tarpit's delay is over (loop thread): gives the held reply and goes on with the commands. */
+    private void releaseHeld() {
+        if (held == null || !key.isValid()) {
+            return;
+        }
+        String reply = held;
+        held = null;
+        lastActive = System.nanoTime();
+        send(reply);
+        afterReply();
+        try {
+            drive();
+        } catch (IOException e) {
+            close(null);
+        }
+    }
+
+    /** Ends the session for how the client talks, and reports it. */
+    private void refuse(TalkerRefusal refusal) {
+        if (!key.isValid()) {
+            return;
+        }
+        String reply = refusal.reply(loop.host(), talkers);
+        loop.monitor().clientRefused(clientAddress == null ? clientIp : loop.clients().key(clientAddress).toString(), refusal.reason(), reply);
+        close(reply);
     }
 
     /** Reads the PROXY header; returns whether to go on (false: more bytes needed, or closed). */
@@ -338,8 +492,8 @@ final class SmtpConnection {
             if (!admit(h.client() != null ? h.client().getAddress() : remoteAddress)) {
                 return false;
             }
-            send(dialog.greeting());
-            return true;
+            greet();
+            return key.isValid(); // false: an early talker, refused
         } catch (ProxyHeader.MalformedException e) {
             LOG.info("bad PROXY header from {}: {}; closing", peer, e.getMessage());
             close(null);
@@ -351,6 +505,7 @@ final class SmtpConnection {
     private boolean finishData() {
         DataScanner finished = data;
         data = null;
+        dataRate.stop();
         if (finished.tooBig()) {
             send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
             loop.monitor().refused("data", 552);
@@ -413,8 +568,8 @@ final class SmtpConnection {
             key.interestOps(SelectionKey.OP_WRITE);
         } else if (closeAfterWrite) {
             close(null);
-        } else if (tls != null && tls.tasksRunning()) {
-            key.interestOps(0); // the handshake computes elsewhere; tlsTasksDone() reads on
+        } else if (held != null || tls != null && tls.tasksRunning()) {
+            key.interestOps(0); // the tarpit holds a reply (releaseHeld() reads on), or the handshake computes elsewhere (tlsTasksDone())
         } else {
             if (upgrading) {
                 startTls();
@@ -517,6 +672,7 @@ final class SmtpConnection {
      */
     void complete(String reply) {
         if (reply.startsWith("250")) {
+            errors.forgive();
             loop.monitor().accepted(peer, dialog.from(), dialog.recipients(), dataBytes);
         } else {
             loop.monitor().refused("data", code(reply));

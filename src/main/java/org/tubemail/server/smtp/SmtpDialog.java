@@ -246,6 +246,11 @@ public final class SmtpDialog {
         reset();
     }
 
+    /** Whether {@code EHLO} has offered {@code PIPELINING} (since TLS started, if it did). */
+    boolean pipeliningOffered() {
+        return helo != null && extended;
+    }
+
     /** Whether the conversation runs over TLS. */
     boolean tlsActive() {
         return tlsActive;

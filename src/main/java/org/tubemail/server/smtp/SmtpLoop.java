@@ -9,6 +9,7 @@ import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
 import org.tubemail.server.guard.ClientLimiter;
 import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.TalkerSettings;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Limits: more than {@code maxConnections} connections get {@code 421} at once; a connection
  * that neither sends nor takes its replies for the idle timeout, while no message of it is being
  * stored or routed, gets {@code 421} and is closed. Per-client limits come first
- * ({@link ClientLimiter}); {@code maxConnections} is the last wall.
+ * ({@link ClientLimiter}); {@code maxConnections} is the last wall. Early, slow and noisy talkers are cut off as
+ * {@link TalkerSettings} say; what waits for a time (a delayed greeting, a reply held back by the
+ * error tarpit) waits in {@link LoopTimers}, never by sleeping on the loop's thread.
  */
 final class SmtpLoop {
 
@@ -75,6 +78,8 @@ final class SmtpLoop {
     private volatile int open;
     private Monitor monitor = Monitor.NONE;
     private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
+    private TalkerSettings talkers = TalkerSettings.DEFAULTS;
+    private final LoopTimers timers = new LoopTimers();
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -141,6 +146,25 @@ final class SmtpLoop {
 
     ClientLimiter clients() {
         return clients;
+    }
+
+    /** Sets how early, slow and noisy talkers are treated (before {@link #start}). */
+    void talkers(TalkerSettings t) {
+        this.talkers = t;
+    }
+
+    TalkerSettings talkers() {
+        return talkers;
+    }
+
+    /** The name this server gives in its greeting and replies. */
+    String host() {
+        return host;
+    }
+
+    /** Runs {@code task} on the loop's thread after {@code delayNanos}; only the loop's thread calls it. */
+    void schedule(long delayNanos, Runnable task) {
+        timers.schedule(System.nanoTime(), delayNanos, task);
     }
 
     ConnectionSecurity security() {
@@ -211,14 +235,13 @@ final class SmtpLoop {
         long nextIdleCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkEvery);
         try {
             while (!stopped) {
-                selector.select(checkEvery);
+                selector.select(timers.isEmpty() ? checkEvery : timers.millisToNext(System.nanoTime(), checkEvery));
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        LOG.error("SMTP listener task failed: {}", e.toString(), e);
-                    }
+                    runTask(task);
+                }
+                if (!timers.isEmpty()) {
+                    timers.runDue(System.nanoTime(), SmtpLoop::runTask);
                 }
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
@@ -242,6 +265,8 @@ final class SmtpLoop {
                     for (SmtpConnection c : new ArrayList<>(connections)) {
                         if (c.idleFor(idleNanos, now)) {
                             c.close("421 4.4.2 " + host + " Error: timeout exceeded");
+                        } else {
+                            c.checkPace(now);
                         }
                     }
                 }
@@ -258,6 +283,14 @@ final class SmtpLoop {
                 tlsTasks.shutdownNow();
             }
             finished.countDown();
+        }
+    }
+
+    private static void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("SMTP listener task failed: {}", e.toString(), e);
         }
     }
 

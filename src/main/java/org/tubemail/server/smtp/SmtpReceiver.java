@@ -12,6 +12,7 @@ import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
 import org.tubemail.server.guard.ClientLimiter;
 import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.io.IOException;
@@ -37,6 +38,8 @@ import java.time.Duration;
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
  * large {@code 552}, too many connections or silent too long {@code 421}, a client past its
  * limits ({@link #limits}) {@code 421 4.7.0} or {@code 450 4.7.1}; see {@link SmtpDialog} for the rest.
+ * Early, slow and noisy talkers are cut off as {@link #talkers} says ({@code 554 5.5.0}
+ * for talk out of turn, {@code 421} past the session time, data rate or error limits).
  */
 public final class SmtpReceiver implements Receiver {
 
@@ -74,6 +77,7 @@ public final class SmtpReceiver implements Receiver {
     private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
     private ClientLimits limits = ClientLimits.NONE;
+    private TalkerSettings talkers = TalkerSettings.DEFAULTS;
     private SmtpLoop loop;
 
     /**
@@ -155,6 +159,15 @@ public final class SmtpReceiver implements Receiver {
         this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
     }
 
+    /**
+     * Sets how early, slow and noisy talkers are treated (before {@link #start}); without it,
+     * {@link TalkerSettings#DEFAULTS}.
+     */
+    public SmtpReceiver talkers(TalkerSettings t) {
+        this.talkers = t;
+        return this;
+    }
+
     /** The name this host gives in greetings, trace lines and a generated certificate. */
     public static String localName() {
         try {
@@ -170,6 +183,7 @@ public final class SmtpReceiver implements Receiver {
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
             loop.clients(new ClientLimiter(limits, monitor));
+            loop.talkers(talkers);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

@@ -455,4 +455,15 @@ class SmtpDialogTest {
         assertNull(SmtpPath.parse("a\u0007@example.org"));
         assertNull(SmtpPath.parse("<\"a\u001f\"@example.org>"));
     }
+
+    @Test
+    void pipeliningIsOfferedOnlyAfterEhlo() {
+        assertFalse(dialog.pipeliningOffered(), "before any greeting");
+        cmd("HELO client.example.org");
+        assertFalse(dialog.pipeliningOffered(), "HELO offers no extensions");
+        cmd("EHLO client.example.org");
+        assertTrue(dialog.pipeliningOffered());
+        cmd("HELO client.example.org");
+        assertFalse(dialog.pipeliningOffered(), "a later HELO takes it back");
+    }
 }

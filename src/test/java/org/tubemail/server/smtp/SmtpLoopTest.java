@@ -7,6 +7,7 @@ import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.support.ForwardingQueue;
 import org.tubemail.support.SmtpClient;
 
@@ -72,10 +73,14 @@ class SmtpLoopTest {
     private SmtpReceiver receiver;
 
     private SmtpReceiver start(int maxConnections) throws IOException {
+        return start(maxConnections, TalkerSettings.DEFAULTS);
+    }
+
+    private SmtpReceiver start(int maxConnections, TalkerSettings talkers) throws IOException {
         Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "[^@]+")
                 .handlers(inbox).build();
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 100_000, 10, IDLE,
-                maxConnections, 2), router, spool);
+                maxConnections, 2), router, spool).talkers(talkers);
         receiver.start();
         return receiver;
     }
@@ -236,10 +241,10 @@ class SmtpLoopTest {
             assertReply("250 2.1.0", c.reply());
             assertReply("250 2.1.5", c.reply());
             assertReply("354", c.reply());
-            c.send("Subject: two\r\n\r\nbody\r\n.\r\nNOOP\r\nRSET\r\nQUIT\r\n");
+            c.send("Subject: two\r\n\r\nbody\r\n.\r\nRSET\r\nMAIL FROM:<third@example.org>\r\nQUIT\r\n");
             assertReply("250 2.0.0 Ok: queued", c.reply());
             assertReply("250 2.0.0 Ok", c.reply());
-            assertReply("250 2.0.0 Ok", c.reply());
+            assertReply("250 2.1.0 Ok", c.reply());
             assertReply("221", c.reply());
             assertEquals("(closed)", c.reply());
         }
@@ -248,8 +253,11 @@ class SmtpLoopTest {
     }
 
     @Test
-    void dataAndItsMessageInOneWriteGet354Then250() throws Exception {
-        start();
+    void dataAndItsMessageInOneWriteGet354Then250WhenPipeliningIsNotEnforced() throws Exception {
+        // RFC 2920 makes DATA the last command of a group (by default such a client is refused: TalkersTest)
+        TalkerSettings d = TalkerSettings.DEFAULTS;
+        start(20, new TalkerSettings(d.greetDelay(), false, d.sessionMax(), d.dataMinBytesPerSecond(), d.dataRateWindow(),
+                d.softErrorLimit(), d.hardErrorLimit(), d.errorDelay()));
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             assertReply("220", c.reply());
             assertReply("250", c.cmd("EHLO client"));

@@ -125,7 +125,7 @@ class SmtpStartTlsTest {
             c.cmd("RCPT TO:<bob@example.com>");
             c.cmd("DATA");
             // the message and the next commands in one go (PIPELINING): all of it arrives in TLS records
-            c.send("Subject: big\r\n\r\n" + body + ".\r\nNOOP\r\nQUIT\r\n");
+            c.send("Subject: big\r\n\r\n" + body + ".\r\nRSET\r\nQUIT\r\n");
             assertTrue(c.reply().startsWith("250 2.0.0"));
             assertTrue(c.reply().startsWith("250"));
             assertTrue(c.reply().startsWith("221"));
