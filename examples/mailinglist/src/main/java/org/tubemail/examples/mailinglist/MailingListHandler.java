@@ -237,10 +237,13 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         values.put("postAddress", list + "@" + listdomain);
         values.put("subscribeAddress", list + "-subscribe@" + listdomain);
         values.put("unsubscribeAddress", list + "-unsubscribe@" + listdomain);
-        MailResponse response = MailResponse.to(msg.from())
+        // what anyone who can send as the sender can ask for again and again is an automatic reply,
+        // limited per address and never sent to forged senders; a welcome or goodbye answers a proven request
+        boolean automatic = template.equals("confirm") || template.equals("confirm_failed");
+        MailResponse response = (automatic ? MailResponse.autoReply(msg) : MailResponse.to(msg.from()).answering(msg)
+                .header("Auto-Submitted", "auto-replied"))
                 .from(list + "-admin@" + listdomain)
-                .subject(subject)
-                .header("Auto-Submitted", "auto-replied");
+                .subject(subject);
         if (values.get("confirmAddress") instanceof String confirm) {
             response.header("Reply-To", confirm); // answering the request confirms it
         }
