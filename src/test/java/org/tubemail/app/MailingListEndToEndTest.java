@@ -174,6 +174,20 @@ class MailingListEndToEndTest {
     }
 
     @Test
+    void aMemberAuthenticatedByTheEnvelopeCannotPostAsSomeoneElse() throws Exception {
+        join("bob@example.org");
+        join("ann@example.org");
+        MailPeers.send(server.smtpPort(), "bob@example.org", "Alice <alice@victim.test>", "dev@lists.example.com", "wire the money", "");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.router().undeliverableQueue().count() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, server.router().undeliverableQueue().count(), "kept as undeliverable, not posted");
+        send("bob@example.org", "dev@lists.example.com", "a real post");
+        assertEquals("a real post", MailPeers.parse(awaitMail("ann@example.org", 3)).subject(), "the forged post never went out");
+    }
+
+    @Test
     void aForgedSenderCannotSubscribeSomeoneElse() throws Exception {
         send("victim@strict.example", "dev-subscribe@lists.example.com", "join"); // SPF passes: 127.0.0.1 is allowed
         awaitMail("victim@strict.example", 1);

@@ -50,7 +50,8 @@ import java.util.Map;
  *
  * Subscribing, confirming and posting need an authenticated sender ({@link Authenticated}: SPF or
  * DKIM aligned with the envelope sender's domain), so a forger can neither subscribe someone else
- * nor post in a member's name. Posts whose author's domain publishes DMARC {@code p=reject} or
+ * nor post in a member's name; a post's {@code From:} must be aligned with that domain too, so a
+ * member cannot post as someone else ({@code From: Alice <alice@victim.test>}). Posts whose author's domain publishes DMARC {@code p=reject} or
  * {@code p=quarantine} go out {@code From: "Alice via dev" <dev@lists.example.com>} with Alice in
  * {@code Reply-To}, so that the list's own DKIM signature (the relay signs by the {@code From:}
  * domain) makes them pass DMARC; other posts keep their {@code From:}.
@@ -136,8 +137,11 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         return "POSTING";
     }
 
-    /** A member: posts go to every other active member; unsubscribing ends it. */
-    @Authenticated
+    /**
+     * A member: posts go to every other active member; unsubscribing ends it. The {@code From:} that
+     * readers see must be the member's own (authenticated) domain: a member cannot post as someone else.
+     */
+    @Authenticated(fromAligned = true)
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-(action)@(listdomain)", where = {LIST, "action=subscribe|unsubscribe"})
     public String POSTING(MailRequest msg, Map<String, String> captures) {
