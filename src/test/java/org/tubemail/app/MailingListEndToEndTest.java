@@ -151,6 +151,13 @@ class MailingListEndToEndTest {
         assertEquals("alice@strict.example", p.addressHeader("Reply-To").get(0).getAddress());
         Dkimpy.Result verified = Dkimpy.verify(MailPeers.asSent(strict), dns);
         assertTrue(verified.passed(), "dkimpy verifies the list's signature: " + verified.output());
+        String sent = new String(MailPeers.asSent(strict), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int top = sent.indexOf("\r\n", sent.indexOf("DKIM-Signature:")) + 2;
+        while (sent.charAt(top) == ' ' || sent.charAt(top) == '\t') top = sent.indexOf("\r\n", top) + 2; // past the folded signature
+        for (String added : List.of("Subject: Urgent: new bank details\r\n", "List-Post: <mailto:evil@example.net>\r\n")) {
+            byte[] tampered = (sent.substring(0, top) + added + sent.substring(top)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(Dkimpy.verify(tampered, dns).passed(), "an added " + added.strip() + " breaks the list's signature");
+        }
         assertTrue(p.header("DKIM-Signature").orElseThrow().contains("d=lists.example.com"));
 
         send("bob@example.org", "dev-unsubscribe@lists.example.com", "bye");
