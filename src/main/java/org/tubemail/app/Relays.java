@@ -2,11 +2,10 @@ package org.tubemail.app;
 
 import org.tubemail.autoreply.AutoReplyLogs;
 import org.tubemail.config.Settings;
-import org.tubemail.relay.AutoReplyRelay;
-import org.tubemail.relay.AutoReplyRules;
-import org.tubemail.state.StateStorage;
 import org.tubemail.dkim.DkimKeyring;
 import org.tubemail.monitor.Monitor;
+import org.tubemail.relay.AutoReplyRelay;
+import org.tubemail.relay.AutoReplyRules;
 import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
@@ -15,11 +14,12 @@ import org.tubemail.relay.Relay;
 import org.tubemail.relay.RelaySettings;
 import org.tubemail.relay.RetryPolicy;
 import org.tubemail.relay.SmtpRelay;
+import org.tubemail.state.StateStorage;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Builds the relay: a maildir under {@code run/} when {@code relay.host} is empty, direct delivery

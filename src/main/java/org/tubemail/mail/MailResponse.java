@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -116,7 +118,7 @@ public final class MailResponse {
      * already); an {@link #automatic()} response needs it.
      */
     public MailResponse answering(MailRequest request) {
-        answering = java.util.Objects.requireNonNull(request, "request");
+        answering = Objects.requireNonNull(request, "request");
         return this;
     }
 
@@ -139,8 +141,8 @@ public final class MailResponse {
     }
 
     /** The message this response answers, when it said ({@link #replyTo}, {@link #autoReply}, {@link #answering}). */
-    public java.util.Optional<MailRequest> answered() {
-        return java.util.Optional.ofNullable(answering);
+    public Optional<MailRequest> answered() {
+        return Optional.ofNullable(answering);
     }
 
     /** Adds a {@code To} recipient. */

@@ -1,12 +1,11 @@
 package org.tubemail.relay;
 
 import jakarta.mail.internet.MimeMessage;
+import org.slf4j.LoggerFactory;
 import org.tubemail.mail.MailResponse;
 
 import java.util.List;
 import java.util.Optional;
-
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends outgoing mail: to a smarthost, into a maildir, or (in tests) into a list. Handlers receive
