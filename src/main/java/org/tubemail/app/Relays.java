@@ -1,8 +1,11 @@
 package org.tubemail.app;
 
+import org.tubemail.autoreply.AutoReplyLogs;
 import org.tubemail.config.Settings;
 import org.tubemail.dkim.DkimKeyring;
 import org.tubemail.monitor.Monitor;
+import org.tubemail.relay.AutoReplyRelay;
+import org.tubemail.relay.AutoReplyRules;
 import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.relay.MaildirRelay;
@@ -11,9 +14,12 @@ import org.tubemail.relay.Relay;
 import org.tubemail.relay.RelaySettings;
 import org.tubemail.relay.RetryPolicy;
 import org.tubemail.relay.SmtpRelay;
+import org.tubemail.state.StateStorage;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Builds the relay: a maildir under {@code run/} when {@code relay.host} is empty, direct delivery
@@ -40,6 +46,19 @@ public final class Relays {
         DkimKeyring keys = SigningKeys.load(s);
         Relay relay = unsigned(s, monitor);
         return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);
+    }
+
+    /**
+     * {@code relay} under the rules for automatic replies ({@link AutoReplyRelay}): {@code reply.auto.limit}
+     * replies (3) per {@code reply.auto.period.seconds} (a day) to one address for each module, counted
+     * beside the state storage that {@code states} gives once the first automatic reply is sent, and none
+     * to forged senders unless {@code reply.auto.to.forged=true}.
+     */
+    public static AutoReplyRelay guarded(Settings s, Relay relay, Supplier<StateStorage> states, Monitor monitor) {
+        AutoReplyRelay.Limit limit = new AutoReplyRelay.Limit(s.integer("reply.auto.limit", 3, 0, 1_000_000),
+                s.seconds("reply.auto.period.seconds", Duration.ofDays(1), false));
+        AutoReplyRules rules = new AutoReplyRules(s.choice("reply.auto.to.forged", "false", "false", "true").equals("true"));
+        return new AutoReplyRelay(relay, () -> AutoReplyLogs.beside(states.get()), rules, limit, monitor, Clock.systemUTC());
     }
 
     private static Relay unsigned(Settings s, Monitor monitor) {

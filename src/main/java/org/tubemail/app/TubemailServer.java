@@ -28,6 +28,7 @@ import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
+import org.tubemail.relay.AutoReplyRelay;
 import org.tubemail.relay.DkimSigningRelay;
 import org.tubemail.relay.MaildirRelay;
 import org.tubemail.relay.Relay;
@@ -104,7 +105,7 @@ public final class TubemailServer {
         MeteredMonitor monitor = new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
         PendingRoutes web = new PendingRoutes(httpSettings.publicUrl());
         Context context = new Context(s, s.path("data.path", "run/data"), s.list("receiver.accepted.domains", "localhost").get(0), monitor, web);
-        context.relay(Relays.create(s, monitor));
+        context.relay(Relays.guarded(s, Relays.create(s, monitor), context::storage, monitor));
         Router.Builder builder = routingSettings(s, context.router()).monitor(monitor);
         Forwarders.Forwarding forwarding = null;
         builder.undeliverable(undeliverableQueue(s));
@@ -377,9 +378,10 @@ public final class TubemailServer {
         return queues;
     }
 
-    /** The relay that delivers, under the DKIM signer when there is one: its queues are the ones to show. */
+    /** The relay that delivers, under the auto-reply limit and the DKIM signer when there is one: its queues are the ones to show. */
     private Relay delivering() {
-        return relay instanceof DkimSigningRelay signing ? signing.next() : relay;
+        Relay r = relay instanceof AutoReplyRelay guard ? guard.next() : relay;
+        return r instanceof DkimSigningRelay signing ? signing.next() : r;
     }
 
     /**

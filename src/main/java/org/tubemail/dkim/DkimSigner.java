@@ -10,8 +10,10 @@ import java.util.Locale;
 
 /**
  * Signs messages with one key (RFC 6376, relaxed/relaxed): the signature covers the header fields
- * {@link #SIGNED_HEADERS} that the message has, each as often as it occurs, and {@code From} once
- * more than it occurs (oversigned: a second {@code From} added later breaks the signature).
+ * {@link #SIGNED_HEADERS} that the message has, each as often as it occurs. The fields a reader
+ * sees ({@link #OVERSIGNED}, and in a list post, one with a {@code List-Id}, every {@code List-*}
+ * field) are listed once more than they occur (RFC 6376 §8.15), so a copy added later, above or
+ * below, breaks the signature, and one that was absent cannot be added either.
  * Thread-safe.
  */
 public final class DkimSigner {
@@ -22,6 +24,9 @@ public final class DkimSigner {
             "content-transfer-encoding", "content-disposition", "content-id", "content-description",
             "list-id", "list-help", "list-subscribe", "list-unsubscribe", "list-unsubscribe-post", "list-post",
             "list-owner", "list-archive");
+
+    /** The header fields signed once more than they occur: what a reader sees of who wrote what, when, to whom. */
+    public static final List<String> OVERSIGNED = List.of("from", "to", "cc", "subject", "date", "message-id", "reply-to");
 
     private final DkimKey key;
 
@@ -49,9 +54,11 @@ public final class DkimSigner {
     public String signatureField(byte[] message) {
         RawMessage raw = RawMessage.parse(message);
         List<String> names = new ArrayList<>();
+        boolean listPost = raw.headers().stream().anyMatch(f -> f.key().equals("list-id"));
         for (String name : SIGNED_HEADERS) {
             long n = raw.headers().stream().filter(f -> f.key().equals(name)).count();
-            for (long i = 0; i < n + (name.equals("from") ? 1 : 0); i++) names.add(name);
+            boolean over = OVERSIGNED.contains(name) || listPost && name.startsWith("list-");
+            for (long i = 0; i < n + (over ? 1 : 0); i++) names.add(name);
         }
         String bh = Base64.getEncoder().encodeToString(SignedData.bodyHash(raw.canonicalBody(true), -1));
         String unsigned = "DKIM-Signature: v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d=" + key.domain()

@@ -41,6 +41,8 @@ public final class MailRequest {
     private final byte[] raw;
     private final MimeMessage message;
     private final Decoded decoded;
+    /** The handler module this copy is routed to, {@code ""} outside routing. */
+    private final String module;
 
     /** What is decoded once per message and shared by its per-recipient views. */
     private static final class Decoded {
@@ -49,12 +51,13 @@ public final class MailRequest {
         volatile Optional<Bounce> bounce;
     }
 
-    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message, Decoded decoded) {
+    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message, Decoded decoded, String module) {
         this.envelope = envelope;
         this.recipient = recipient;
         this.raw = raw;
         this.message = message;
         this.decoded = decoded;
+        this.module = module;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class MailRequest {
         Objects.requireNonNull(raw, "raw");
         try {
             MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
-            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m, new Decoded());
+            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m, new Decoded(), "");
         } catch (MessagingException e) {
             throw new MailParseException("cannot parse message from <" + envelope.mailFrom() + ">: " + e.getMessage(), e);
         }
@@ -89,7 +92,20 @@ public final class MailRequest {
 
     /** The same message as seen by another of its envelope recipients. */
     public MailRequest forRecipient(String address) {
-        return new MailRequest(envelope, Addresses.strip(address), raw, message, decoded);
+        return new MailRequest(envelope, Addresses.strip(address), raw, message, decoded, module);
+    }
+
+    /** The same message as handed to the state methods of handler module {@code name} (the router does this). */
+    public MailRequest forModule(String name) {
+        return new MailRequest(envelope, recipient, raw, message, decoded, Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * The handler module this message is routed to, {@code ""} outside routing: the responder whose
+     * automatic replies are counted ({@link MailResponse#automatic()}).
+     */
+    public String module() {
+        return module;
     }
 
     /** A jakarta.mail session for parsing only: lenient, with no transport configured. */

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +55,9 @@ public final class MailResponse {
     private String html;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final List<Attachment> attachments = new ArrayList<>();
+    /** The message this one answers, when known. */
+    private MailRequest answering;
+    private boolean automatic;
 
     private MailResponse() {
     }
@@ -78,15 +83,66 @@ public final class MailResponse {
         } else {
             r.to.add(target.get(0));
         }
+        return r.threaded(request);
+    }
+
+    /**
+     * An automatic reply to {@code request} (RFC 3834): addressed to its envelope sender, the address
+     * that SPF vouches for (§4), and otherwise like {@link #replyTo}; marked {@link #automatic()}.
+     * To mail with the null sender it has no recipient, and a relay never sends it.
+     */
+    public static MailResponse autoReply(MailRequest request) {
+        MailResponse r = new MailResponse();
+        if (!request.isNullSender()) {
+            r.addTo(request.from());
+        }
+        return r.threaded(request).automatic();
+    }
+
+    /** Subject {@code Re: } once, {@code In-Reply-To} and {@code References}; remembers {@code request}. */
+    private MailResponse threaded(MailRequest request) {
+        answering = request;
         String subject = request.subject();
-        r.subject(subject.regionMatches(true, 0, "Re:", 0, 3) ? subject : "Re: " + subject);
+        subject(subject.regionMatches(true, 0, "Re:", 0, 3) ? subject : "Re: " + subject);
         String id = request.messageId();
         if (!id.isEmpty()) {
-            r.header("In-Reply-To", id);
+            header("In-Reply-To", id);
             String refs = request.header("References").orElse("");
-            r.header("References", refs.isEmpty() ? id : refs + " " + id);
+            header("References", refs.isEmpty() ? id : refs + " " + id);
         }
-        return r;
+        return this;
+    }
+
+    /**
+     * Says which message this response answers ({@link #replyTo} and {@link #autoReply} know it
+     * already); an {@link #automatic()} response needs it.
+     */
+    public MailResponse answering(MailRequest request) {
+        answering = Objects.requireNonNull(request, "request");
+        return this;
+    }
+
+    /**
+     * Marks this response as an automatic reply (RFC 3834) and adds {@code Auto-Submitted: auto-replied}.
+     * A relay sends it only when the message it answers ({@link #answering}) may be answered: not to
+     * the null sender, nor to automatic or bulk mail, nor to a sender whose own domain says the mail
+     * is forged (SPF {@code fail}, or DMARC {@code fail} under {@code p=reject}); a server's relay
+     * also sends at most {@code reply.auto.limit} per {@code reply.auto.period} to one address for
+     * each module. What is not sent is logged (and, by a server, counted).
+     */
+    public MailResponse automatic() {
+        automatic = true;
+        return header("Auto-Submitted", "auto-replied");
+    }
+
+    /** Whether this is an automatic reply ({@link #automatic()}). */
+    public boolean isAutomatic() {
+        return automatic;
+    }
+
+    /** The message this response answers, when it said ({@link #replyTo}, {@link #autoReply}, {@link #answering}). */
+    public Optional<MailRequest> answered() {
+        return Optional.ofNullable(answering);
     }
 
     /** Adds a {@code To} recipient. */

@@ -161,6 +161,14 @@ public final class MeteredMonitor implements Monitor {
                 .tag("domain", domain).register(registry).increment();
     }
 
+    @Override
+    public void replySuppressed(String responder, String to, String reason, String detail) {
+        LOG.info("No automatic reply from {} to <{}> ({}): {}", responder, to, reason, detail);
+        Counter.builder("tubemail.replies.suppressed").description("automatic replies not sent, by cause")
+                .tag("reason", reason).register(registry).increment();
+        events.publish("reply_suppressed", fields("responder", responder, "to", to, "reason", reason, "detail", detail));
+    }
+
     private static Map<String, Object> fields(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

@@ -101,4 +101,17 @@ public interface Monitor {
     /** A DKIM signature was made for {@code domain}. */
     default void dkimSigned(String domain) {
     }
+
+    /**
+     * An automatic reply was not sent (RFC 3834, and no backscatter to forged senders): the one
+     * report of every such case, counted, published as an event and logged once.
+     *
+     * @param responder the handler module that would have replied (or the reply's From address)
+     * @param to        the address it would have gone to
+     * @param reason    a short fixed name: {@code null_sender}, {@code automatic}, {@code bulk}, {@code spf_fail},
+     *                  {@code dmarc_reject}, {@code rate}
+     * @param detail    what was found, in words
+     */
+    default void replySuppressed(String responder, String to, String reason, String detail) {
+    }
 }

@@ -1,9 +1,11 @@
 package org.tubemail.relay;
 
 import jakarta.mail.internet.MimeMessage;
+import org.slf4j.LoggerFactory;
 import org.tubemail.mail.MailResponse;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sends outgoing mail: to a smarthost, into a maildir, or (in tests) into a list. Handlers receive
@@ -19,8 +21,18 @@ public interface Relay {
      */
     void deliver(MimeMessage message, String envelopeFrom, List<String> recipients);
 
-    /** Builds {@code response} and sends it to its To and Cc recipients, from its From address. */
+    /**
+     * Builds {@code response} and sends it to its To and Cc recipients, from its From address. An
+     * {@link MailResponse#automatic() automatic} reply that {@link AutoReplyRules#STANDARD} forbids is
+     * not sent, only logged; a server's relay ({@link AutoReplyRelay}) also limits how many go to one address.
+     */
     default void send(MailResponse response) {
+        Optional<AutoReplyRules.Suppression> no = AutoReplyRules.STANDARD.check(response);
+        if (no.isPresent()) {
+            LoggerFactory.getLogger(Relay.class).info("No automatic reply to {} ({}): {}", response.recipients(),
+                    no.get().reason(), no.get().detail());
+            return;
+        }
         MimeMessage m = response.toMimeMessage();
         deliver(m, Envelopes.senderOf(m), response.recipients());
     }

@@ -29,6 +29,15 @@ public @interface Authenticated {
     /** Strict alignment: the domain that passed must be the sender's domain itself, not just share its organisational domain. */
     boolean strict() default false;
 
+    /**
+     * Demands that the {@code From:} header, what readers see, names the authenticated domain too: its
+     * one address's domain must be aligned with the domain that passed (the same organisational
+     * domain, as DMARC's relaxed alignment; the very same domain when {@link #strict}). A member
+     * authenticated by their envelope sender who writes {@code From: alice@victim.test} is then
+     * refused like an unauthenticated sender, whatever {@code receiver.dmarc.enforce} says.
+     */
+    boolean fromAligned() default false;
+
     /** A check that can authenticate a sender. */
     enum By {
         /** SPF passed for the {@code MAIL FROM} domain. */

@@ -343,7 +343,8 @@ public final class Router {
         }
     }
 
-    private String invoke(Match m, MailRequest request) throws Exception {
+    private String invoke(Match m, MailRequest routed) throws Exception {
+        MailRequest request = routed.forModule(m.method().module().name());
         if (timeLimit == null) {
             return m.method().invoke(request, m.captures());
         }

@@ -22,9 +22,15 @@ final class MailPeers {
 
     /** Sends a short message over SMTP to 127.0.0.1:{@code port}, with the given Message-ID when not empty. */
     static void send(int port, String from, String to, String subject, String messageId) throws Exception {
+        send(port, from, from, to, subject, messageId);
+    }
+
+    /** As {@link #send(int, String, String, String, String)}, with envelope sender {@code mailFrom} and header {@code From: from}. */
+    static void send(int port, String mailFrom, String from, String to, String subject, String messageId) throws Exception {
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", "127.0.0.1");
         p.setProperty("mail.smtp.port", String.valueOf(port));
+        p.setProperty("mail.smtp.from", mailFrom);
         MimeMessage m = new MimeMessage(Session.getInstance(p)) {
             @Override
             protected void updateMessageID() throws jakarta.mail.MessagingException {

@@ -151,6 +151,13 @@ class MailingListEndToEndTest {
         assertEquals("alice@strict.example", p.addressHeader("Reply-To").get(0).getAddress());
         Dkimpy.Result verified = Dkimpy.verify(MailPeers.asSent(strict), dns);
         assertTrue(verified.passed(), "dkimpy verifies the list's signature: " + verified.output());
+        String sent = new String(MailPeers.asSent(strict), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int top = sent.indexOf("\r\n", sent.indexOf("DKIM-Signature:")) + 2;
+        while (sent.charAt(top) == ' ' || sent.charAt(top) == '\t') top = sent.indexOf("\r\n", top) + 2; // past the folded signature
+        for (String added : List.of("Subject: Urgent: new bank details\r\n", "List-Post: <mailto:evil@example.net>\r\n")) {
+            byte[] tampered = (sent.substring(0, top) + added + sent.substring(top)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(Dkimpy.verify(tampered, dns).passed(), "an added " + added.strip() + " breaks the list's signature");
+        }
         assertTrue(p.header("DKIM-Signature").orElseThrow().contains("d=lists.example.com"));
 
         send("bob@example.org", "dev-unsubscribe@lists.example.com", "bye");
@@ -171,6 +178,20 @@ class MailingListEndToEndTest {
                 "ann is no member any more: her post starts a new subscription");
         assertEquals(4, inbox("alice@strict.example").size(), "the third post went to nobody");
         assertEquals(0, server.router().undeliverableQueue().count());
+    }
+
+    @Test
+    void aMemberAuthenticatedByTheEnvelopeCannotPostAsSomeoneElse() throws Exception {
+        join("bob@example.org");
+        join("ann@example.org");
+        MailPeers.send(server.smtpPort(), "bob@example.org", "Alice <alice@victim.test>", "dev@lists.example.com", "wire the money", "");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.router().undeliverableQueue().count() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, server.router().undeliverableQueue().count(), "kept as undeliverable, not posted");
+        send("bob@example.org", "dev@lists.example.com", "a real post");
+        assertEquals("a real post", MailPeers.parse(awaitMail("ann@example.org", 3)).subject(), "the forged post never went out");
     }
 
     @Test

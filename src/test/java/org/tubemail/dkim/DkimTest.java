@@ -78,11 +78,11 @@ class DkimTest {
     }
 
     @Test
-    void fromIsOversignedAndEveryListedHeaderSigned() throws Exception {
+    void whatAReaderSeesIsOversignedAndEveryListedHeaderSigned() throws Exception {
         byte[] signed = new DkimSigner(new DkimKey("example.org", "rsa", RSA.getPrivate())).sign(bytes(MESSAGE));
-        String field = new String(signed, StandardCharsets.ISO_8859_1).split("\r\n(?=[^ \t])")[0];
-        String h = TagList.compact(TagList.parse(field.substring(field.indexOf(':') + 1)).required("h"));
-        assertEquals("from:from:to:subject:date:message-id:mime-version:content-type:list-id", h);
+        assertEquals("from:from:to:to:cc:subject:subject:date:date:message-id:message-id:reply-to:mime-version:content-type:"
+                + "list-id:list-id:list-help:list-subscribe:list-unsubscribe:list-unsubscribe-post:list-post:list-owner:list-archive",
+                signedNames(signed));
 
         byte[] secondFrom = bytes(new String(signed, StandardCharsets.ISO_8859_1)
                 .replace("To: list@", "From: mallory@example.net\r\nTo: list@"));
@@ -90,6 +90,40 @@ class DkimTest {
             assertFalse(Dkimpy.verify(secondFrom, dns).passed(), "dkimpy must refuse an added From");
             assertEquals(Verdict.FAIL, new DkimVerifier(dns.resolver()).verify(secondFrom).get(0).verdict());
         }
+    }
+
+    @Test
+    void listHeadersAreOversignedOnlyInListPosts() {
+        byte[] signed = new DkimSigner(new DkimKey("example.org", "rsa", RSA.getPrivate()))
+                .sign(bytes(MESSAGE.replace("List-Id: <list.lists.example.com>\r\n", "")));
+        assertEquals("from:from:to:to:cc:subject:subject:date:date:message-id:message-id:reply-to:mime-version:content-type",
+                signedNames(signed));
+    }
+
+    /** RFC 6376 §8.15: a copy of a field a reader sees, added above the signed one or where there was none, fails. */
+    @Test
+    void dkimpyRefusesEveryAddedCopyOfWhatAReaderSees() throws Exception {
+        String signed = new String(new DkimSigner(new DkimKey("example.org", "rsa", RSA.getPrivate())).sign(bytes(MESSAGE)),
+                StandardCharsets.ISO_8859_1);
+        int top = signed.indexOf("\r\nFrom: ") + 2; // the first field after the signature
+        List<String> added = List.of("Subject: Urgent: new bank details", "To: ceo@example.com", "Cc: board@example.com",
+                "Date: Wed, 2 Dec 2026 09:00:00 +0000", "Message-ID: <forged@example.net>", "Reply-To: mallory@example.net",
+                "List-Id: <other.example.net>", "List-Unsubscribe: <https://example.net/evil>", "List-Post: <mailto:x@example.net>");
+        try (Dnsmasq dns = dns()) {
+            Dkimpy.Result plain = Dkimpy.verify(bytes(signed), dns);
+            assertTrue(plain.passed(), plain.output());
+            for (String field : added) {
+                byte[] tampered = bytes(signed.substring(0, top) + field + "\r\n" + signed.substring(top));
+                Dkimpy.Result r = Dkimpy.verify(tampered, dns);
+                assertFalse(r.passed(), "dkimpy must refuse the message with an added '" + field + "': " + r.output());
+                assertEquals(Verdict.FAIL, new DkimVerifier(dns.resolver()).verify(tampered).get(0).verdict(), field);
+            }
+        }
+    }
+
+    private static String signedNames(byte[] signed) {
+        String field = new String(signed, StandardCharsets.ISO_8859_1).split("\r\n(?=[^ \t])")[0];
+        return TagList.compact(TagList.parse(field.substring(field.indexOf(':') + 1)).required("h"));
     }
 
     @Test

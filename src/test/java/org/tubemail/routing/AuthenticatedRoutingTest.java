@@ -59,6 +59,47 @@ class AuthenticatedRoutingTest {
         }
     }
 
+    /** Posts must carry the authenticated domain in From:, strictly for the strict one. */
+    public static class Posts {
+        final List<String> ran = new ArrayList<>();
+
+        @Stateless
+        @Authenticated(fromAligned = true)
+        @Route("posts@(host)")
+        public void post(MailRequest msg) {
+            ran.add(msg.fromHeader().get(0).getAddress());
+        }
+
+        @Stateless
+        @Authenticated(fromAligned = true, strict = true)
+        @Route("strict@(host)")
+        public void strictPost(MailRequest msg) {
+            ran.add("strict " + msg.fromHeader().get(0).getAddress());
+        }
+    }
+
+    @Test
+    void fromAlignedDemandsTheAuthenticatedDomainInFrom() {
+        Posts posts = new Posts();
+        TestKit k = new TestKit().router(r -> r.defaultCapture("host", "example\\.com").handlers(posts));
+        k.deliver(TestMail.from("bob@example.org").to("posts@example.com").authenticated());
+        k.deliver(TestMail.from("bob@example.org").to("posts@example.com").header("From", "bob@news.example.org").authenticated());
+        RecipientResult other = k.deliver(TestMail.from("bob@example.org").to("posts@example.com")
+                .header("From", "Alice <alice@victim.test>").authenticated()).results().get(0);
+        RecipientResult two = k.deliver(TestMail.from("bob@example.org").to("posts@example.com")
+                .header("From", "bob@example.org, alice@victim.test").authenticated()).results().get(0);
+        k.deliver(TestMail.from("bob@example.org").to("strict@example.com").header("From", "bob@news.example.org").authenticated());
+        k.deliver(TestMail.from("bob@example.org").to("strict@example.com").authenticated());
+        assertEquals(List.of("bob@example.org", "bob@news.example.org", "strict bob@example.org"), posts.ran);
+        assertEquals(RecipientResult.Status.UNAUTHENTICATED, other.status());
+        assertTrue(other.reason().contains("Posts.post accepts only mail whose From: is the authenticated domain's, and From: "
+                + "<alice@victim.test> is not aligned with example.org"), other.reason());
+        assertTrue(two.reason().contains("From: names 2 authors"), two.reason());
+        k.assertUndeliverable(3);
+        MailRequest forged = TestMail.from("bob@example.org").to("posts@example.com").header("From", "alice@victim.test").authenticated().build();
+        assertTrue(k.router().authenticationRefusal(forged).orElseThrow().contains("not aligned"), "receiver.auth.reject refuses it too");
+    }
+
     private final Members members = new Members();
     private final TestKit kit = new TestKit().router(r -> r.defaultCapture("host", "example\\.com").handlers(members, new Help()));
 

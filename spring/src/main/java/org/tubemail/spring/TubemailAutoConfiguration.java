@@ -61,11 +61,14 @@ public class TubemailAutoConfiguration {
         return r == null ? Monitor.NONE : new MeteredMonitor(r, new EventHub(HttpSettings.from(settings, false).eventBuffer()));
     }
 
-    /** The relay: the smarthost {@code tubemail.relay.host}, else the maildir {@code tubemail.relay.outbox}. */
+    /**
+     * The relay: the smarthost {@code tubemail.relay.host}, else the maildir {@code tubemail.relay.outbox}, under the
+     * limit of automatic replies ({@code tubemail.reply.auto.*}), counted beside the state storage.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public Relay tubemailRelay(Settings settings, Monitor monitor) {
-        return Relays.create(settings, monitor);
+    public Relay tubemailRelay(Settings settings, Monitor monitor, ObjectProvider<StateStorage> storage) {
+        return Relays.guarded(settings, Relays.create(settings, monitor), storage::getObject, monitor);
     }
 
     /** The router over every bean with {@code @Route} methods. */

@@ -7,11 +7,12 @@ import org.tubemail.routing.Handler;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Stateless;
 
-import java.util.Locale;
-
 /**
- * Answers every message sent to {@code echo@host} with a reply quoting it. It never answers
- * bounces or automatic mail (auto-replies, lists, bulk), so two auto-responders cannot loop.
+ * Answers every message sent to {@code echo@host} with a reply quoting it. The reply is
+ * {@link MailResponse#autoReply automatic} (RFC 3834): it goes to the envelope sender, never to
+ * bounces or automatic mail (auto-replies, lists, bulk), so two auto-responders cannot loop, never
+ * to a sender whose domain says the mail is forged, and a server sends one address at most
+ * {@code reply.auto.limit} echoes per {@code reply.auto.period.seconds}.
  */
 @Handler("echo")
 public class EchoHandler {
@@ -23,28 +24,13 @@ public class EchoHandler {
         this.relay = relay;
     }
 
-    /** Replies to {@code msg}, unless it is automatic. */
+    /** Replies to {@code msg}; the relay drops the reply when {@code msg} may not be answered. */
     @Stateless
     @Route("echo@(host)")
     public void echo(MailRequest msg, String host) {
-        if (isAutomatic(msg)) {
-            return;
-        }
-        relay.send(MailResponse.replyTo(msg)
+        relay.send(MailResponse.autoReply(msg)
                 .from("echo@" + host)
-                .header("Auto-Submitted", "auto-replied")
                 .text("You wrote:\n\n" + quote(msg.bodyText())));
-    }
-
-    /** Whether a reply to {@code msg} could start a mail loop (RFC 3834). */
-    static boolean isAutomatic(MailRequest msg) {
-        if (msg.isBounce()) {
-            return true;
-        }
-        String auto = msg.header("Auto-Submitted").orElse("no").trim().toLowerCase(Locale.ROOT);
-        String precedence = msg.header("Precedence").orElse("").trim().toLowerCase(Locale.ROOT);
-        return !auto.startsWith("no") || precedence.equals("bulk") || precedence.equals("list")
-                || precedence.equals("junk") || msg.header("List-Id").isPresent();
     }
 
     private static String quote(String text) {

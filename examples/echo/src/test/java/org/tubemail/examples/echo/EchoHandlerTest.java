@@ -2,6 +2,7 @@ package org.tubemail.examples.echo;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tubemail.mail.Authentication;
 import org.tubemail.testing.SentMail;
 import org.tubemail.testing.TestKit;
 import org.tubemail.testing.TestMail;
@@ -57,6 +58,18 @@ class EchoHandlerTest {
         kit.deliver(TestMail.from("list@example.org").to("echo@example.com").header("List-Id", "<dev.example.org>"));
         kit.relay().assertNothingSent();
         kit.assertUndeliverable(0);
+    }
+
+    @Test
+    void neverAnswersASenderWhoseDomainSaysTheMailIsForged() {
+        kit.deliver(TestMail.from("victim@forged.test").to("echo@example.com")
+                .authentication(Authentication.parse("spf=fail smtp.mailfrom=forged.test; dkim=none; dmarc=none")));
+        kit.deliver(TestMail.from("ceo@strict.test").to("echo@example.com")
+                .authentication(Authentication.parse("spf=none smtp.mailfrom=strict.test; dkim=none; dmarc=fail header.from=strict.test policy.dmarc=reject")));
+        kit.relay().assertNothingSent();
+        kit.deliver(TestMail.from("bob@soft.test").to("echo@example.com")
+                .authentication(Authentication.parse("spf=softfail smtp.mailfrom=soft.test; dkim=none; dmarc=none")));
+        assertEquals(1, kit.relay().sent().size(), "~all is no proof of forgery");
     }
 
     @Test

@@ -50,7 +50,8 @@ import java.util.Map;
  *
  * Subscribing, confirming and posting need an authenticated sender ({@link Authenticated}: SPF or
  * DKIM aligned with the envelope sender's domain), so a forger can neither subscribe someone else
- * nor post in a member's name. Posts whose author's domain publishes DMARC {@code p=reject} or
+ * nor post in a member's name; a post's {@code From:} must be aligned with that domain too, so a
+ * member cannot post as someone else ({@code From: Alice <alice@victim.test>}). Posts whose author's domain publishes DMARC {@code p=reject} or
  * {@code p=quarantine} go out {@code From: "Alice via dev" <dev@lists.example.com>} with Alice in
  * {@code Reply-To}, so that the list's own DKIM signature (the relay signs by the {@code From:}
  * domain) makes them pass DMARC; other posts keep their {@code From:}.
@@ -136,8 +137,11 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         return "POSTING";
     }
 
-    /** A member: posts go to every other active member; unsubscribing ends it. */
-    @Authenticated
+    /**
+     * A member: posts go to every other active member; unsubscribing ends it. The {@code From:} that
+     * readers see must be the member's own (authenticated) domain: a member cannot post as someone else.
+     */
+    @Authenticated(fromAligned = true)
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-(action)@(listdomain)", where = {LIST, "action=subscribe|unsubscribe"})
     public String POSTING(MailRequest msg, Map<String, String> captures) {
@@ -237,10 +241,13 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         values.put("postAddress", list + "@" + listdomain);
         values.put("subscribeAddress", list + "-subscribe@" + listdomain);
         values.put("unsubscribeAddress", list + "-unsubscribe@" + listdomain);
-        MailResponse response = MailResponse.to(msg.from())
+        // what anyone who can send as the sender can ask for again and again is an automatic reply,
+        // limited per address and never sent to forged senders; a welcome or goodbye answers a proven request
+        boolean automatic = template.equals("confirm") || template.equals("confirm_failed");
+        MailResponse response = (automatic ? MailResponse.autoReply(msg) : MailResponse.to(msg.from()).answering(msg)
+                .header("Auto-Submitted", "auto-replied"))
                 .from(list + "-admin@" + listdomain)
-                .subject(subject)
-                .header("Auto-Submitted", "auto-replied");
+                .subject(subject);
         if (values.get("confirmAddress") instanceof String confirm) {
             response.header("Reply-To", confirm); // answering the request confirms it
         }

@@ -93,6 +93,23 @@ class MailingListHandlerTest {
     }
 
     @Test
+    void aMemberCannotPostAsSomeoneElse() {
+        join("bob@example.org");
+        join("ann@example.org");
+        kit.relay().clear();
+        deliver(TestMail.from("bob@example.org").to(DEV).header("From", "Alice <alice@victim.test>").subject("wire the money"));
+        kit.relay().assertNothingSent();
+        kit.assertUndeliverable(1);
+        String kept = new String(kit.undeliverable().get(kit.undeliverable().keys().get(0)).orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(kept.contains("From: <alice@victim.test> is not aligned with example.org"), kept);
+        kit.assertState(MailingListHandler.class, key("bob@example.org"), "POSTING");
+
+        deliver(TestMail.from("bob@example.org").to(DEV).header("From", "Bob <bob@lists.example.org>").subject("from a subdomain"));
+        assertEquals(List.of("ann@example.org"), kit.relay().sent().get(0).recipients(), "the same organisational domain is aligned");
+    }
+
+    @Test
     void subscribeConfirmPostUnsubscribe() {
         String confirm = subscribe("bob@example.org");
         kit.assertState(MailingListHandler.class, key("bob@example.org"), "CONFIRMING");

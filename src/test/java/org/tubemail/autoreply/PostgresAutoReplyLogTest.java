@@ -1,0 +1,52 @@
+package org.tubemail.autoreply;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tubemail.state.PgTestDb;
+import org.tubemail.state.PostgresStorage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The auto-reply log contract on a real PostgreSQL, in the database of the state storage. */
+class PostgresAutoReplyLogTest extends AutoReplyLogContract {
+
+    private final List<PostgresStorage> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void needsDatabase() {
+        PgTestDb.assumeConfigured();
+    }
+
+    @Override
+    protected AutoReplyLog open() {
+        PostgresStorage states = PgTestDb.open();
+        opened.add(states);
+        return AutoReplyLogs.beside(states);
+    }
+
+    @Override
+    protected boolean durable() {
+        return true;
+    }
+
+    @AfterEach
+    void closeStates() {
+        opened.forEach(PostgresStorage::close);
+    }
+
+    @Test
+    void twoServersShareTheLimit() {
+        try (PostgresStorage second = PgTestDb.open()) {
+            AutoReplyLog other = AutoReplyLogs.beside(second);
+            assertTrue(log.tryCount("echo", "bob@example.org", T0, DAY, 2));
+            assertTrue(other.tryCount("echo", "bob@example.org", T0 + 1, DAY, 2));
+            assertFalse(log.tryCount("echo", "bob@example.org", T0 + 2, DAY, 2));
+            assertFalse(other.tryCount("echo", "bob@example.org", T0 + 3, DAY, 2));
+        }
+    }
+}
