@@ -41,6 +41,7 @@ import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.imap.ImapReceiver;
 import org.tubemail.server.lmtp.LmtpReceiver;
 import org.tubemail.server.lmtp.UnixLmtpReceiver;
+import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.spool.QueueReceiver;
 import org.tubemail.state.StateStorage;
@@ -182,9 +183,12 @@ public final class TubemailServer {
         UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
+        java.util.function.Predicate<java.net.InetAddress> trusted = client -> false; // receiver.trusted.networks goes here
+        BlocklistScreen screen = DnsListsAndGreylist.screen(s, trusted);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router));
+        smtp.guards(screen, DnsListsAndGreylist.greylist(s, router.storage(), trusted));
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);

@@ -2,7 +2,9 @@ package org.tubemail.server.smtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.server.DataScanner;
+import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.proxy.ProxyHeader;
 import org.tubemail.server.tls.TlsChannel;
 
@@ -69,6 +71,10 @@ final class SmtpConnection {
     private int dataBytes;
     private boolean tlsReported;
     private long lastActive;
+    /** The DNS lists' screening of this client, or null when no list is configured. */
+    private BlocklistScreen.Screening screening;
+    /** Whether a {@code RCPT} waits for the DNS lists: nothing is read meanwhile. */
+    private boolean screeningWait;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
         this.loop = loop;
@@ -142,6 +148,7 @@ final class SmtpConnection {
     void open() {
         loop.monitor().connectionOpened();
         if (!awaitingProxy) {
+            startScreening();
             send(dialog.greeting());
         }
         flush();
@@ -152,7 +159,7 @@ final class SmtpConnection {
      * with the sink, nothing is read: reading stops until {@link #resume}, which reads on.
      */
     void readable() throws IOException {
-        if (waiting) {
+        if (waiting || screeningWait) {
             key.interestOps(0);
             return;
         }
@@ -217,7 +224,7 @@ final class SmtpConnection {
     }
 
     private void process() {
-        while (!waiting && !closeAfterWrite && !upgrading) {
+        while (!waiting && !closeAfterWrite && !upgrading && !screeningWait) {
             if (awaitingProxy) {
                 if (!readProxyHeader()) {
                     return;
@@ -270,6 +277,7 @@ final class SmtpConnection {
             }
             boolean crlf = lf > head && in[lf - 1] == '\r';
             String line = discardingLine ? null : new String(in, head, (crlf ? lf - 1 : lf) - head, StandardCharsets.UTF_8);
+            int start = head;
             head = lf + 1;
             if (line == null) {
                 discardingLine = false;
@@ -279,7 +287,18 @@ final class SmtpConnection {
                 send(SmtpDialog.BARE_LF);
                 continue;
             }
-            String reply = dialog.command(line);
+            boolean screened = screening != null && dialog.from() != null && line.regionMatches(true, 0, "RCPT", 0, 4);
+            if (screened && screening.pending()) {
+                head = start; // read again once the DNS lists answered
+                awaitScreening();
+                return;
+            }
+            String reply = screened ? screening.refusal() : null;
+            if (reply != null) {
+                loop.monitor().clientRefused(clientIp, "dnsbl", reply);
+            } else {
+                reply = dialog.command(line);
+            }
             send(reply);
             countRefusal(line, reply);
             if (dialog.quit()) {
@@ -308,6 +327,7 @@ final class SmtpConnection {
                 LOG.debug("{} is {} through proxy {}", this, peer, proxy);
             }
             awaitingProxy = false;
+            startScreening();
             send(dialog.greeting());
             return true;
         } catch (ProxyHeader.MalformedException e) {
@@ -315,6 +335,33 @@ final class SmtpConnection {
             close(null);
             return false;
         }
+    }
+
+    /** Starts asking the DNS lists about the client, if any are configured. */
+    private void startScreening() {
+        if (loop.screen() != null) {
+            screening = loop.screen().screen(clientIp);
+        }
+    }
+
+    /** Stops reading until the DNS lists answered (at most the DNS time limit), then reads on. */
+    private void awaitScreening() {
+        screeningWait = true;
+        screening.whenDone(() -> loop.execute(() -> {
+            screeningWait = false;
+            if (key.isValid()) {
+                try {
+                    drive();
+                } catch (IOException e) {
+                    close(null);
+                }
+            }
+        }));
+    }
+
+    /** What the DNS lists said about the client ({@link DnsblVerdict#NONE} when none is configured or named it). */
+    DnsblVerdict dnsbl() {
+        return screening == null ? DnsblVerdict.NONE : screening.verdict();
     }
 
     /** Ends a {@code DATA}; returns whether to go on reading commands (false: the message is with the sink). */
@@ -389,7 +436,7 @@ final class SmtpConnection {
             if (upgrading) {
                 startTls();
             }
-            key.interestOps(SelectionKey.OP_READ);
+            key.interestOps(screeningWait ? 0 : SelectionKey.OP_READ);
         }
     }
 

@@ -7,6 +7,7 @@ import org.tubemail.monitor.Monitor;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.BlocklistScreen;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,6 +72,7 @@ final class SmtpLoop {
     private volatile boolean stopped;
     private volatile int open;
     private Monitor monitor = Monitor.NONE;
+    private BlocklistScreen screen;
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -128,6 +130,15 @@ final class SmtpLoop {
 
     Monitor monitor() {
         return monitor;
+    }
+
+    /** Sets the DNS lists every client is screened against, or null for none (before {@link #start}). */
+    void screen(BlocklistScreen s) {
+        this.screen = s;
+    }
+
+    BlocklistScreen screen() {
+        return screen;
     }
 
     ConnectionSecurity security() {

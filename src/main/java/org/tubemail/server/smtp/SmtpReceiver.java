@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.mail.Authentication;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
@@ -10,6 +11,8 @@ import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.guard.BlocklistScreen;
+import org.tubemail.server.guard.Greylist;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.io.IOException;
@@ -69,8 +72,10 @@ public final class SmtpReceiver implements Receiver {
     private final FreeSpace space;
     private final Monitor monitor;
     private final ConnectionSecurity security;
-    private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
+    private final Router router;
+    private BlocklistScreen screen;
+    private GreylistGate greylist;
     private SmtpLoop loop;
 
     /**
@@ -149,7 +154,20 @@ public final class SmtpReceiver implements Receiver {
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.checks = checks;
-        this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
+        this.router = router;
+    }
+
+    /**
+     * Screens clients against DNS lists at {@code RCPT} and greylists their messages at the end of
+     * {@code DATA}, after the sender checks (call before {@link #start}).
+     *
+     * @param screen   the DNS blocklists and allowlists, or null for none
+     * @param greylist the greylist, or null for none; the receiver closes it when it stops
+     */
+    public SmtpReceiver guards(BlocklistScreen screen, Greylist greylist) {
+        this.screen = screen;
+        this.greylist = greylist == null ? null : new GreylistGate(greylist, monitor, 4);
+        return this;
     }
 
     /** The name this host gives in greetings, trace lines and a generated certificate. */
@@ -164,8 +182,12 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
+            CheckedSink checked = greylist == null ? spooler::accept : greylist.before(spooler::accept);
+            SmtpConnection.MessageSink sink = checks != null ? checks.before(router, checked)
+                    : (c, message) -> checked.accept(c, message, Authentication.NONE);
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
+            loop.screen(screen);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -204,6 +226,9 @@ public final class SmtpReceiver implements Receiver {
         }
         if (checks != null) {
             checks.stop();
+        }
+        if (greylist != null) {
+            greylist.stop();
         }
         spooler.stop(grace);
         processor.stop(grace);

@@ -1,0 +1,150 @@
+package org.tubemail.server.guard;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+import org.tubemail.state.StateStorageException;
+
+/**
+ * Greylist entries in a MapDB file with transactions: every change is committed to disk before its
+ * method returns. A greylist writes on a new triplet, on a triplet's pass and at most once a day per
+ * allowed client, not on every message, so a commit each is cheap enough. The file is locked against
+ * a second process. Thread-safe.
+ */
+public final class MapDbGreylistStore implements GreylistStore {
+
+    private final Path file;
+    private final DB db;
+    private final HTreeMap<String, long[]> entries;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * Opens (or creates) {@code file}, and its folder when missing.
+     *
+     * @throws StateStorageException when the file is locked by another process or cannot be read
+     */
+    public MapDbGreylistStore(Path file) {
+        this.file = file.toAbsolutePath();
+        try {
+            Files.createDirectories(this.file.getParent());
+            this.db = DBMaker.fileDB(this.file.toFile()).transactionEnable().make();
+        } catch (IOException | RuntimeException e) {
+            throw new StateStorageException("cannot open greylist file " + this.file + ": " + e.getMessage()
+                    + " (is another Tubemail process using it?)", e);
+        }
+        this.entries = db.hashMap("greylist", Serializer.STRING, Serializer.LONG_ARRAY).createOrOpen();
+    }
+
+    /** The file the entries are in. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public long firstSeen(String key, long nowMillis, long expiresAtMillis) {
+        return changing(() -> {
+            long[] e = entries.get(key);
+            if (e != null && e[1] >= nowMillis) {
+                return e[0];
+            }
+            entries.put(key, new long[] {nowMillis, expiresAtMillis});
+            return nowMillis;
+        });
+    }
+
+    @Override
+    public long get(String key, long nowMillis) {
+        lock.lock();
+        try {
+            checkOpen();
+            long[] e = entries.get(key);
+            return e != null && e[1] >= nowMillis ? e[0] : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void put(String key, long valueMillis, long expiresAtMillis) {
+        changing(() -> entries.put(key, new long[] {valueMillis, expiresAtMillis}));
+    }
+
+    @Override
+    public int removeExpired(long nowMillis) {
+        return changing(() -> {
+            List<String> expired = entries.entrySet().stream().filter(e -> e.getValue()[1] < nowMillis).map(Map.Entry::getKey).toList();
+            expired.forEach(entries::remove);
+            return expired.size();
+        });
+    }
+
+    @Override
+    public int count() {
+        lock.lock();
+        try {
+            checkOpen();
+            return entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void clear() {
+        changing(() -> {
+            entries.clear();
+            return null;
+        });
+    }
+
+    private void checkOpen() {
+        if (db.isClosed()) {
+            throw new StateStorageException("greylist file " + file + " is closed", null);
+        }
+    }
+
+    /** Runs {@code work} under the lock and commits; a failure rolls back and names the file. */
+    private <T> T changing(Supplier<T> work) {
+        lock.lock();
+        try {
+            checkOpen();
+            try {
+                T result = work.get();
+                db.commit();
+                return result;
+            } catch (RuntimeException e) {
+                db.rollback();
+                throw e instanceof StateStorageException ? e : new StateStorageException("greylist file " + file + ": " + e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the file; closing twice is harmless. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!db.isClosed()) {
+                db.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MapDbGreylistStore[" + file + "]";
+    }
+}
