@@ -80,12 +80,16 @@ class DnsBlocklistSmtpTest {
     }
 
     private int start(DnsResolver resolver, String blocklist, BlocklistScreen.Action action) throws Exception {
+        return start(resolver, blocklist, action, null);
+    }
+
+    private int start(DnsResolver resolver, String blocklist, BlocklistScreen.Action action, Greylist greylist) throws Exception {
         Router router = Router.builder().defaultCapture("host", "example\\.com").storage(new MemoryStorage())
                 .undeliverable(new MemoryQueue()).monitor(monitor).handlers(inbox).build();
         DnsBlocklist lists = new DnsBlocklist(resolver, List.of(DnsList.parse(blocklist)), List.of(DnsList.parse("wl.test*2")), 1);
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10,
                 Duration.ofSeconds(30), 20, 2), router, new MemoryQueue(), FreeSpace.unlimited(), SmtpReceiver.DataReply.SPOOLED,
-                ConnectionSecurity.NONE).guards(new BlocklistScreen(lists, action, a -> false), null);
+                ConnectionSecurity.NONE).guards(new BlocklistScreen(lists, action, a -> false), greylist);
         receiver.start();
         return receiver.port();
     }
@@ -187,5 +191,17 @@ class DnsBlocklistSmtpTest {
             assertEquals(DnsblVerdict.NONE, awaitOne().dnsbl());
         }
         assertEquals(List.of(), monitor.snapshot());
+    }
+
+    @Test
+    void anAllowlistedClientIsNotGreylistedWhileOthersAreAtTheEndOfData() throws Exception {
+        Greylist greylist = new Greylist(new MemoryGreylistStore(), Greylist.Settings.defaults(), a -> false, java.time.Clock.systemUTC());
+        int port = start(dns.resolver(), "bl.test=127.0.0.2-127.0.0.11", BlocklistScreen.Action.REJECT, greylist);
+        List<String> unknown = send("127.0.0.1", port);
+        assertEquals(List.of("250 2.1.5 Ok", "451 4.7.1 Greylisted, please try again in 300 seconds"), unknown);
+        List<String> allowlisted = send("127.0.0.4", port);
+        assertTrue(allowlisted.get(1).startsWith("250"), allowlisted.toString());
+        assertTrue(awaitOne().dnsbl().allowlisted());
+        assertEquals(List.of("127.0.0.1 greylist 451 4.7.1 Greylisted, please try again in 300 seconds"), monitor.snapshot());
     }
 }
