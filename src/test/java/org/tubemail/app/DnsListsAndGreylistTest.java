@@ -31,8 +31,12 @@ class DnsListsAndGreylistTest {
 
     @Test
     void listsAndGreylistAreBuiltFromTheirKeys() {
-        assertNotNull(DnsListsAndGreylist.screen(settings(Map.of("receiver.dnsbl", "zen.spamhaus.org=127.0.0.2-127.0.0.11*2, bl.example",
-                "receiver.dnswl", "list.dnswl.org*5", "receiver.dnsbl.threshold", "2", "receiver.dnsbl.action", "tag")), a -> false));
+        // the README's example
+        assertNotNull(DnsListsAndGreylist.screen(settings(Map.of("receiver.dnsbl", "zen.spamhaus.org=127.0.0.2-127.0.0.11*2, bl.spamcop.net",
+                "receiver.dnswl", "list.dnswl.org=127.0.2.0-127.0.20.3*3", "receiver.dnsbl.threshold", "2", "receiver.dnsbl.action", "reject")),
+                a -> false));
+        assertNotNull(DnsListsAndGreylist.screen(settings(Map.of("receiver.dnswl", "list.dnswl.org*5", "receiver.dnsbl.action", "tag")),
+                a -> false));
         Greylist g = DnsListsAndGreylist.greylist(settings(Map.of("receiver.greylist.enabled", "true", "receiver.greylist.delay.seconds", "60",
                 "receiver.greylist.allow.days", "7", "receiver.greylist.ipv6.prefix", "56")), new MemoryStorage(), a -> false);
         assertEquals(new Greylist.Settings(Duration.ofSeconds(60), Duration.ofDays(2), Duration.ofDays(7), 24, 56), g.settings());
