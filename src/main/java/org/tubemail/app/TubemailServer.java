@@ -48,6 +48,7 @@ import org.tubemail.state.StateStorage;
 import org.tubemail.web.WebRoutes;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A whole Tubemail server built from the settings: state storage, relay, queues, router and
@@ -183,7 +185,7 @@ public final class TubemailServer {
         UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
-        java.util.function.Predicate<java.net.InetAddress> trusted = client -> false; // receiver.trusted.networks goes here
+        Predicate<InetAddress> trusted = client -> false; // exempt from DNS lists and greylisting: receiver.trusted.networks goes here
         BlocklistScreen screen = DnsListsAndGreylist.screen(s, trusted);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
