@@ -32,6 +32,7 @@ import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.support.Dnsmasq;
@@ -84,12 +85,17 @@ class DnsBlocklistSmtpTest {
     }
 
     private int start(DnsResolver resolver, String blocklist, BlocklistScreen.Action action, Greylist greylist) throws Exception {
+        return start(resolver, blocklist, action, greylist, ConnectionSecurity.NONE);
+    }
+
+    private int start(DnsResolver resolver, String blocklist, BlocklistScreen.Action action, Greylist greylist,
+                      ConnectionSecurity security) throws Exception {
         Router router = Router.builder().defaultCapture("host", "example\\.com").storage(new MemoryStorage())
                 .undeliverable(new MemoryQueue()).monitor(monitor).handlers(inbox).build();
         DnsBlocklist lists = new DnsBlocklist(resolver, List.of(DnsList.parse(blocklist)), List.of(DnsList.parse("wl.test*2")), 1);
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10,
                 Duration.ofSeconds(30), 20, 2), router, new MemoryQueue(), FreeSpace.unlimited(), SmtpReceiver.DataReply.SPOOLED,
-                ConnectionSecurity.NONE).guards(new BlocklistScreen(lists, action, a -> false), greylist);
+                security).guards(new BlocklistScreen(lists, action, a -> false), greylist);
         receiver.start();
         return receiver.port();
     }
@@ -203,5 +209,18 @@ class DnsBlocklistSmtpTest {
         assertTrue(allowlisted.get(1).startsWith("250"), allowlisted.toString());
         assertTrue(awaitOne().dnsbl().allowlisted());
         assertEquals(List.of("127.0.0.1 greylist 451 4.7.1 Greylisted, please try again in 300 seconds"), monitor.snapshot());
+    }
+
+    @Test
+    void behindATrustedProxyTheClientThePROXYHeaderNamesIsLookedUp() throws Exception {
+        ConnectionSecurity proxied = new ConnectionSecurity(null, false, ProxyPolicy.trusting(List.of("127.0.0.0/8")));
+        int port = start(dns.resolver(), "bl.test=127.0.0.2-127.0.0.11", BlocklistScreen.Action.REJECT, null, proxied);
+        try (SmtpClient c = new SmtpClient(port)) { // connects from 127.0.0.1, which no list names
+            c.send("PROXY TCP4 127.0.0.2 127.0.0.1 40000 25\r\n");
+            assertTrue(c.reply().startsWith("220"));
+            c.cmd("EHLO client.example.net");
+            c.cmd("MAIL FROM:<bob@example.net>");
+            assertEquals("554 5.7.1 Service unavailable; client 127.0.0.2 listed by bl.test", c.cmd("RCPT TO:<alice@example.com>"));
+        }
     }
 }
