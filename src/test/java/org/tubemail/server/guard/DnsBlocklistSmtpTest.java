@@ -223,4 +223,72 @@ class DnsBlocklistSmtpTest {
             assertEquals("554 5.7.1 Service unavailable; client 127.0.0.2 listed by bl.test", c.cmd("RCPT TO:<alice@example.com>"));
         }
     }
+
+    @Test
+    void aRcptThatComesBeforeTheListsAnsweredWaitsForThem() throws Exception {
+        try (SlowDns slow = new SlowDns(dns.port(), Duration.ofMillis(1500))) {
+            DnsResolver resolver = new DnsResolver(new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", slow.port())),
+                    Duration.ofSeconds(5), DnsSettings.DEFAULT_CACHE_SIZE));
+            int port = start(resolver, "bl.test=127.0.0.2-127.0.0.11", BlocklistScreen.Action.REJECT);
+            try (SmtpClient c = from("127.0.0.2", port)) { // pipelined with the next command: before the 1.5 s answer
+                c.send("RCPT TO:<alice@example.com>\r\nNOOP\r\n");
+                assertEquals("554 5.7.1 Service unavailable; client 127.0.0.2 listed by bl.test", c.reply());
+                assertEquals("250 2.0.0 Ok", c.reply(), "the command after it is answered in order");
+            }
+            assertTrue(slow.forwarded() >= 2, "the answers went through the slow server: " + slow.forwarded());
+        }
+    }
+
+    /** A DNS server in front of another that holds every query back for a while, so that the lists answer late. */
+    private static final class SlowDns implements AutoCloseable {
+        private final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        private final java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newScheduledThreadPool(2);
+        private final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread reader;
+
+        SlowDns(int upstreamPort, Duration delay) throws Exception {
+            reader = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.DatagramPacket query = new java.net.DatagramPacket(new byte[4096], 4096);
+                        socket.receive(query);
+                        byte[] bytes = java.util.Arrays.copyOf(query.getData(), query.getLength());
+                        java.net.SocketAddress client = query.getSocketAddress();
+                        later.schedule(() -> relay(bytes, client, upstreamPort), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (java.io.IOException e) {
+                        return; // closed
+                    }
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void relay(byte[] query, java.net.SocketAddress client, int upstreamPort) {
+            try (DatagramSocket upstream = new DatagramSocket()) {
+                upstream.setSoTimeout(5_000);
+                upstream.send(new java.net.DatagramPacket(query, query.length, new InetSocketAddress("127.0.0.1", upstreamPort)));
+                java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[4096], 4096);
+                upstream.receive(answer);
+                socket.send(new java.net.DatagramPacket(answer.getData(), answer.getLength(), client));
+                forwarded.incrementAndGet();
+            } catch (java.io.IOException e) {
+                // the resolver times out and the test says so
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int forwarded() {
+            return forwarded.get();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+            later.shutdownNow();
+        }
+    }
 }
