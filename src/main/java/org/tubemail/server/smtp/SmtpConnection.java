@@ -33,6 +33,10 @@ import java.util.Map;
  * read as commands inside TLS (CVE-2011-0411). With the PROXY protocol, a connection from a trusted
  * proxy is greeted only after its PROXY header, which names the client; a connection from anywhere
  * else that starts with a PROXY header is closed.
+ *
+ * <p>With DNS lists ({@link BlocklistScreen}), the client is looked up as soon as it is known (at
+ * connect, or after its PROXY header); a {@code RCPT} that comes before the lists answered stops
+ * reading until they have (at most the DNS time limit), then is answered with their verdict.
  */
 final class SmtpConnection {
 

@@ -36,8 +36,9 @@ import java.time.Duration;
  *
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
- * large {@code 552}, too many connections or silent too long {@code 421}; see {@link SmtpDialog}
- * for the rest.
+ * large {@code 552}, too many connections or silent too long {@code 421}, a client listed by DNS
+ * blocklists {@code 554 5.7.1} at {@code RCPT}, greylisted {@code 451 4.7.1} at the end of
+ * {@code DATA} (see {@link #guards}); see {@link SmtpDialog} for the rest.
  */
 public final class SmtpReceiver implements Receiver {
 
