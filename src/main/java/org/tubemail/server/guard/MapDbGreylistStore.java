@@ -51,14 +51,19 @@ public final class MapDbGreylistStore implements GreylistStore {
 
     @Override
     public long firstSeen(String key, long nowMillis, long expiresAtMillis) {
-        return changing(() -> {
-            long[] e = entries.get(key);
-            if (e != null && e[1] >= nowMillis) {
-                return e[0];
+        lock.lock();
+        try {
+            long live = get(key, nowMillis);
+            if (live >= 0) {
+                return live; // nothing changes: no commit, no disk sync
             }
-            entries.put(key, new long[] {nowMillis, expiresAtMillis});
-            return nowMillis;
-        });
+            return changing(() -> {
+                entries.put(key, new long[] {nowMillis, expiresAtMillis});
+                return nowMillis;
+            });
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
