@@ -7,6 +7,8 @@ package org.tubemail.server.guard;
  * {@link MemoryGreylistStore}, {@link MapDbGreylistStore} and {@link PostgresGreylistStore};
  * {@link GreylistStores#beside} picks the one that lives where the state storage lives, so that
  * servers sharing states on PostgreSQL share the greylist too. An expired entry reads as absent.
+ * A change is visible to every later call at once; how soon it is durable is the store's promise
+ * (the MapDB store commits once a second: a greylist is soft state).
  */
 public interface GreylistStore extends AutoCloseable {
 

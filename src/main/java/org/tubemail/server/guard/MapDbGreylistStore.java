@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -12,20 +15,27 @@ import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tubemail.state.StateStorageException;
 
 /**
- * Greylist entries in a MapDB file with transactions: every change is committed to disk before its
- * method returns. A greylist writes on a new triplet, on a triplet's pass and at most once a day per
- * allowed client, not on every message, so a commit each is cheap enough. The file is locked against
- * a second process. Thread-safe.
+ * Greylist entries in a MapDB file with transactions, committed once a second (and on close) rather
+ * than per change: a commit waits for the disk (about 80 a second on a loaded machine), and a flood
+ * of new triplets must not queue legitimate mail behind disk syncs. A greylist is soft state, so a
+ * crash that loses the last second of entries only makes those clients wait once more; the
+ * transactions keep the file whole. The file is locked against a second process. Thread-safe.
  */
 public final class MapDbGreylistStore implements GreylistStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MapDbGreylistStore.class);
 
     private final Path file;
     private final DB db;
     private final HTreeMap<String, long[]> entries;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledExecutorService committer;
+    /** Whether changes wait for a commit; guarded by the lock. */
+    private boolean dirty;
 
     /**
      * Opens (or creates) {@code file}, and its folder when missing.
@@ -42,6 +52,27 @@ public final class MapDbGreylistStore implements GreylistStore {
                     + " (is another Tubemail process using it?)", e);
         }
         this.entries = db.hashMap("greylist", Serializer.STRING, Serializer.LONG_ARRAY).createOrOpen();
+        this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "greylist-commit");
+            t.setDaemon(true);
+            return t;
+        });
+        committer.scheduleWithFixedDelay(this::commit, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Commits the changes made since the last commit, if any. */
+    private void commit() {
+        lock.lock();
+        try {
+            if (dirty && !db.isClosed()) {
+                db.commit();
+                dirty = false;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot commit greylist file {}: {}", file, e.toString());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The file the entries are in. */
@@ -55,7 +86,7 @@ public final class MapDbGreylistStore implements GreylistStore {
         try {
             long live = get(key, nowMillis);
             if (live >= 0) {
-                return live; // nothing changes: no commit, no disk sync
+                return live; // nothing changes
             }
             return changing(() -> {
                 entries.put(key, new long[] {nowMillis, expiresAtMillis});
@@ -117,14 +148,14 @@ public final class MapDbGreylistStore implements GreylistStore {
         }
     }
 
-    /** Runs {@code work} under the lock and commits; a failure rolls back and names the file. */
+    /** Runs {@code work} under the lock, for the next commit; a failure rolls back and names the file. */
     private <T> T changing(Supplier<T> work) {
         lock.lock();
         try {
             checkOpen();
             try {
                 T result = work.get();
-                db.commit();
+                dirty = true;
                 return result;
             } catch (RuntimeException e) {
                 db.rollback();
@@ -135,12 +166,14 @@ public final class MapDbGreylistStore implements GreylistStore {
         }
     }
 
-    /** Closes the file; closing twice is harmless. */
+    /** Commits and closes the file; closing twice is harmless. */
     @Override
     public void close() {
+        committer.shutdownNow();
         lock.lock();
         try {
             if (!db.isClosed()) {
+                db.commit();
                 db.close();
             }
         } finally {
