@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tubemail.config.Settings;
 import org.tubemail.dns.DnsBlocklist;
 import org.tubemail.dns.DnsList;
@@ -21,6 +23,8 @@ import org.tubemail.state.StateStorage;
  * ({@code receiver.greylist.*}, its store beside the state storage).
  */
 final class DnsListsAndGreylist {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsListsAndGreylist.class);
+
     private DnsListsAndGreylist() {}
 
     /** The screening, or null when no list is configured (the default). */
@@ -33,7 +37,9 @@ final class DnsListsAndGreylist {
         if (block.isEmpty() && allow.isEmpty()) {
             return null;
         }
-        return new BlocklistScreen(new DnsBlocklist(Resolvers.create(s), block, allow, threshold), action, exempt);
+        BlocklistScreen screen = new BlocklistScreen(new DnsBlocklist(Resolvers.create(s), block, allow, threshold), action, exempt);
+        LOG.info("SMTP clients are screened against {}", screen);
+        return screen;
     }
 
     private static List<DnsList> lists(Settings s, String key) {
@@ -64,6 +70,8 @@ final class DnsListsAndGreylist {
         if (!on) {
             return null;
         }
-        return new Greylist(GreylistStores.beside(storage), new Greylist.Settings(delay, window, allow, v4, v6), exempt, Clock.systemUTC());
+        Greylist.Settings settings = new Greylist.Settings(delay, window, allow, v4, v6);
+        LOG.info("greylisting on: {}", settings);
+        return new Greylist(GreylistStores.beside(storage), settings, exempt, Clock.systemUTC());
     }
 }
