@@ -44,12 +44,14 @@ import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.imap.ImapReceiver;
 import org.tubemail.server.lmtp.LmtpReceiver;
 import org.tubemail.server.lmtp.UnixLmtpReceiver;
+import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.spool.QueueReceiver;
 import org.tubemail.state.StateStorage;
 import org.tubemail.web.WebRoutes;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A whole Tubemail server built from the settings: state storage, relay, queues, router and
@@ -187,9 +190,12 @@ public final class TubemailServer {
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
         ClientLimits limits = ClientLimitSettings.read(s);
         TalkerSettings talkers = Talkers.create(s, receiving);
+        Predicate<InetAddress> trusted = limits.trusted()::contains; // receiver.trusted.networks: exempt from DNS lists and greylisting too
+        BlocklistScreen screen = DnsListsAndGreylist.screen(s, trusted);
         MessageQueue spool = openSpool(s);
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router)).limits(limits).talkers(talkers);
+        smtp.guards(screen, DnsListsAndGreylist.greylist(s, router.storage(), trusted));
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);

@@ -139,6 +139,15 @@ public final class MailRequest {
         return envelope.authentication();
     }
 
+    /**
+     * What the receiver's DNS blocklists and allowlists ({@code receiver.dnsbl}, {@code receiver.dnswl})
+     * said about the client that sent the message; {@link DnsblVerdict#NONE} when none named it. With
+     * {@code receiver.dnsbl.action=tag}, a listed client's mail arrives with {@link DnsblVerdict#listed()}.
+     */
+    public DnsblVerdict dnsbl() {
+        return envelope.dnsbl();
+    }
+
     /** The envelope sender ({@code MAIL FROM}) without angle brackets; {@code ""} for a bounce's null sender. */
     public String from() {
         return Addresses.strip(envelope.mailFrom());

@@ -2,6 +2,7 @@ package org.tubemail.queue;
 
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Authentication;
+import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.mail.Envelope;
 
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /**
  * Keeps a message's envelope with it while it sits in a queue, as {@code X-Tubemail-*} header lines
  * put in front of the original bytes, which stay untouched after them. The receiver's
- * authentication verdicts travel the same way ({@code X-Tubemail-Authentication}); only a queue
+ * authentication verdicts travel the same way ({@code X-Tubemail-Authentication}), and so does the DNS
+ * lists' verdict on the client ({@code X-Tubemail-Dnsbl-Verdict}); only a queue
  * Tubemail itself wrote may be trusted for them (see {@code SpoolProcessor}).
  */
 public final class EnvelopeHeaders {
@@ -23,6 +25,7 @@ public final class EnvelopeHeaders {
     static final String RCPT = "X-Tubemail-Rcpt-To: ";
     static final String REASON = "X-Tubemail-Reason: ";
     static final String AUTH = "X-Tubemail-Authentication: ";
+    static final String DNSBL = "X-Tubemail-Dnsbl-Verdict: ";
 
     private EnvelopeHeaders() {
     }
@@ -47,6 +50,9 @@ public final class EnvelopeHeaders {
         }
         if (!envelope.authentication().equals(Authentication.NONE)) {
             line(out, AUTH, envelope.authentication().summary());
+        }
+        if (!envelope.dnsbl().equals(DnsblVerdict.NONE)) {
+            line(out, DNSBL, envelope.dnsbl().summary());
         }
         if (!reason.isEmpty()) {
             line(out, REASON, reason);
@@ -78,6 +84,7 @@ public final class EnvelopeHeaders {
         String from = null;
         String reason = "";
         Authentication auth = Authentication.NONE;
+        DnsblVerdict dnsbl = DnsblVerdict.NONE;
         List<String> rcpts = new ArrayList<>();
         int pos = 0;
         while (pos < queued.length) {
@@ -97,6 +104,8 @@ public final class EnvelopeHeaders {
                 rcpts.add(unbracket(line.substring(RCPT.length())));
             } else if (line.startsWith(AUTH)) {
                 auth = Authentication.parse(line.substring(AUTH.length()));
+            } else if (line.startsWith(DNSBL)) {
+                dnsbl = DnsblVerdict.parse(line.substring(DNSBL.length()));
             } else if (line.startsWith(REASON)) {
                 reason = line.substring(REASON.length());
             } else {
@@ -106,7 +115,7 @@ public final class EnvelopeHeaders {
         }
         byte[] message = java.util.Arrays.copyOfRange(queued, pos, queued.length);
         Optional<Envelope> env = from != null && !rcpts.isEmpty()
-                ? Optional.of(new Envelope(peer, from, rcpts, auth)) : Optional.empty();
+                ? Optional.of(new Envelope(peer, from, rcpts, auth, dnsbl)) : Optional.empty();
         return new Unwrapped(env, reason, message);
     }
 

@@ -58,6 +58,9 @@ class PostgresStorageTest extends StateStorageContract {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getInt(1));
                 assertEquals("auto_replies", rs.getString(2));
+                assertTrue(rs.next());
+                assertEquals(4, rs.getInt(1));
+                assertEquals("greylist", rs.getString(2));
                 assertFalse(rs.next());
             }
         }

@@ -66,7 +66,7 @@ public final class SenderChecks {
     }
 
     /** The sink the event loop hands finished messages to: checks, then {@code next} or a refusal. */
-    SmtpConnection.MessageSink before(Router router, SmtpSpooler next) {
+    SmtpConnection.MessageSink before(Router router, CheckedSink next) {
         return (connection, message) -> CompletableFuture
                 .supplyAsync(() -> verdicts(connection, message), pool)
                 .completeOnTimeout(timedOut(connection), settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -86,7 +86,7 @@ public final class SenderChecks {
                 new Authentication.Dmarc(Verdict.TEMPERROR, "", ""));
     }
 
-    private void decide(Router router, SmtpSpooler next, SmtpConnection c, byte[] message, Authentication checked) {
+    private void decide(Router router, CheckedSink next, SmtpConnection c, byte[] message, Authentication checked) {
         Authentication verdicts = c.trusted() ? checked.asLocal() : checked;
         Optional<String> refusal;
         try {

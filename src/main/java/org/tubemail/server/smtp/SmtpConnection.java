@@ -2,6 +2,7 @@ package org.tubemail.server.smtp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.server.DataScanner;
 import org.tubemail.server.guard.ClientSession;
 import org.tubemail.server.guard.DataRate;
@@ -9,6 +10,7 @@ import org.tubemail.server.guard.ErrorLimits;
 import org.tubemail.server.guard.PipeliningRule;
 import org.tubemail.server.guard.TalkerRefusal;
 import org.tubemail.server.guard.TalkerSettings;
+import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.proxy.ProxyHeader;
 import org.tubemail.server.tls.TlsChannel;
 
@@ -48,6 +50,10 @@ import java.util.Map;
  * hard limit the session ends; the loop's periodic check ({@link #checkPace}) ends a session past
  * its time limit or whose message arrives too slowly ({@link DataRate}). Each such end is
  * reported to {@link org.tubemail.monitor.Monitor#clientRefused}.
+ *
+ * <p>With DNS lists ({@link BlocklistScreen}), the client is looked up as soon as it is known (at
+ * connect, or after its PROXY header); a {@code RCPT} that comes before the lists answered stops
+ * reading until they have (at most the DNS time limit), then is answered with their verdict.
  */
 final class SmtpConnection {
 
@@ -104,6 +110,10 @@ final class SmtpConnection {
     private boolean greeted;
     /** A reply the error tarpit holds back; nothing is read or answered until it is given. */
     private String held;
+    /** The DNS lists' screening of this client, or null when no list is configured. */
+    private BlocklistScreen.Screening screening;
+    /** Whether a {@code RCPT} waits for the DNS lists: nothing is read meanwhile. */
+    private boolean screeningWait;
 
     SmtpConnection(SmtpLoop loop, SocketChannel channel, SelectionKey key, SmtpDialog dialog, String id, long maxMessageBytes) {
         this.loop = loop;
@@ -203,6 +213,7 @@ final class SmtpConnection {
     void open() {
         loop.monitor().connectionOpened();
         if (!awaitingProxy && admit(remoteAddress)) {
+            startScreening();
             greet();
         }
         flush();
@@ -262,7 +273,7 @@ final class SmtpConnection {
      * with the sink, nothing is read: reading stops until {@link #resume}, which reads on.
      */
     void readable() throws IOException {
-        if (waiting || held != null) {
+        if (waiting || held != null || screeningWait) {
             key.interestOps(0);
             return;
         }
@@ -328,7 +339,7 @@ final class SmtpConnection {
     }
 
     private void process() {
-        while (!waiting && !closeAfterWrite && !upgrading && held == null) {
+        while (!waiting && !closeAfterWrite && !upgrading && held == null && !screeningWait) {
             if (awaitingProxy) {
                 if (!readProxyHeader()) {
                     return;
@@ -390,6 +401,7 @@ final class SmtpConnection {
             }
             boolean crlf = lf > head && in[lf - 1] == '\r';
             String line = discardingLine ? null : new String(in, head, (crlf ? lf - 1 : lf) - head, StandardCharsets.UTF_8);
+            int start = head;
             head = lf + 1;
             if (line == null) {
                 discardingLine = false;
@@ -405,7 +417,18 @@ final class SmtpConnection {
                 refuse(TalkerRefusal.UNAUTH_PIPELINING); // before the command runs: a DATA sent with its text never starts
                 return;
             }
-            String reply = dialog.command(line);
+            boolean screened = screening != null && dialog.from() != null && line.regionMatches(true, 0, "RCPT", 0, 4);
+            if (screened && screening.pending()) {
+                head = start; // read again once the DNS lists answered
+                awaitScreening();
+                return;
+            }
+            String reply = screened ? screening.refusal() : null;
+            if (reply != null) {
+                loop.monitor().clientRefused(clientKey(), "dnsbl", reply);
+            } else {
+                reply = dialog.command(line);
+            }
             countRefusal(line, reply);
             if (!answer(reply)) {
                 return;
@@ -464,13 +487,18 @@ final class SmtpConnection {
         }
     }
 
+    /** The client as the limits count it (an IPv6 address by its network), for refusal reports. */
+    String clientKey() {
+        return clientAddress == null ? clientIp : loop.clients().key(clientAddress).toString();
+    }
+
     /** Ends the session for how the client talks, and reports it. */
     private void refuse(TalkerRefusal refusal) {
         if (!key.isValid()) {
             return;
         }
         String reply = refusal.reply(loop.host(), talkers);
-        loop.monitor().clientRefused(clientAddress == null ? clientIp : loop.clients().key(clientAddress).toString(), refusal.reason(), reply);
+        loop.monitor().clientRefused(clientKey(), refusal.reason(), reply);
         close(reply);
     }
 
@@ -492,6 +520,7 @@ final class SmtpConnection {
             if (!admit(h.client() != null ? h.client().getAddress() : remoteAddress)) {
                 return false;
             }
+            startScreening();
             greet();
             return key.isValid(); // false: an early talker, refused
         } catch (ProxyHeader.MalformedException e) {
@@ -499,6 +528,33 @@ final class SmtpConnection {
             close(null);
             return false;
         }
+    }
+
+    /** Starts asking the DNS lists about the client, if any are configured. */
+    private void startScreening() {
+        if (loop.screen() != null) {
+            screening = loop.screen().screen(clientIp);
+        }
+    }
+
+    /** Stops reading until the DNS lists answered (at most the DNS time limit), then reads on. */
+    private void awaitScreening() {
+        screeningWait = true;
+        screening.whenDone(() -> loop.execute(() -> {
+            screeningWait = false;
+            if (key.isValid()) {
+                try {
+                    drive();
+                } catch (IOException e) {
+                    close(null);
+                }
+            }
+        }));
+    }
+
+    /** What the DNS lists said about the client ({@link DnsblVerdict#NONE} when none is configured or named it). */
+    DnsblVerdict dnsbl() {
+        return screening == null ? DnsblVerdict.NONE : screening.verdict();
     }
 
     /** Ends a {@code DATA}; returns whether to go on reading commands (false: the message is with the sink). */
@@ -574,7 +630,7 @@ final class SmtpConnection {
             if (upgrading) {
                 startTls();
             }
-            key.interestOps(SelectionKey.OP_READ);
+            key.interestOps(screeningWait ? 0 : SelectionKey.OP_READ);
         }
     }
 

@@ -10,6 +10,7 @@ import org.tubemail.server.RecipientPolicy;
 import org.tubemail.server.guard.ClientLimiter;
 import org.tubemail.server.guard.ClientLimits;
 import org.tubemail.server.guard.TalkerSettings;
+import org.tubemail.server.guard.BlocklistScreen;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -80,6 +81,7 @@ final class SmtpLoop {
     private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
     private TalkerSettings talkers = TalkerSettings.DEFAULTS;
     private final LoopTimers timers = new LoopTimers();
+    private BlocklistScreen screen;
 
     /**
      * Binds the listening socket (so a port in use fails here, in the caller's thread).
@@ -165,6 +167,15 @@ final class SmtpLoop {
     /** Runs {@code task} on the loop's thread after {@code delayNanos}; only the loop's thread calls it. */
     void schedule(long delayNanos, Runnable task) {
         timers.schedule(System.nanoTime(), delayNanos, task);
+    }
+
+    /** Sets the DNS lists every client is screened against, or null for none (before {@link #start}). */
+    void screen(BlocklistScreen s) {
+        this.screen = s;
+    }
+
+    BlocklistScreen screen() {
+        return screen;
     }
 
     ConnectionSecurity security() {

@@ -3,6 +3,7 @@ package org.tubemail.server.smtp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.io.FreeSpace;
+import org.tubemail.mail.Authentication;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.Router;
@@ -13,6 +14,8 @@ import org.tubemail.server.RecipientPolicy;
 import org.tubemail.server.guard.ClientLimiter;
 import org.tubemail.server.guard.ClientLimits;
 import org.tubemail.server.guard.TalkerSettings;
+import org.tubemail.server.guard.BlocklistScreen;
+import org.tubemail.server.guard.Greylist;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.io.IOException;
@@ -37,9 +40,11 @@ import java.time.Duration;
  * <p>Replies: unknown recipient domain {@code 550 5.7.1} (never an open relay), no route
  * {@code 550 5.1.1}, bad address {@code 501 5.1.3}, too many recipients {@code 452}, message too
  * large {@code 552}, too many connections or silent too long {@code 421}, a client past its
- * limits ({@link #limits}) {@code 421 4.7.0} or {@code 450 4.7.1}; see {@link SmtpDialog} for the rest.
+ * limits ({@link #limits}) {@code 421 4.7.0} or {@code 450 4.7.1}.
  * Early, slow and noisy talkers are cut off as {@link #talkers} says ({@code 554 5.5.0}
- * for talk out of turn, {@code 421} past the session time, data rate or error limits).
+ * for talk out of turn, {@code 421} past the session time, data rate or error limits). A client listed by DNS
+ * blocklists gets {@code 554 5.7.1} at {@code RCPT}, a greylisted message {@code 451 4.7.1} at the end of
+ * {@code DATA} (see {@link #guards}); see {@link SmtpDialog} for the rest.
  */
 public final class SmtpReceiver implements Receiver {
 
@@ -74,10 +79,12 @@ public final class SmtpReceiver implements Receiver {
     private final FreeSpace space;
     private final Monitor monitor;
     private final ConnectionSecurity security;
-    private final SmtpConnection.MessageSink sink;
     private final SenderChecks checks;
     private ClientLimits limits = ClientLimits.NONE;
     private TalkerSettings talkers = TalkerSettings.DEFAULTS;
+    private final Router router;
+    private BlocklistScreen screen;
+    private GreylistGate greylist;
     private SmtpLoop loop;
 
     /**
@@ -156,7 +163,20 @@ public final class SmtpReceiver implements Receiver {
         this.spooler = new SmtpSpooler(spool, processor, host, settings.workers(), dataReply == DataReply.ROUTED);
         this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
         this.checks = checks;
-        this.sink = checks == null ? spooler::accept : checks.before(router, spooler);
+        this.router = router;
+    }
+
+    /**
+     * Screens clients against DNS lists at {@code RCPT} and greylists their messages at the end of
+     * {@code DATA}, after the sender checks (call before {@link #start}).
+     *
+     * @param screen   the DNS blocklists and allowlists, or null for none
+     * @param greylist the greylist, or null for none; the receiver closes it when it stops
+     */
+    public SmtpReceiver guards(BlocklistScreen screen, Greylist greylist) {
+        this.screen = screen;
+        this.greylist = greylist == null ? null : new GreylistGate(greylist, monitor, 4);
+        return this;
     }
 
     /**
@@ -180,10 +200,14 @@ public final class SmtpReceiver implements Receiver {
     @Override
     public void start() throws IOException {
         try {
+            CheckedSink checked = greylist == null ? spooler::accept : greylist.before(spooler::accept);
+            SmtpConnection.MessageSink sink = checks != null ? checks.before(router, checked)
+                    : (c, message) -> checked.accept(c, message, c.trusted() ? Authentication.LOCAL : Authentication.NONE);
             loop = new SmtpLoop(settings, host, policy, space, sink, security);
             loop.monitor(monitor);
             loop.clients(new ClientLimiter(limits, monitor));
             loop.talkers(talkers);
+            loop.screen(screen);
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
@@ -231,6 +255,9 @@ public final class SmtpReceiver implements Receiver {
         }
         if (checks != null) {
             checks.stop();
+        }
+        if (greylist != null) {
+            greylist.stop();
         }
         spooler.stop(grace);
         processor.stop(grace);

@@ -12,6 +12,7 @@ import org.tubemail.routing.RecipientResult;
 import org.tubemail.routing.Router;
 import org.tubemail.server.SpoolFailure;
 import org.tubemail.server.TraceHeader;
+import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.spool.SpoolProcessor;
 
 import java.time.Duration;
@@ -90,12 +91,7 @@ final class SmtpSpooler {
         pushers.forEach(Thread::start);
     }
 
-    /** Takes a finished message whose sender was not checked (from the loop's thread): no verdicts, or {@code auth=local} from a trusted network. */
-    void accept(SmtpConnection connection, byte[] message) {
-        accept(connection, message, connection.trusted() ? Authentication.LOCAL : Authentication.NONE);
-    }
-
-    /** Takes a finished message whose sender was checked (from a {@link SenderChecks} thread). */
+    /** Takes a finished message with its sender checks' verdicts: none, or {@code auth=local} from a trusted network, without checks. */
     void accept(SmtpConnection connection, byte[] message, Authentication authentication) {
         arrivals.add(new Arrival(connection, message, authentication));
     }
@@ -176,8 +172,9 @@ final class SmtpSpooler {
         for (Arrival a : taken) {
             SmtpConnection c = a.connection();
             SmtpDialog d = c.dialog();
-            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.tlsInfo(), c.id(), a.message());
-            stored.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication()), "", traced));
+            byte[] traced = TraceHeader.prepend(d.helo(), c.clientIp(), host, d.traceProtocol(), c.tlsInfo(), c.id(),
+                    BlocklistScreen.tag(c.dnsbl(), a.message()));
+            stored.add(EnvelopeHeaders.wrap(new Envelope(c.peer(), d.from(), d.recipients(), a.authentication(), c.dnsbl()), "", traced));
         }
         try {
             return spool.pushAll(stored);

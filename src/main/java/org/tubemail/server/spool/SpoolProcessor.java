@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.auth.UpstreamResults;
 import org.tubemail.io.DiskFull;
+import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.HeaderEnvelope;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -439,7 +440,7 @@ public final class SpoolProcessor {
         EnvelopeHeaders.Unwrapped u = EnvelopeHeaders.unwrap(queued);
         Optional<Envelope> envelope = u.envelope().or(() -> HeaderEnvelope.of(u.message()));
         if (!trustsVerdicts) {
-            envelope = envelope.map(e -> e.withAuthentication(upstream.read(u.message())));
+            envelope = envelope.map(e -> e.withAuthentication(upstream.read(u.message())).withDnsbl(DnsblVerdict.NONE));
         }
         return HeaderRouting.route(router, envelope, u.message(), "queued message", maxMessageBytes, rejects, name);
     }
