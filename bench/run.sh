@@ -15,7 +15,7 @@
 #            flood connections, try 10,000 unknown recipients and talk before the greeting; against Tubemail
 #            (AbuseServer, from a settings file) and then Postfix with postscreen + anvil (postfix-mta.sh screen)
 #              bench/run.sh abuse
-#              ABUSE_TUBEMAIL_SETTINGS=defences.properties bench/run.sh abuse     # settings lines appended to the bench's own
+#              ABUSE_TUBEMAIL_SETTINGS=other.properties bench/run.sh abuse     # other defences' settings (default bench/abuse-tubemail.properties)
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
@@ -23,7 +23,7 @@
 #              the default; java: the bench's SmtpLoad on the JDK's TLS), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
 #              abuse: ABUSE_TUBEMAIL_SETTINGS (a file of settings lines appended to the Tubemail settings the bench writes,
-#              e.g. the defences' keys; a key given twice takes the later value), ABUSE_POSTFIX_MAIN (a file of main.cf
+#              default bench/abuse-tubemail.properties; a key given twice takes the later value), ABUSE_POSTFIX_MAIN (a file of main.cf
 #              lines applied after postfix-mta.sh's own), ABUSE_JAVA_OPTS (default "-Xmx256m -XX:+ExitOnOutOfMemoryError"),
 #              ABUSE_OPTS (options of bench/scripts/abuse.py, e.g. "--legit 100 --idle 1000 --duration 40"; see its --help),
 #              ABUSE_SERVERS (default "tubemail postfix").
@@ -437,8 +437,8 @@ abuse_tubemail() {
     http=$(free_port)
     mkdir -p "$home/config"
     settings=$home/config/settings.properties
-    # Only keys the server has today, at their defaults unless the bench needs otherwise; the defences' keys come
-    # from ABUSE_TUBEMAIL_SETTINGS, appended (java.util.Properties keeps the last value of a key).
+    # The bench's own keys; the defences' come from ABUSE_TUBEMAIL_SETTINGS (default bench/abuse-tubemail.properties),
+    # appended (java.util.Properties keeps the last value of a key).
     cat > "$settings" << PROPS
 receiver.smtp.host=127.0.0.1
 receiver.smtp.port=$smtp
@@ -458,9 +458,8 @@ http.enabled=true
 http.host=127.0.0.1
 http.port=$http
 PROPS
-    if [ -n "${ABUSE_TUBEMAIL_SETTINGS:-}" ]; then
-        { echo "# appended from ABUSE_TUBEMAIL_SETTINGS=$ABUSE_TUBEMAIL_SETTINGS"; cat "$ABUSE_TUBEMAIL_SETTINGS"; } >> "$settings"
-    fi
+    local extra=${ABUSE_TUBEMAIL_SETTINGS:-$BENCH/abuse-tubemail.properties}
+    { echo "# appended from $extra"; cat "$extra"; } >> "$settings"
     cp "$settings" "$RAW/abuse-tubemail-settings.properties"
     log "abuse: Tubemail (settings in $RAW/abuse-tubemail-settings.properties), quiet then under attack"
     # shellcheck disable=SC2086 # ABUSE_JAVA_OPTS is a list of options
