@@ -232,9 +232,9 @@ final class SmtpConnection {
         return true;
     }
 
-    /** Greets the client at once or after the greeting delay. */
+    /** Greets the client at once or after the greeting delay (a trusted client, as postscreen's allowlist, at once). */
     private void greet() {
-        long delay = talkers.greetDelay().toNanos();
+        long delay = client != null && client.trusted() ? 0 : talkers.greetDelay().toNanos();
         if (delay > 0) {
             loop.schedule(delay, () -> {
                 greetNow();
