@@ -274,7 +274,12 @@ public final class TubemailServer {
         return new ReceiverSettings(s.string("receiver.smtp.host", "127.0.0.1"), s.port("receiver.smtp.port", 8825),
                 new LinkedHashSet<>(domains), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024),
                 s.integer("receiver.max.recipients", 100, 1, 100_000), s.seconds("receiver.idle.timeout.seconds", Duration.ofSeconds(60), false),
-                s.integer("receiver.max.connections", 500, 1, 100_000), s.integer("receiver.workers", 32, 1, 1_000));
+                s.integer("receiver.max.connections", 500, 1, 100_000), routingWorkers(s));
+    }
+
+    /** How many messages are routed at once ({@code receiver.workers}). */
+    static int routingWorkers(Settings s) {
+        return s.integer("receiver.workers", 32, 1, 1_000);
     }
 
     private static void closeQuietly(StateStorage storage) {
