@@ -80,6 +80,7 @@ public final class TubemailServer {
     private final Instant created = Instant.now();
     private OpsHttpServer http;
     private WebhookForwarder forwarder;
+    private Drain drain;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool, Context context, MeteredMonitor monitor) {
@@ -188,6 +189,7 @@ public final class TubemailServer {
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);
+        server.drain = new Drain(Drain.Timing.from(s), smtp, () -> spool.count() == 0);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
@@ -392,6 +394,7 @@ public final class TubemailServer {
         checks.put("smtp", smtp.listening());
         checks.put("storage", storageAnswers());
         checks.put("spoolSpace", !spoolSpace(settings, receiverSettings(settings)).low());
+        checks.put("accepting", !drain.started());
         return checks;
     }
 
@@ -419,6 +422,21 @@ public final class TubemailServer {
         }
         LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
                 smtp.port(), router.modules().size(), settings.source());
+    }
+
+    /**
+     * Drains the server before a {@link #stop}: readiness {@code 503}, then {@code 421 4.3.2} to new
+     * SMTP connections while open sessions finish and spooled mail is routed, within
+     * {@code drain.delay.seconds} + {@code drain.timeout.seconds} (see {@link Drain}).
+     */
+    public void drain() {
+        drain.run();
+    }
+
+    /** The longest a {@link #drain} takes by the settings, in seconds (for {@code stop --drain}'s wait). */
+    public static long drainSeconds(Settings s) {
+        Drain.Timing t = Drain.Timing.from(s);
+        return t.delay().plus(t.timeout()).toSeconds();
     }
 
     /**

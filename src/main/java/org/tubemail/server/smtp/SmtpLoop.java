@@ -69,6 +69,8 @@ final class SmtpLoop {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean stopped;
+    /** Set by a drain: new connections get {@code 421 4.3.2}. */
+    private volatile boolean refusingNew;
     private volatile int open;
     private Monitor monitor = Monitor.NONE;
 
@@ -153,6 +155,11 @@ final class SmtpLoop {
     void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /** New connections get {@code 421 4.3.2} and are closed; open ones go on. */
+    void refuseNew() {
+        refusingNew = true;
     }
 
     /**
@@ -269,8 +276,12 @@ final class SmtpLoop {
         while (!stopping && (ch = listener.accept()) != null) {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (refusingNew) {
+                refuse(ch, "421 4.3.2 " + host + " is shutting down, try again later");
+                continue;
+            }
             if (connections.size() >= settings.maxConnections()) {
-                refuse(ch);
+                refuse(ch, "421 4.3.2 " + host + " Too many connections, try again later");
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
@@ -284,9 +295,9 @@ final class SmtpLoop {
         }
     }
 
-    private void refuse(SocketChannel ch) {
+    private void refuse(SocketChannel ch, String reply) {
         try {
-            ch.write(ByteBuffer.wrap(("421 4.3.2 " + host + " Too many connections, try again later\r\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap((reply + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             // closing anyway
         }
