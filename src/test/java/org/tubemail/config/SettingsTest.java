@@ -65,6 +65,8 @@ class SettingsTest {
                 configError(pg + "storage.postgres.pool.size=0\n"));
         assertEquals("config/settings.properties: storage.postgres.connection.timeout.seconds = '5s': expected a positive number of seconds",
                 configError(pg + "storage.postgres.connection.timeout.seconds=5s\n"));
+        assertEquals("config/settings.properties: drain.timeout.seconds = 'soon': expected a number of seconds, 0 for none",
+                configError("drain.timeout.seconds=soon\n"));
     }
 
     @Test
