@@ -7,6 +7,7 @@ import org.tubemail.state.StateStorage;
 
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Builds the state storage named by {@code storage.kind}. Back ends other than memory are loaded by
@@ -24,9 +25,20 @@ public final class Storages {
             case "memory" -> new MemoryStorage();
             case "mapdb" -> instantiate(s, "org.tubemail.state.MapDbStorage", new Class<?>[]{Path.class},
                     s.path("storage.path", "run/state.db"));
-            default -> instantiate(s, "org.tubemail.state.PostgresStorage", new Class<?>[]{String.class, String.class, String.class},
-                    required(s, "storage.postgres.url"), s.string("storage.postgres.user", ""), s.string("storage.postgres.password", ""));
+            default -> instantiate(s, "org.tubemail.state.PostgresStorage",
+                    new Class<?>[]{String.class, String.class, String.class, int.class, Duration.class},
+                    required(s, "storage.postgres.url"), s.string("storage.postgres.user", ""), s.string("storage.postgres.password", ""),
+                    s.integer("storage.postgres.pool.size", defaultPoolSize(s), 1, 10_000),
+                    s.seconds("storage.postgres.connection.timeout.seconds", Duration.ofSeconds(5), false));
         };
+    }
+
+    /**
+     * One connection per routing thread ({@code receiver.workers}, each holding one while it routes)
+     * and a few more for the other receivers, the API and confirmations.
+     */
+    private static int defaultPoolSize(Settings s) {
+        return TubemailServer.routingWorkers(s) + 4;
     }
 
     private static String required(Settings s, String key) {

@@ -86,6 +86,7 @@ public final class TubemailServer {
     private final Instant created = Instant.now();
     private OpsHttpServer http;
     private WebhookForwarder forwarder;
+    private Drain drain;
 
     private TubemailServer(Settings settings, StateStorage storage, Relay relay, Router router, SmtpReceiver smtp,
                            MessageQueue spool, Context context, MeteredMonitor monitor) {
@@ -199,6 +200,7 @@ public final class TubemailServer {
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);
+        server.drain = new Drain(Drain.Timing.from(s), smtp, () -> spool.count() == 0);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
@@ -285,7 +287,12 @@ public final class TubemailServer {
         return new ReceiverSettings(s.string("receiver.smtp.host", "127.0.0.1"), s.port("receiver.smtp.port", 8825),
                 new LinkedHashSet<>(domains), s.bytes("receiver.max.message.bytes", 10L * 1024 * 1024),
                 s.integer("receiver.max.recipients", 100, 1, 100_000), s.seconds("receiver.idle.timeout.seconds", Duration.ofSeconds(60), false),
-                s.integer("receiver.max.connections", 500, 1, 100_000), s.integer("receiver.workers", 32, 1, 1_000));
+                s.integer("receiver.max.connections", 500, 1, 100_000), routingWorkers(s));
+    }
+
+    /** How many messages are routed at once ({@code receiver.workers}). */
+    static int routingWorkers(Settings s) {
+        return s.integer("receiver.workers", 32, 1, 1_000);
     }
 
     private static void closeQuietly(StateStorage storage) {
@@ -399,6 +406,7 @@ public final class TubemailServer {
         checks.put("smtp", smtp.listening());
         checks.put("storage", storageAnswers());
         checks.put("spoolSpace", !spoolSpace(settings, receiverSettings(settings)).low());
+        checks.put("accepting", !drain.started());
         return checks;
     }
 
@@ -426,6 +434,21 @@ public final class TubemailServer {
         }
         LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
                 smtp.port(), router.modules().size(), settings.source());
+    }
+
+    /**
+     * Drains the server before a {@link #stop}: readiness {@code 503}, then {@code 421 4.3.2} to new
+     * SMTP connections while open sessions finish and spooled mail is routed, within
+     * {@code drain.delay.seconds} + {@code drain.timeout.seconds} (see {@link Drain}).
+     */
+    public void drain() {
+        drain.run();
+    }
+
+    /** The longest a {@link #drain} takes by the settings, in seconds (for {@code stop --drain}'s wait). */
+    public static long drainSeconds(Settings s) {
+        Drain.Timing t = Drain.Timing.from(s);
+        return t.delay().plus(t.timeout()).toSeconds();
     }
 
     /**

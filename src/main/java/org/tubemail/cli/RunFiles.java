@@ -40,6 +40,24 @@ final class RunFiles {
         Files.move(tmp, pidFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Asks the server about to get SIGTERM to stop at once rather than drain ({@code stop} without
+     * {@code --drain}); {@link #takeStopNow} reads and removes the request.
+     */
+    void requestStopNow() throws IOException {
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("stop-now"), "", StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code stop} asked for a stop without drain; forgets the request. */
+    boolean takeStopNow() {
+        try {
+            return Files.deleteIfExists(run.resolve("stop-now"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     void removePid() {
         try {
             Files.deleteIfExists(pidFile());

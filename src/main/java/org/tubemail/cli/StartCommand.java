@@ -56,7 +56,11 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
         spec.commandLine().getOut().println("Tubemail listening on SMTP " + settings.string("receiver.smtp.host", "127.0.0.1") + ":"
                 + server.smtpPort() + http + " (pid " + ProcessHandle.current().pid() + "); stop with: bin/tubemail stop");
         CountDownLatch stopped = new CountDownLatch(1);
+        files.takeStopNow(); // a request left by a stop that found no server
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!files.takeStopNow()) { // SIGTERM (systemd, kill, stop --drain): drain first
+                server.drain();
+            }
             server.stop(Duration.ofSeconds(graceSeconds));
             files.removePid();
             stopped.countDown();

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  */
 public final class PostgresStorage implements StateStorage {
 
-    /** Connections in the pool unless told otherwise. */
+    /** Connections in the pool unless told otherwise (the server sizes its pool by its routing threads). */
     public static final int DEFAULT_POOL_SIZE = 10;
     /** How long an operation waits for a connection unless told otherwise. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);

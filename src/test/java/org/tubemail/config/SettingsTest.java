@@ -60,6 +60,13 @@ class SettingsTest {
                 configError("relay.host=127.0.0.1\nrelay.security=ssl\n"));
         assertEquals("config/settings.properties: storage.postgres.url = '': expected a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/tubemail",
                 configError("storage.kind=postgres\n"));
+        String pg = "storage.kind=postgres\nstorage.postgres.url=jdbc:postgresql://127.0.0.1:1/tubemail\n";
+        assertEquals("config/settings.properties: storage.postgres.pool.size = '0': expected a whole number from 1 to 10000",
+                configError(pg + "storage.postgres.pool.size=0\n"));
+        assertEquals("config/settings.properties: storage.postgres.connection.timeout.seconds = '5s': expected a positive number of seconds",
+                configError(pg + "storage.postgres.connection.timeout.seconds=5s\n"));
+        assertEquals("config/settings.properties: drain.timeout.seconds = 'soon': expected a number of seconds, 0 for none",
+                configError("drain.timeout.seconds=soon\n"));
     }
 
     @Test

@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -80,8 +82,11 @@ class PostgresUnavailableTest {
         }
     }
 
-    private static Map<String, String> cluster(String command, Path dir) throws Exception {
-        Process p = new ProcessBuilder("bash", ".ci/postgres.sh", command, dir.toString())
+    /** Runs {@code .ci/postgres.sh COMMAND DIR [MORE...]} and returns the variables it printed (DIR/env for start and standby). */
+    static Map<String, String> cluster(String command, Path dir, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("bash", ".ci/postgres.sh", command, dir.toString()));
+        args.addAll(List.of(more));
+        Process p = new ProcessBuilder(args)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postgres.sh " + command + " hangs");

@@ -76,6 +76,8 @@ final class SmtpLoop {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean stopped;
+    /** Set by a drain: new connections get {@code 421 4.3.2}. */
+    private volatile boolean refusingNew;
     private volatile int open;
     private Monitor monitor = Monitor.NONE;
     private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
@@ -203,6 +205,11 @@ final class SmtpLoop {
         selector.wakeup();
     }
 
+    /** New connections get {@code 421 4.3.2} and are closed; open ones go on. */
+    void refuseNew() {
+        refusingNew = true;
+    }
+
     /**
      * Stops accepting, closes the connections that are not waiting for a message to be stored
      * ({@code 421}), waits up to {@code grace} for the others to get their reply, then closes them too.
@@ -326,8 +333,12 @@ final class SmtpLoop {
         while (!stopping && (ch = listener.accept()) != null) {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (refusingNew) {
+                refuse(ch, "421 4.3.2 " + host + " is shutting down, try again later", null);
+                continue;
+            }
             if (connections.size() >= settings.maxConnections()) {
-                refuse(ch);
+                refuse(ch, "421 4.3.2 " + host + " Too many connections, try again later", "max_connections");
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
@@ -341,11 +352,11 @@ final class SmtpLoop {
         }
     }
 
-    private void refuse(SocketChannel ch) {
-        String reply = "421 4.3.2 " + host + " Too many connections, try again later";
+    /** Answers {@code reply} and closes; {@code reason}, when not null, reports it as a refused client. */
+    private void refuse(SocketChannel ch, String reply, String reason) {
         try {
-            if (ch.getRemoteAddress() instanceof InetSocketAddress a) {
-                monitor.clientRefused(clients.key(a.getAddress()).toString(), "max_connections", reply);
+            if (reason != null && ch.getRemoteAddress() instanceof InetSocketAddress a) {
+                monitor.clientRefused(clients.key(a.getAddress()).toString(), reason, reply);
             }
             ch.write(ByteBuffer.wrap((reply + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {

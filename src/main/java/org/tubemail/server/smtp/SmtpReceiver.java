@@ -238,6 +238,13 @@ public final class SmtpReceiver implements Receiver {
         return processor.inFlight();
     }
 
+    /** Answers new connections {@code 421 4.3.2} and closes them, while open sessions go on (a drain). */
+    public void refuseNewConnections() {
+        if (loop != null) {
+            loop.refuseNew();
+        }
+    }
+
     /** Whether the listener is bound and taking connections. */
     public boolean listening() {
         return loop != null && !loop.stopping();

@@ -16,14 +16,18 @@ import org.tubemail.server.HeaderRouting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Worker threads that take messages from a queue and route them, at least once: a message is
@@ -34,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A receiver may also route a message it has just queued in its own thread ({@link
  * #routeNow}), which saves handing it to a worker. Either way at most {@code workers} messages
- * are routed at once.
+ * are routed at once. When a worker claimed that message first, {@link #routeNow} waits for the
+ * worker's first attempt at it, so its caller never answers for a message still being routed.
  *
  * <p>When routing fails for a reason outside the handlers (the undeliverable queue or the state
  * storage is unavailable), a worker keeps the message and tries it again with a growing pause,
@@ -60,6 +65,13 @@ public final class SpoolProcessor {
     private final Semaphore slots;
     /** Claimed messages that {@link #routeNow} could not route; workers take these first. */
     private final Queue<MessageQueue.QueuedMessage> handedOver = new ConcurrentLinkedQueue<>();
+    /**
+     * Workers hold it shared from claiming a message until it is in {@link #firstAttempts}; {@link
+     * #routeNow} takes it exclusively to see every claim made before its own.
+     */
+    private final ReentrantReadWriteLock claiming = new ReentrantReadWriteLock();
+    /** Messages a worker claimed, by key, until its first attempt to route them ended. */
+    private final Map<String, CountDownLatch> firstAttempts = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     /**
@@ -259,7 +271,8 @@ public final class SpoolProcessor {
      * Routes the message under {@code key} in the calling thread, if it is still waiting and fewer
      * than {@code workers} messages are being routed; otherwise leaves it to the workers. When
      * routing fails outside the handlers, a worker takes the message over and retries it, so the
-     * caller never waits for an outage to end. Rejected copies are kept ({@link Router.Rejects#KEEP}).
+     * caller never waits for an outage to end. When a worker has claimed the message already, this
+     * waits for the worker's first attempt to end. Rejected copies are kept ({@link Router.Rejects#KEEP}).
      */
     public void routeNow(String key) {
         routeNow(key, Router.Rejects.KEEP);
@@ -287,10 +300,14 @@ public final class SpoolProcessor {
             wake();
             return Optional.empty();
         }
+        boolean slotHeld = true;
         try {
             Optional<MessageQueue.QueuedMessage> claimed = pushed == null ? queue.claim(key) : queue.claim(key, pushed);
-            if (claimed.isEmpty()) {
-                return Optional.empty(); // a worker was quicker
+            if (claimed.isEmpty()) { // a worker was quicker: the caller answers once the worker tried
+                slots.release();
+                slotHeld = false;
+                awaitWorker(key);
+                return Optional.empty();
             }
             MessageQueue.QueuedMessage m = claimed.get();
             busy.incrementAndGet();
@@ -311,7 +328,24 @@ public final class SpoolProcessor {
             wake();
             return Optional.empty();
         } finally {
-            slots.release();
+            if (slotHeld) {
+                slots.release();
+            }
+        }
+    }
+
+    /** Waits until a worker that claimed {@code key} has tried to route it once (at once if none has it). */
+    private void awaitWorker(String key) {
+        claiming.writeLock().lock(); // every worker that claimed before now has registered its claim
+        claiming.writeLock().unlock();
+        CountDownLatch attempt = firstAttempts.get(key);
+        if (attempt == null) {
+            return; // routed already, or gone
+        }
+        try {
+            attempt.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -351,25 +385,40 @@ public final class SpoolProcessor {
     /** Routes a handed-over message, else the oldest waiting one. */
     private Outcome routeNext() {
         MessageQueue.QueuedMessage m = handedOver.poll();
+        CountDownLatch attempt = null;
         if (m == null) {
+            claiming.readLock().lock();
             try {
                 Optional<MessageQueue.QueuedMessage> next = queue.claim();
                 if (next.isEmpty()) {
                     return Outcome.EMPTY;
                 }
                 m = next.get();
+                attempt = new CountDownLatch(1);
+                firstAttempts.put(m.key(), attempt);
             } catch (RuntimeException e) {
                 LOG.error("{}: cannot read the queue: {}", name, e.getMessage());
                 return Outcome.QUEUE_FAILED;
+            } finally {
+                claiming.readLock().unlock();
             }
         }
         busy.incrementAndGet();
         try {
-            routeWithRetry(m);
+            routeWithRetry(m, attempt);
         } finally {
             busy.decrementAndGet();
+            if (attempt != null) {
+                ended(m.key(), attempt);
+            }
         }
         return Outcome.ROUTED;
+    }
+
+    /** Lets a {@link #routeNow} caller waiting for this worker's first attempt at {@code key} go on. */
+    private void ended(String key, CountDownLatch attempt) {
+        firstAttempts.remove(key, attempt);
+        attempt.countDown();
     }
 
     private void idle() {
@@ -396,8 +445,11 @@ public final class SpoolProcessor {
         }
     }
 
-    /** Routes until it works or the processor stops (then the message stays claimed for the next start). */
-    private void routeWithRetry(MessageQueue.QueuedMessage m) {
+    /**
+     * Routes until it works or the processor stops (then the message stays claimed for the next
+     * start); after the first attempt, ends {@code attempt} (when not null).
+     */
+    private void routeWithRetry(MessageQueue.QueuedMessage m, CountDownLatch attempt) {
         Duration backoff = Duration.ofMillis(500);
         while (true) {
             try {
@@ -408,6 +460,9 @@ public final class SpoolProcessor {
                     LOG.error("{}: cannot route queued message {} now ({}); trying again in {} ms", name, m.key(), e.toString(),
                             backoff.toMillis());
                 }
+            }
+            if (attempt != null) {
+                ended(m.key(), attempt);
             }
             if (!running || !pause(backoff)) {
                 return;
