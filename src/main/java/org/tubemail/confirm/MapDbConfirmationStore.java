@@ -1,18 +1,13 @@
 package org.tubemail.confirm;
 
-import org.mapdb.DB;
-import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
+import org.tubemail.state.MapDbFile;
 import org.tubemail.state.StateStorageException;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Pending confirmations in a MapDB file with transactions: every change is committed to disk before
@@ -21,10 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MapDbConfirmationStore implements ConfirmationStore {
 
-    private final Path file;
-    private final DB db;
-    private final HTreeMap<String, byte[]> pending;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final MapDbFile<byte[]> store;
 
     /**
      * Opens (or creates) {@code file}, and its folder when missing.
@@ -32,20 +24,12 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
      * @throws StateStorageException when the file is locked by another process or cannot be read
      */
     public MapDbConfirmationStore(Path file) {
-        this.file = file.toAbsolutePath();
-        try {
-            Files.createDirectories(this.file.getParent());
-            this.db = DBMaker.fileDB(this.file.toFile()).transactionEnable().make();
-        } catch (IOException | RuntimeException e) {
-            throw new StateStorageException("cannot open confirmation file " + this.file + ": " + e.getMessage()
-                    + " (is another Tubemail process using it?)", e);
-        }
-        this.pending = db.hashMap("confirmations", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        this.store = new MapDbFile<>(file, "confirmation", "confirmations", Serializer.BYTE_ARRAY);
     }
 
     /** The file the confirmations are in. */
     public Path file() {
-        return file;
+        return store.file();
     }
 
     private static String key(String target, String sender) {
@@ -54,15 +38,15 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
 
     @Override
     public void put(String target, String sender, PendingConfirmation p) {
-        changing(() -> {
+        store.change(pending -> {
             pending.put(key(target, sender), p.encode());
             return null;
-        });
+        }, r -> true);
     }
 
     @Override
     public Optional<PendingConfirmation> take(String target, String sender, String token) {
-        return changing(() -> {
+        return store.change(pending -> {
             byte[] stored = pending.get(key(target, sender));
             if (stored == null) {
                 return Optional.empty();
@@ -73,84 +57,46 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
             }
             pending.remove(key(target, sender));
             return Optional.of(p);
-        });
+        }, r -> true);
     }
 
     @Override
     public boolean remove(String target, String sender) {
-        return changing(() -> pending.remove(key(target, sender)) != null);
+        return store.change(pending -> pending.remove(key(target, sender)) != null, r -> true);
     }
 
     @Override
     public int removeExpired(long nowMillis) {
-        return changing(() -> {
+        return store.change(pending -> {
             List<String> expired = pending.entrySet().stream()
                     .filter(e -> PendingConfirmation.decode(e.getValue()).expiresAtMillis() < nowMillis)
                     .map(Map.Entry::getKey).toList();
             expired.forEach(pending::remove);
             return expired.size();
-        });
+        }, r -> true);
     }
 
     @Override
     public int count() {
-        lock.lock();
-        try {
-            checkOpen();
-            return pending.size();
-        } finally {
-            lock.unlock();
-        }
+        return store.read(pending -> pending.size());
     }
 
     @Override
     public void clear() {
-        changing(() -> {
+        store.change(pending -> {
             pending.clear();
             return null;
-        });
-    }
-
-    private void checkOpen() {
-        if (db.isClosed()) {
-            throw new StateStorageException("confirmation file " + file + " is closed", null);
-        }
-    }
-
-    /** Runs {@code work} under the lock and commits; a failure rolls back and names the file. */
-    private <T> T changing(java.util.function.Supplier<T> work) {
-        lock.lock();
-        try {
-            checkOpen();
-            try {
-                T result = work.get();
-                db.commit();
-                return result;
-            } catch (RuntimeException e) {
-                db.rollback();
-                throw e instanceof StateStorageException ? e
-                        : new StateStorageException("confirmation file " + file + ": " + e.getMessage(), e);
-            }
-        } finally {
-            lock.unlock();
-        }
+        }, r -> true);
     }
 
     /** Closes the file; closing twice is harmless. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (!db.isClosed()) {
-                db.close();
-            }
-        } finally {
-            lock.unlock();
-        }
+        store.close();
     }
 
     @Override
     public String toString() {
-        return "MapDbConfirmationStore[" + file + "]";
+        return "MapDbConfirmationStore[" + store.file() + "]";
     }
 }
