@@ -115,6 +115,29 @@ class SettingsSchemaDocumentationTest {
     }
 
     @Test
+    void settingsSnippetsInTheReadmesCanBeCopied() throws IOException {
+        Pattern snippet = Pattern.compile("^ {4}\\s*([a-z][a-z0-9]*(?:\\.[A-Za-z0-9_-]+)+)=(.*)$");
+        List<String> problems = new ArrayList<>();
+        for (Path file : List.of(Path.of("README.md"), Path.of("examples/mailinglist/README.md"), Path.of("examples/spring-boot/README.md"))) {
+            if (!Files.exists(file)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = snippet.matcher(lines.get(i));
+                if (m.matches()) {
+                    try {
+                        SettingsSchema.check(file + ":" + (i + 1), "", java.util.Map.of(m.group(1), m.group(2).trim()));
+                    } catch (ConfigException e) {
+                        problems.add(e.getMessage().lines().findFirst().orElseThrow());
+                    }
+                }
+            }
+        }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
     void everyKeyTheCodeNamesIsDeclared() throws IOException {
         Set<String> namespaces = SettingsSchema.KEYS.stream().map(k -> k.name().split("\\.")[0]).collect(Collectors.toSet());
         // A key-like literal in a namespace of the schema, or any key-like literal handed to a typed read (a new namespace).
