@@ -31,13 +31,29 @@ public final class EffectiveSettings {
     private EffectiveSettings() {
     }
 
-    /** Every declared key without placeholders, and every key of {@code settings}, sorted by key. */
+    private static void put(TreeMap<String, Entry> out, SettingKey k) {
+        out.put(k.name(), new Entry(k.name(), k.secret() && !k.defaultValue().isEmpty() ? MASK : k.defaultValue(), "default"));
+    }
+
+    /** The placeholder value {@code key} gives {@code pattern}'s family (the patterns with the same literal prefix). */
+    private static java.util.Optional<String> familyOf(String key, SettingKey pattern) {
+        if (!pattern.isPattern() || pattern.name().startsWith("route.default.")) {
+            return java.util.Optional.empty();
+        }
+        return SettingsSchema.KEYS.stream().filter(k -> k.isPattern() && k.literalPrefix().equals(pattern.literalPrefix()))
+                .map(k -> k.binding(key)).flatMap(java.util.Optional::stream).findFirst();
+    }
+
+    /** Every declared key without placeholders, the whole family of every pattern the file uses, and every key of {@code settings}, sorted by key. */
     public static List<Entry> of(Settings settings) {
         TreeMap<String, Entry> out = new TreeMap<>();
         for (SettingKey k : SettingsSchema.KEYS) {
             if (!k.isPattern()) {
-                out.put(k.name(), new Entry(k.name(), k.secret() && !k.defaultValue().isEmpty() ? MASK : k.defaultValue(), "default"));
+                put(out, k);
             }
+            // a family the file uses (receiver.imap.support.*) is shown whole, with its defaults
+            settings.raw().keySet().stream().map(key -> familyOf(key, k)).flatMap(java.util.Optional::stream).distinct()
+                    .forEach(value -> put(out, k.instance(value)));
         }
         settings.raw().forEach((key, raw) -> {
             if (raw.isEmpty() && out.containsKey(key)) {

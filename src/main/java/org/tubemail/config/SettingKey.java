@@ -61,6 +61,21 @@ public record SettingKey(String name, Type type, String defaultValue, String des
         return out.toString();
     }
 
+    /** The value {@code key} gives this pattern's placeholder, if {@code key} is one of its instances. */
+    java.util.Optional<String> binding(String key) {
+        if (!isPattern()) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = regex().matcher(key);
+        return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    /** This pattern with its placeholder set to {@code value}, in the name and the default. */
+    SettingKey instance(String value) {
+        String placeholder = java.util.Arrays.stream(name.split("\\.")).filter(SettingKey::isPlaceholder).findFirst().orElseThrow();
+        return new SettingKey(name.replace(placeholder, value), type, defaultValue.replace(placeholder, value), description, secret);
+    }
+
     /** The literal text before the first placeholder, e.g. {@code receiver.imap.}. */
     String literalPrefix() {
         String[] parts = name.split("\\.");
@@ -81,9 +96,9 @@ public record SettingKey(String name, Type type, String defaultValue, String des
             String part = parts[i];
             out.append(i == 0 ? "" : "\\.");
             if (part.equals("DOMAIN")) {
-                out.append("[^.]+(?:\\.[^.]+)*");
+                out.append("([^.]+(?:\\.[^.]+)*)");
             } else if (isPlaceholder(part)) {
-                out.append("[^.]+");
+                out.append("([^.]+)");
             } else {
                 out.append(Pattern.quote(part));
             }

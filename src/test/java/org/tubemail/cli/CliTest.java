@@ -66,6 +66,8 @@ class CliTest {
         assertTrue(line(text, "relay.password=").startsWith("relay.password=******** "), text);
         assertTrue(line(text, "forward.http.hook.secret=").startsWith("forward.http.hook.secret=********"), text);
         assertTrue(line(text, "forward.http.hook=").startsWith("forward.http.hook=https://app.example.com/in#mail"), text);
+        assertTrue(line(text, "forward.http.hook.route=").startsWith("forward.http.hook.route=hook@(host)")
+                && line(text, "forward.http.hook.route=").endsWith("[default]"), "a family in use is shown whole: " + text);
         assertTrue(line(text, "app.shop.token=").startsWith("app.shop.token=********") && line(text, "app.shop.owner=").startsWith("app.shop.owner=ann"), text);
         assertTrue(line(text, "http.token=").contains("(unset: environment variable TUBEMAIL_TEST_UNSET_TOKEN is not set)")
                 && line(text, "http.token=").endsWith("[environment TUBEMAIL_TEST_UNSET_TOKEN (config/settings.properties)]"), text);
