@@ -83,7 +83,7 @@ final class Forwarders {
             }
             try {
                 endpoints.add(new WebhookEndpoint(name, url, secret, s.seconds(key + ".timeout.seconds", Duration.ofSeconds(10), false),
-                        s.bytes(key + ".attachment.max.bytes", 1024 * 1024), s.choice(key + ".raw", "false", "true", "false").equals("true")));
+                        s.bytes(key + ".attachment.max.bytes", 1024 * 1024), s.bool(key + ".raw", false)));
             } catch (IllegalArgumentException ex) {
                 throw s.invalid(key, "an absolute http or https URL");
             }

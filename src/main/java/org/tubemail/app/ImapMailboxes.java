@@ -55,7 +55,7 @@ final class ImapMailboxes {
                     user, s.string(k + "password", ""), tokens, s.string(k + "folder", "INBOX"), after,
                     s.string(k + "move.folder", "Tubemail"), s.string(k + "flag", "$Tubemail"), s.string(k + "address", ""),
                     s.seconds(k + "poll.seconds", Duration.ofSeconds(60), false),
-                    s.choice(k + "idle", "true", "true", "false").equals("true"), s.string(k + "ssl.trust", ""),
+                    s.bool(k + "idle", true), s.string(k + "ssl.trust", ""),
                     s.seconds(k + "timeout.seconds", Duration.ofSeconds(30), false));
             out.add(new ImapReceiver(mailbox, router, s.path("queue.imap.progress", "run/imap").resolve(name + ".progress"),
                     maxMessageBytes));

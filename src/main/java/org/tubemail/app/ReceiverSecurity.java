@@ -25,8 +25,8 @@ final class ReceiverSecurity {
      */
     static ConnectionSecurity create(Settings s, String host) {
         TlsContext tls = null;
-        boolean required = s.choice("receiver.tls.required", "false", "true", "false").equals("true");
-        if (s.choice("receiver.tls.enabled", "true", "true", "false").equals("true")) {
+        boolean required = s.bool("receiver.tls.required", false);
+        if (s.bool("receiver.tls.enabled", true)) {
             tls = tls(s, host);
         } else if (required) {
             throw s.invalid("receiver.tls.required", "false while receiver.tls.enabled is false");

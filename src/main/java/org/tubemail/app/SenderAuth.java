@@ -58,7 +58,7 @@ final class SenderAuth {
     }
 
     private static boolean flag(Settings s, String key) {
-        return s.choice(key, "false", "true", "false").equals("true");
+        return s.bool(key, false);
     }
 
     private static String hostName() {

@@ -171,7 +171,7 @@ public final class TubemailServer {
     public static Router.Builder routingSettings(Settings s, Router.Builder builder) {
         s.withPrefix("route.default.").forEach((capture, regex) -> builder.defaultCapture(capture, s.regex("route.default." + capture, regex)));
         builder.handlerTimeout(s.seconds("handler.timeout.seconds", Duration.ofSeconds(60), true));
-        return builder.exactCase(s.choice("route.exact.case", "false", "false", "true").equals("true"));
+        return builder.exactCase(s.bool("route.exact.case", false));
     }
 
     /** The undeliverable queue the settings name ({@code queue.undeliverable}). */

@@ -35,7 +35,7 @@ final class ApiClient {
         }
         this.base = "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + s.port("http.port", 8827);
         this.token = s.string("http.token", "");
-        this.enabled = s.string("http.enabled", "true").equals("true") && s.port("http.port", 8827) != 0;
+        this.enabled = s.bool("http.enabled", true) && s.port("http.port", 8827) != 0;
     }
 
     /** The answer to {@code GET path} as JSON; empty when no server answers there. */

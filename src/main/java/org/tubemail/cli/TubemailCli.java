@@ -14,7 +14,7 @@ import java.nio.file.Path;
         description = "Mail-routing state-machine framework: run the server and work with its queues.",
         subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, SendCommand.class, RoutesCommand.class,
                 QueueCommand.class, QueueRunCommand.class, GenCommand.class, LogCommand.class, BlastCommand.class,
-                SendmailCommand.class, DkimCommand.class, GraphCommand.class, CommandLine.HelpCommand.class})
+                SendmailCommand.class, DkimCommand.class, GraphCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class TubemailCli {
 
     @Option(names = "--home", description = "Project folder holding config/ and run/ (default: bin/tubemail passes its own project folder, or $TUBEMAIL_HOME; run with java directly, the current folder).",

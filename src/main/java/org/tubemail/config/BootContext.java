@@ -16,7 +16,10 @@ import java.util.List;
 /** What a {@link Boot} hook and a handler's constructor may use and change. */
 public interface BootContext {
 
-    /** The settings. */
+    /**
+     * The settings. An application's own settings go under {@code app.} ({@code app.mylist.owner}):
+     * Tubemail checks every other key against {@link SettingsSchema}, and leaves these to the application.
+     */
     Settings settings();
 
     /** A folder under {@code run/} where handlers keep their own data. */

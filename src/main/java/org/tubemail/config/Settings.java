@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * The settings file ({@code config/settings.properties}): typed reads that fail with a
  * {@link ConfigException} naming the file, the key and the expected form. A value may refer to an
  * environment variable as {@code ${env:NAME}}. Relative paths are resolved against the project home
- * (the folder holding {@code config/}).
+ * (the folder holding {@code config/}). {@link #load} refuses keys that {@link SettingsSchema} does not
+ * declare and values with a trailing comment.
  */
 public final class Settings {
 
@@ -62,6 +63,7 @@ public final class Settings {
         }
         Map<String, String> values = new LinkedHashMap<>();
         p.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, p.getProperty(k).trim()));
+        SettingsSchema.check(displayName(home, file), "", values);
         return new Settings(displayName(home, file), home, values, environment);
     }
 
@@ -71,8 +73,9 @@ public final class Settings {
         return abs.startsWith(h) ? h.relativize(abs).toString() : abs.toString();
     }
 
-    /** Settings from a map, e.g. in tests; {@code source} names them in errors. */
+    /** Settings from a map, e.g. in tests, checked as {@link #load} checks a file; {@code source} names them in errors. */
     public static Settings of(String source, Path home, Map<String, String> values) {
+        SettingsSchema.check(source, "", values);
         return new Settings(source, home, new LinkedHashMap<>(values), System::getenv);
     }
 
@@ -107,6 +110,7 @@ public final class Settings {
 
     /** The raw value after {@code ${env:...}} substitution, or {@code fallback} when unset or empty. */
     public String string(String key, String fallback) {
+        SettingsSchema.requireDeclared(key, false);
         String v = values.get(key);
         if (v == null || v.isEmpty()) {
             return fallback;
@@ -216,6 +220,23 @@ public final class Settings {
         throw error(key, v, "one of " + String.join(", ", choices));
     }
 
+    /** {@code true} or {@code false} (in any case), nothing else. */
+    public boolean bool(String key, boolean fallback) {
+        String v = string(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return v.equalsIgnoreCase("true");
+        }
+        throw error(key, v, "true or false");
+    }
+
+    /** The keys as written, with their values before {@code ${env:...}} substitution. */
+    public Map<String, String> raw() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     /** A comma-separated list, blanks dropped. */
     public List<String> list(String key, String fallback) {
         return Arrays.stream(string(key, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -262,6 +283,7 @@ public final class Settings {
 
     /** Every key starting with {@code prefix}, mapped to its value (prefix removed from the key). */
     public Map<String, String> withPrefix(String prefix) {
+        SettingsSchema.requireDeclared(prefix, true);
         Map<String, String> out = new LinkedHashMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(prefix) && k.length() > prefix.length()) {

@@ -34,7 +34,7 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
 
     /** Like {@link #from(Settings)}, with the listener on or off when {@code http.enabled} is not set. */
     public static HttpSettings from(Settings s, boolean enabledByDefault) {
-        boolean enabled = s.choice("http.enabled", String.valueOf(enabledByDefault), "true", "false").equals("true");
+        boolean enabled = s.bool("http.enabled", enabledByDefault);
         String host = s.string("http.host", "127.0.0.1");
         int port = s.port("http.port", 8827);
         String token = s.string("http.token", "");

@@ -54,6 +54,47 @@ class CliTest {
     }
 
     @Test
+    void configPrintsEffectiveSettingsWithSourcesAndMasksSecrets() throws Exception {
+        Path settings = home.resolve("config/settings.properties");
+        Files.writeString(settings, Files.readString(settings).replace("\nrelay.password=\n", "\nrelay.password=hunter2hunter2\n")
+                .replace("\nhttp.token=\n", "\nhttp.token=${env:TUBEMAIL_TEST_UNSET_TOKEN}\n")
+                + "forward.http.hook=https://app.example.com/in#mail\nforward.http.hook.secret=0123456789abcdef\napp.shop.token=t0ken\napp.shop.owner=ann\n");
+        assertEquals(0, run("config"), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("receiver.smtp.port=8825") && line(text, "receiver.smtp.port=").endsWith("[config/settings.properties]"), text);
+        assertTrue(line(text, "receiver.client.max.sessions=").startsWith("receiver.client.max.sessions=50"), text);
+        assertTrue(line(text, "relay.password=").startsWith("relay.password=******** "), text);
+        assertTrue(line(text, "forward.http.hook.secret=").startsWith("forward.http.hook.secret=********"), text);
+        assertTrue(line(text, "forward.http.hook=").startsWith("forward.http.hook=https://app.example.com/in#mail"), text);
+        assertTrue(line(text, "forward.http.hook.route=").startsWith("forward.http.hook.route=hook@(host)")
+                && line(text, "forward.http.hook.route=").endsWith("[default]"), "a family in use is shown whole: " + text);
+        assertTrue(line(text, "app.shop.token=").startsWith("app.shop.token=********") && line(text, "app.shop.owner=").startsWith("app.shop.owner=ann"), text);
+        assertTrue(line(text, "http.token=").contains("(unset: environment variable TUBEMAIL_TEST_UNSET_TOKEN is not set)")
+                && line(text, "http.token=").endsWith("[environment TUBEMAIL_TEST_UNSET_TOKEN (config/settings.properties)]"), text);
+        assertTrue(line(text, "dns.timeout.seconds=").endsWith("[config/settings.properties]") && line(text, "receiver.queue.poll.seconds=").endsWith("[default]"), text);
+        assertTrue(!text.contains("hunter2") && !text.contains("0123456789abcdef") && !text.contains("t0ken"), text);
+        assertEquals(0, run("config", "--keys"));
+        assertTrue(out.toString().contains("relay.dkim.DOMAIN.key") && out.toString().contains("receiver.tls.required"), out.toString());
+    }
+
+    @Test
+    void aMisspelledKeyStopsEveryCommandNamingTheNearestKey() throws Exception {
+        Path settings = home.resolve("config/settings.properties");
+        Files.writeString(settings, Files.readString(settings) + "receiver.smtp.prot=8925\n");
+        assertEquals(2, run("routes"));
+        assertTrue(err.toString().contains("config/settings.properties: receiver.smtp.prot: unknown setting; did you mean receiver.smtp.port?"),
+                err.toString());
+        Files.writeString(settings, Files.readString(settings).replace("receiver.smtp.prot=8925\n", "receiver.tls.required=true # on the internet\n"));
+        assertEquals(2, run("config"));
+        assertTrue(err.toString().contains("receiver.tls.required = 'true # on the internet': a .properties file has no trailing comments"),
+                err.toString());
+    }
+
+    private static String line(String text, String start) {
+        return text.lines().filter(l -> l.startsWith(start)).findFirst().orElse("").trim();
+    }
+
+    @Test
     void queueRunRoutesAMaildirOnceAndExits() throws Exception {
         MaildirQueue incoming = new MaildirQueue(home.resolve("incoming"));
         incoming.push(("Return-Path: <bob@example.org>\r\nDelivered-To: echo@localhost\r\nFrom: bob@example.org\r\n"

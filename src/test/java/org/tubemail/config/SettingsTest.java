@@ -24,20 +24,21 @@ class SettingsTest {
     }
 
     private String configError(String settings) throws Exception {
-        Settings s = file("storage.kind=memory\nhandlers=org.tubemail.examples.echo.EchoHandler\nreceiver.smtp.port=0\nhttp.port=0\n" + settings);
-        return assertThrows(ConfigException.class, () -> TubemailServer.configure(s).stop(Duration.ZERO)).getMessage();
+        String text = "storage.kind=memory\nhandlers=org.tubemail.examples.echo.EchoHandler\nreceiver.smtp.port=0\nhttp.port=0\n" + settings;
+        return assertThrows(ConfigException.class, () -> TubemailServer.configure(file(text)).stop(Duration.ZERO)).getMessage();
     }
 
     @Test
     void typedValuesAndEnvironment() throws Exception {
-        Settings s = file("a.port=8825\na.secs=30\na.list= x , y,,z\na.pass=${env:SECRET}!\na.kind=MapDB\n");
-        assertEquals(8825, s.port("a.port", 1));
-        assertEquals(Duration.ofSeconds(30), s.seconds("a.secs", Duration.ZERO, false));
-        assertEquals(java.util.List.of("x", "y", "z"), s.list("a.list", ""));
-        assertEquals("s3cret!", s.string("a.pass", ""));
-        assertEquals("mapdb", s.choice("a.kind", "memory", "memory", "mapdb"));
-        assertEquals(7, s.integer("missing", 7, 0, 10));
-        assertEquals(home.resolve("run/x").normalize(), s.path("missing", "run/x"));
+        Settings s = file("app.port=8825\napp.secs=30\napp.list= x , y,,z\napp.pass=${env:SECRET}!\napp.kind=MapDB\napp.on=TRUE\n");
+        assertEquals(8825, s.port("app.port", 1));
+        assertEquals(Duration.ofSeconds(30), s.seconds("app.secs", Duration.ZERO, false));
+        assertEquals(java.util.List.of("x", "y", "z"), s.list("app.list", ""));
+        assertEquals("s3cret!", s.string("app.pass", ""));
+        assertEquals("mapdb", s.choice("app.kind", "memory", "memory", "mapdb"));
+        assertEquals(true, s.bool("app.on", false));
+        assertEquals(7, s.integer("app.missing", 7, 0, 10));
+        assertEquals(home.resolve("run/x").normalize(), s.path("app.missing", "run/x"));
     }
 
     @Test
@@ -83,7 +84,7 @@ class SettingsTest {
 
     @Test
     void routingAndReceiverModesAreSettings() throws Exception {
-        assertEquals("config/settings.properties: route.exact.case = 'yes': expected one of false, true",
+        assertEquals("config/settings.properties: route.exact.case = 'yes': expected true or false",
                 configError("route.exact.case=yes\n"));
         assertEquals("config/settings.properties: receiver.smtp.data.reply = 'later': expected one of spooled, routed",
                 configError("receiver.smtp.data.reply=later\n"));

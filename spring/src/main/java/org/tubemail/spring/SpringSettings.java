@@ -2,10 +2,13 @@ package org.tubemail.spring;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.tubemail.config.Settings;
+import org.tubemail.config.SettingsSchema;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -17,7 +20,9 @@ import java.util.regex.Pattern;
  * {@code application.properties}, YAML, environment variables ({@code TUBEMAIL_RECEIVER_SMTP_PORT})
  * or any other property source. Errors name the property ({@code tubemail.receiver.smtp.port}).
  * {@code tubemail.home} (default: the working folder) is the folder that relative paths such as
- * {@code run/state.db} are resolved against.
+ * {@code run/state.db} are resolved against. As with the settings file, a key that
+ * {@link SettingsSchema} does not declare stops start-up, naming the nearest declared one
+ * (except keys from the process's {@code TUBEMAIL_*} environment variables, which serve other uses too).
  */
 public final class SpringSettings {
 
@@ -47,6 +52,14 @@ public final class SpringSettings {
         });
         lists.forEach((key, items) -> values.put(key, String.join(",", items.values())));
         Path home = Path.of(values.getOrDefault("home", "")).toAbsolutePath().normalize();
+        Map<String, String> declared = new TreeMap<>(values);
+        declared.remove("home");
+        // TUBEMAIL_* variables of the process (TUBEMAIL_HOME, a test's TUBEMAIL_PG_URL) bind here too: not checked.
+        if (environment instanceof ConfigurableEnvironment c) {
+            c.getSystemEnvironment().keySet().stream().filter(n -> n.startsWith("TUBEMAIL_"))
+                    .forEach(n -> declared.remove(n.substring("TUBEMAIL_".length()).toLowerCase(Locale.ROOT).replace('_', '.')));
+        }
+        SettingsSchema.check("Spring environment", PREFIX, declared);
         return Settings.of("Spring environment", PREFIX, home, values);
     }
 }

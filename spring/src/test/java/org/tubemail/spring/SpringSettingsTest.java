@@ -31,6 +31,13 @@ class SpringSettingsTest {
     }
 
     @Test
+    void aMisspelledPropertyStopsStartUpNamingTheNearestOne() {
+        MockEnvironment env = new MockEnvironment().withProperty("tubemail.home", "/srv/mail").withProperty("tubemail.receiver.smtp.prot", "2525");
+        assertThatThrownBy(() -> SpringSettings.from(env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Spring environment: tubemail.receiver.smtp.prot: unknown setting; did you mean tubemail.receiver.smtp.port?");
+    }
+
+    @Test
     void errorsNameTheProperty() {
         Settings s = SpringSettings.from(new MockEnvironment().withProperty("tubemail.handler.timeout.seconds", "soon"));
         assertThatThrownBy(() -> s.seconds("handler.timeout.seconds", java.time.Duration.ofSeconds(60), true))
