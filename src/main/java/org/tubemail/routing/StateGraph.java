@@ -51,6 +51,8 @@ public record StateGraph(String module, List<String> states, List<Transition> tr
         arrows.forEach((ends, routes) -> transitions.add(new Transition(ends.get(0), ends.get(1), List.copyOf(routes))));
         List<String> states = new ArrayList<>(order);
         transitions.stream().map(Transition::to).filter(s -> !states.contains(s)).distinct().forEach(states::add);
+        transitions.sort(java.util.Comparator.comparingInt((Transition t) -> states.indexOf(t.from()))
+                .thenComparingInt(t -> states.indexOf(t.to())));
         return new StateGraph(module.name(), states, transitions);
     }
 

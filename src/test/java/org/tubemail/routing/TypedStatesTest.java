@@ -60,8 +60,8 @@ class TypedStatesTest {
                 stateDiagram-v2
                     [*] --> START
                     START --> CONFIRMING : join@(host)
-                    CONFIRMING --> MEMBER : join-confirm@(host)
                     CONFIRMING --> START : join-confirm@(host)
+                    CONFIRMING --> MEMBER : join-confirm@(host)
                 """, graph.mermaid());
     }
 
