@@ -40,6 +40,13 @@ class CryptoProviderTest {
     }
 
     @Test
+    void theSuiteRunsOnTheProviderItAskedFor() {
+        assertEquals(OtherCryptoProvider.suiteMode() == CryptoProvider.Mode.NATIVE, CryptoProvider.current().isNative(),
+                CryptoProvider.current().describe());
+        assertEquals(OtherCryptoProvider.suiteMode(), CryptoProvider.current().requested());
+    }
+
+    @Test
     void theNativeProviderLoadsPassesItsSelfTestsAndComesFirst() throws Exception {
         CryptoProvider.InUse inUse = CryptoProvider.use(CryptoProvider.Mode.NATIVE);
         assertTrue(inUse.isNative(), inUse.describe());

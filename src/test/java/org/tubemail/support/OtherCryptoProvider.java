@@ -1,5 +1,7 @@
 package org.tubemail.support;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,7 +35,14 @@ public final class OtherCryptoProvider implements BeforeAllCallback, AfterAllCal
         CryptoProvider.Mode other = otherMode();
         saved = System.getProperty(CryptoProvider.PROPERTY);
         System.setProperty(CryptoProvider.PROPERTY, other.label());
-        CryptoProvider.use(other);
+        CryptoProvider.InUse inUse = CryptoProvider.use(other);
+        if (other == CryptoProvider.Mode.NATIVE && !inUse.isNative()) {
+            String why = "the native provider does not load here, so this class would run on the JDK's again: " + inUse.reason();
+            if ("1".equals(System.getenv("TUBEMAIL_REQUIRE_REAL_PARTS"))) {
+                Assertions.fail(why);
+            }
+            Assumptions.abort(why);
+        }
     }
 
     @Override
