@@ -26,6 +26,8 @@ public final class CryptoProvider {
     private static final String NATIVE_NAME = "AmazonCorrettoCryptoProvider";
 
     private static InUse current;
+    /** Counts the changes of the provider list that {@link #use} made. */
+    private static volatile int generation;
 
     /** Which provider to use. */
     public enum Mode {
@@ -101,6 +103,7 @@ public final class CryptoProvider {
         }
         InUse next = mode == Mode.NATIVE ? installNative() : removeNative(Mode.JDK, "");
         if (!next.equals(current)) {
+            generation++;
             if (next.isNative() || next.reason().isEmpty()) {
                 LOG.info("crypto: {}{}", next.describe(), next.isNative() ? ", self-tests passed, first in the provider list" : "");
             } else {
@@ -109,6 +112,14 @@ public final class CryptoProvider {
         }
         current = next;
         return next;
+    }
+
+    /**
+     * A number that changes whenever {@link #use} changed the providers: a JCA object kept for reuse
+     * (it stays with the provider it was first initialised on) is got anew when this changed.
+     */
+    public static int generation() {
+        return generation;
     }
 
     /** What is in use now; the JDK's providers unless {@link #use} installed the native one. */
@@ -145,7 +156,7 @@ public final class CryptoProvider {
 
     private static InUse nativeInUse() {
         AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (AWS-LC " + accp.getAwsLcVersionStr() + ")", "");
+        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + ")", "");
     }
 
     /** Takes the native provider out of the list (a no-op when it is not there): the JDK's providers remain. */
