@@ -18,9 +18,11 @@ public final class Crypto {
 
     /** The provider the settings ask for, checked. */
     public static CryptoProvider.Mode mode(Settings s) {
-        String byDefault = CryptoProvider.defaultLabel();
-        if (!byDefault.equals("native") && !byDefault.equals("jdk")) {
-            throw new ConfigException("system property " + CryptoProvider.PROPERTY + " = '" + byDefault + "': expected native or jdk");
+        String byDefault;
+        try {
+            byDefault = CryptoProvider.defaultMode().label();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
         }
         return CryptoProvider.Mode.valueOf(s.choice("crypto.provider", byDefault, "native", "jdk").toUpperCase(Locale.ROOT));
     }

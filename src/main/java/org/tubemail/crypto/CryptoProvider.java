@@ -86,10 +86,17 @@ public final class CryptoProvider {
 
     /**
      * The default choice: the system property {@value #PROPERTY} ({@code native} or {@code jdk}),
-     * else {@code native}; an unknown value counts as {@code native}, as the setting's reader reports it.
+     * else {@code native}.
+     *
+     * @throws IllegalArgumentException when the property holds anything else
      */
-    public static String defaultLabel() {
-        return System.getProperty(PROPERTY, Mode.NATIVE.label()).trim().toLowerCase(Locale.ROOT);
+    public static Mode defaultMode() {
+        String v = System.getProperty(PROPERTY, Mode.NATIVE.label()).trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "native" -> Mode.NATIVE;
+            case "jdk" -> Mode.JDK;
+            default -> throw new IllegalArgumentException("system property " + PROPERTY + " = '" + v + "': expected native or jdk");
+        };
     }
 
     /**

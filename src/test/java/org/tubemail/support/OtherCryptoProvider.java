@@ -7,8 +7,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.tubemail.crypto.CryptoProvider;
 
-import java.util.Locale;
-
 /**
  * Runs a test class on the JCA provider that the rest of the suite does not use: the JDK's when the
  * suite runs on the native one (the default), the native one under {@code -Dtubemail.crypto.provider=jdk}.
@@ -22,7 +20,7 @@ public final class OtherCryptoProvider implements BeforeAllCallback, AfterAllCal
 
     /** The provider the suite runs on: {@code -Dtubemail.crypto.provider}, native by default. */
     public static CryptoProvider.Mode suiteMode() {
-        return CryptoProvider.Mode.valueOf(CryptoProvider.defaultLabel().toUpperCase(Locale.ROOT));
+        return CryptoProvider.defaultMode();
     }
 
     /** The provider this extension runs its class on. */
