@@ -41,7 +41,7 @@ public final class TubemailCli {
      */
     CryptoProvider.InUse crypto() {
         Path file = home().resolve("config/settings.properties");
-        return Files.exists(file) ? Crypto.use(settings()) : CryptoProvider.use(Crypto.mode(Settings.of("defaults", home(), Map.of())));
+        return Crypto.use(Files.exists(file) ? settings() : Settings.of("defaults", home(), Map.of()));
     }
 
     /** Runs the command line and exits with its code. */
