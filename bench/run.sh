@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tubemail's benchmarks and writes bench/results/latest.md (raw outputs in bench/results/raw/).
 #
-# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth profile abuse (default: all but profile and abuse)
+# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth crypto profile abuse (default: all but profile and abuse)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP, a whole Postfix MTA and Tubemail (installs
@@ -16,6 +16,8 @@
 #            (AbuseServer, from a settings file) and then Postfix with postscreen + anvil (postfix-mta.sh screen)
 #              bench/run.sh abuse
 #              ABUSE_TUBEMAIL_SETTINGS=other.properties bench/run.sh abuse     # other defences' settings (default bench/abuse-tubemail.properties)
+#   crypto   JMH: the JCA operations of TLS, DKIM and HMACs, TLS 1.3 handshakes and the DKIM-signing relay, on the
+#            JDK's providers and on the native one (Amazon Corretto Crypto Provider)
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
@@ -44,7 +46,7 @@ SMTP_TLS_CLIENT=${SMTP_TLS_CLIENT:-native}
 TLSLOAD=$BENCH/target/tlsload
 MEMORY_IDLE=${MEMORY_IDLE:-10000}
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth)
+[ ${#STEPS[@]} -eq 0 ] && STEPS=(router storage smtp memory auth crypto)
 
 STARTED_PIDS=()
 POSTFIX_DIRS=()
@@ -140,6 +142,11 @@ step_storage() {
     log "state storage (JMH)"
     jmh storage 'StorageBench'
     jmh writers 'DurableWritersBench'
+}
+
+step_crypto() {
+    log "crypto operations, JDK vs native provider (JMH)"
+    jmh crypto 'CryptoBench'
 }
 
 step_profile() {
@@ -505,8 +512,8 @@ describe_machine
 bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in
-        router | storage | smtp | memory | profile | auth | abuse) "step_$step" ;;
-        *) log "unknown step '$step': use router, storage, smtp, memory, profile, auth or abuse"; exit 2 ;;
+        router | storage | smtp | memory | profile | auth | crypto | abuse) "step_$step" ;;
+        *) log "unknown step '$step': use router, storage, smtp, memory, profile, auth, crypto or abuse"; exit 2 ;;
     esac
 done
 python3 "$BENCH/scripts/report.py" "$RAW" > "$RESULTS/latest.md"

@@ -408,6 +408,39 @@ def abuse(raw, out):
     out.append("")
 
 
+CRYPTO_OPERATIONS = [
+    ("ecdsaP256Sign", "ECDSA P-256 sign (1 KiB)"),
+    ("ecdheP256", "ECDHE P-256: key pair + agreement"),
+    ("ecdheX25519", "ECDHE X25519: key pair + agreement (the JDK's in both: no XDH in ACCP)"),
+    ("rsa2048Sign", "RSA-2048 sign, SHA-256 (1 KiB)"),
+    ("rsa2048Verify", "RSA-2048 verify, SHA-256 (1 KiB)"),
+    ("ed25519Sign", "Ed25519 sign (32 bytes, as DKIM)"),
+    ("hmacSha256", "HMAC-SHA256 (1 KiB)"),
+    ("tls13Handshake", "TLS 1.3 full handshake, client + server, x25519 (client default)"),
+    ("tls13HandshakeP256", "TLS 1.3 full handshake, client + server, P-256 only"),
+    ("dkimRelayRsa2048", "DKIM-signing relay, RSA-2048, 3 KB reply"),
+    ("dkimRelayEd25519", "DKIM-signing relay, Ed25519, 3 KB reply"),
+]
+
+
+def crypto(raw, out):
+    rows = jmh(raw, "crypto")
+    if not rows:
+        return
+    out.append("## 8. Crypto: the JDK's providers and Amazon Corretto Crypto Provider (JMH)\n")
+    out.append(MEDIAN_NOTE)
+    out.append("One thread, each operation as JSSE or the DKIM code does it (`getInstance` per operation, no provider named); "
+               "the handshakes between two in-memory SSLEngines with the server's self-signed ECDSA P-256 certificate.\n")
+    by = {(method(r), r["params"]["provider"]): score(r) for r in rows}
+    out.append("| operation | JDK µs/op (median) | native µs/op (median) | JDK / native | native per second |")
+    out.append("|---|---:|---:|---:|---:|")
+    for name, label in CRYPTO_OPERATIONS:
+        jdk, nat = by.get((name, "jdk")), by.get((name, "native"))
+        if jdk and nat:
+            out.append(f"| {label} | {jdk[0]:,.1f} | {nat[0]:,.1f} | {jdk[0] / nat[0]:.1f}x | {1e6 / nat[0]:,.0f} |")
+    out.append("")
+
+
 def profile(raw, out):
     f = raw / "router-profile.txt"
     if not f.exists():
@@ -441,6 +474,7 @@ def main():
     memory_idle(raw, out)
     auth(raw, out)
     abuse(raw, out)
+    crypto(raw, out)
     profile(raw, out)
     out.append("## Commands\n")
     out.append("```")

@@ -18,6 +18,7 @@ import org.tubemail.config.Boot;
 import org.tubemail.config.BootContext;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.crypto.CryptoProvider;
 import org.tubemail.http.HttpSettings;
 import org.tubemail.http.OpsContext;
 import org.tubemail.http.OpsHttpServer;
@@ -102,6 +103,7 @@ public final class TubemailServer {
 
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
+        Crypto.use(s); // before any key is read, so that keys are the native provider's
         ReceiverSettings receiving = receiverSettings(s);
         ConnectionSecurity security = ReceiverSecurity.create(s, SmtpReceiver.localName());
         dataReply(s); // checked before anything is opened
@@ -156,6 +158,7 @@ public final class TubemailServer {
      * Spring context, which also owns the router's storage and relay: {@link #stop} leaves them open).
      */
     public static TubemailServer create(Settings s, Router router) {
+        Crypto.use(s);
         HttpSettings httpSettings = HttpSettings.from(s, false); // the application serves its own HTTP unless http.enabled=true
         MeteredMonitor monitor = router.monitor() instanceof MeteredMonitor m ? m
                 : new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(httpSettings.eventBuffer()));
@@ -351,7 +354,7 @@ public final class TubemailServer {
                 OpsContext.prometheus(monitor.registry()), monitor.events());
     }
 
-    /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage. */
+    /** What {@code GET /api/status} shows: uptime, listeners, queue sizes, storage, the crypto provider. */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("startedAt", created.toString());
@@ -376,6 +379,7 @@ public final class TubemailServer {
         out.put("storage", Map.of("kind", settings.string("storage.kind", "mapdb"), "ok", storageAnswers()));
         out.put("modules", router.modules().stream().map(m -> m.name()).toList());
         out.put("events", Map.of("lastId", monitor.events().lastId(), "buffer", monitor.events().capacity()));
+        out.put("crypto", CryptoProvider.current().toMap());
         return out;
     }
 

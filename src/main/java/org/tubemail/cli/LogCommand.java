@@ -54,6 +54,7 @@ final class LogCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = cli.home();
+        cli.crypto();
         SmtpReceiver receiver = startLogServer(home, host, port, new MaildirQueue(home.resolve(maildir)));
         spec.commandLine().getOut().println("logging every message sent to " + host + ":" + receiver.port() + " into "
                 + home.resolve(maildir) + " (Ctrl-C to stop)");

@@ -47,6 +47,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         out.println("state storage " + (running && kind.equals("mapdb")
                 ? "mapdb: held by the running server (" + s.path("storage.path", "run/state.db") + "), not opened"
                 : TubemailServer.checkStorage(s)));
+        out.println("crypto " + cli.crypto().describe());
         out.println(spoolSpace(s));
         for (QueueCommand.Named q : QueueCommand.Named.values()) {
             var path = q.path(s);
@@ -65,6 +66,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         }
         JsonNode storage = status.path("storage");
         out.println("state storage " + storage.path("kind").asText() + ": " + (storage.path("ok").asBoolean() ? "ok" : "UNAVAILABLE"));
+        out.println("crypto " + status.path("crypto").path("description").asText("unknown"));
         status.path("queues").fields().forEachRemaining(q -> out.println(String.format("queue %-13s %6d", q.getKey(), q.getValue().asInt())));
     }
 

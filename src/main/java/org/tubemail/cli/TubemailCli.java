@@ -1,13 +1,17 @@
 package org.tubemail.cli;
 
+import org.tubemail.app.Crypto;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.crypto.CryptoProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** The {@code tubemail} command line. Errors are one clear line and a non-zero exit, never a stack trace. */
 @Command(name = "tubemail", mixinStandardHelpOptions = true, version = "Tubemail 0.1.0",
@@ -29,6 +33,15 @@ public final class TubemailCli {
     /** The project's settings. */
     Settings settings() {
         return Settings.load(home());
+    }
+
+    /**
+     * Puts the JCA provider in place for a command that does cryptography without building a server:
+     * {@code crypto.provider} from the settings when the project has them, else the default.
+     */
+    CryptoProvider.InUse crypto() {
+        Path file = home().resolve("config/settings.properties");
+        return Crypto.use(Files.exists(file) ? settings() : Settings.of("defaults", home(), Map.of()));
     }
 
     /** Runs the command line and exits with its code. */

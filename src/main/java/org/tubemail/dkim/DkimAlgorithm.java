@@ -1,5 +1,7 @@
 package org.tubemail.dkim;
 
+import org.tubemail.crypto.CryptoProvider;
+
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -14,20 +16,32 @@ public enum DkimAlgorithm {
 
     private final String tag;
     private final String keyType;
-    /** One {@link Signature} per thread: getting one from the providers costs more than an Ed25519 check. */
-    private final ThreadLocal<Signature> signatures;
+    private final String jdkName;
+    /**
+     * One {@link Signature} per thread: getting one from the providers costs more than an Ed25519
+     * check. Got anew when the providers changed ({@link CryptoProvider#generation}), since a
+     * Signature keeps the provider it was first initialised on.
+     */
+    private final ThreadLocal<Pinned> signatures = new ThreadLocal<>();
+
+    /** A thread's Signature and the providers' generation it was got in. */
+    private record Pinned(Signature signature, int generation) {
+    }
 
     DkimAlgorithm(String tag, String keyType) {
         this.tag = tag;
         this.keyType = keyType;
-        String jdkName = keyType.equals("rsa") ? "SHA256withRSA" : "Ed25519";
-        this.signatures = ThreadLocal.withInitial(() -> {
-            try {
-                return Signature.getInstance(jdkName);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JDK has no " + jdkName, e);
-            }
-        });
+        this.jdkName = keyType.equals("rsa") ? "SHA256withRSA" : "Ed25519";
+    }
+
+    private Signature signature() throws GeneralSecurityException {
+        Pinned p = signatures.get();
+        int generation = CryptoProvider.generation();
+        if (p == null || p.generation() != generation) {
+            p = new Pinned(Signature.getInstance(jdkName), generation);
+            signatures.set(p);
+        }
+        return p.signature();
     }
 
     /** The {@code a=} value. */
@@ -58,14 +72,14 @@ public enum DkimAlgorithm {
     }
 
     byte[] sign(PrivateKey key, byte[] data) throws GeneralSecurityException {
-        Signature s = signatures.get();
+        Signature s = signature();
         s.initSign(key);
         s.update(input(data));
         return s.sign();
     }
 
     boolean verify(PublicKey key, byte[] data, byte[] signature) throws GeneralSecurityException {
-        Signature s = signatures.get();
+        Signature s = signature();
         s.initVerify(key);
         s.update(input(data));
         return s.verify(signature);

@@ -114,10 +114,10 @@ class SettingsSchemaTest {
     void strictModeRefusesReadsOfUndeclaredKeys() {
         assertEquals("true", System.getProperty(SettingsSchema.STRICT_PROPERTY), "the test suite runs in strict mode (pom.xml)");
         Settings s = Settings.of("t", home, Map.of());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.integer("receiver.dnsbl.threshold", 1, 0, 9));
-        assertTrue(e.getMessage().startsWith("setting receiver.dnsbl.threshold is read but not declared: add a line"
-                + " key(\"receiver.dnsbl.threshold\", TYPE, \"default\", \"meaning\") to org.tubemail.config.SettingsSchema.KEYS"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> s.withPrefix("receiver.dnsbl."));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.integer("receiver.smtp.prot", 1, 0, 9));
+        assertTrue(e.getMessage().startsWith("setting receiver.smtp.prot is read but not declared: add a line"
+                + " key(\"receiver.smtp.prot\", TYPE, \"default\", \"meaning\") to org.tubemail.config.SettingsSchema.KEYS"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> s.withPrefix("receiver.undeclared."));
         assertEquals(Map.of(), s.withPrefix("receiver.imap."));
     }
 

@@ -62,6 +62,8 @@ class DistributionTest {
         }
         assertTrue(Files.isRegularFile(dist.resolve("lib").resolve(dist.getFileName() + ".jar")), "lib/ holds the Tubemail jar");
         assertTrue(Files.isRegularFile(dist.resolve("lib/angus-mail-2.0.3.jar")), "lib/ holds the runtime dependencies");
+        assertTrue(Files.isRegularFile(dist.resolve("lib/AmazonCorrettoCryptoProvider-2.5.0-linux-x86_64.jar")),
+                "lib/ holds the native crypto provider (its library inside)");
     }
 
     @Test
@@ -87,6 +89,10 @@ class DistributionTest {
         try {
             List<String> jvmArgs = ProcessHandle.of(pid).orElseThrow().info().arguments().map(List::of).orElse(List.of());
             assertTrue(jvmArgs.contains("-Dtubemail.test.marker=dist"), "JAVA_OPTS reach the JVM: " + jvmArgs);
+            if (System.getProperty("os.arch").matches("amd64|x86_64")) { // the platform of the provider's jar in lib/
+                String log = Files.readString(dist.resolve("run/logs/tubemail.log"));
+                assertTrue(log.contains("crypto: AmazonCorrettoCryptoProvider 2.5.0"), log);
+            }
 
             Shell.Result send = run(all, env, "bin/tubemail", "send", "--from", "you@example.org", "--to", "echo@localhost",
                     "--subject", "from the distribution", "--port", String.valueOf(port));

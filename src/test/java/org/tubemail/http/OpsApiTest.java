@@ -177,12 +177,16 @@ class OpsApiTest {
     }
 
     @Test
-    void statusNamesListenersQueuesAndStorage() throws Exception {
+    void statusNamesListenersQueuesStorageAndCryptoProvider() throws Exception {
         JsonNode status = json(ops.get("/api/status"));
         assertEquals(ops.server.smtpPort(), status.path("listeners").get(0).path("port").asInt());
         assertTrue(status.path("storage").path("ok").asBoolean());
         assertEquals(0, status.path("queues").path("undeliverable").asInt());
         assertTrue(status.path("uptimeSeconds").isNumber());
+        // the crypto provider the server runs on: the native one unless the suite runs on the JDK's
+        boolean nativeProvider = org.tubemail.support.OtherCryptoProvider.suiteMode() == org.tubemail.crypto.CryptoProvider.Mode.NATIVE;
+        assertEquals(nativeProvider, status.path("crypto").path("native").asBoolean(), status.path("crypto").toString());
+        assertEquals(nativeProvider ? "AmazonCorrettoCryptoProvider" : "JDK", status.path("crypto").path("provider").asText());
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 import org.tubemail.auth.Authenticator;
+import org.tubemail.crypto.CryptoProvider;
 import org.tubemail.dkim.DkimKey;
 import org.tubemail.dkim.DkimKeys;
 import org.tubemail.dkim.DkimSigner;
@@ -103,6 +104,8 @@ public final class AuthCost {
         Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        // as the server: the native provider when it loads (-Dtubemail.crypto.provider=jdk for the JDK's)
+        System.out.println("crypto: " + CryptoProvider.use(CryptoProvider.defaultMode()).describe());
 
         KeyPair key = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         int dnsPort = freePort();

@@ -2,6 +2,7 @@ package org.tubemail.bench;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.tubemail.crypto.CryptoProvider;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.queue.LogQueue;
@@ -32,7 +33,8 @@ import java.util.Set;
  * Tubemail and Postfix the same certificate) or else a self-signed one made in {@code WORK/tls}.
  * {@code -Dtubemail.maxConnections=N} raises the connection limit (default 500) for the memory check.
  * Like the server, it reports into Micrometer meters and the event ring ({@code MeteredMonitor});
- * {@code -Dtubemail.monitor=none} turns that off, to measure what it costs.
+ * {@code -Dtubemail.monitor=none} turns that off, to measure what it costs. Its crypto runs on the
+ * native provider when it loads, as the server's; {@code -Dtubemail.crypto.provider=jdk} for the JDK's.
  */
 public final class TubemailSmtp {
 
@@ -44,6 +46,8 @@ public final class TubemailSmtp {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(Ports.arg(args, 0, "PORT"));
+        // as the server: the native provider when it loads (-Dtubemail.crypto.provider=jdk for the JDK's)
+        System.out.println("crypto: " + CryptoProvider.use(CryptoProvider.defaultMode()).describe());
         Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
         MapDbStorage storage = new MapDbStorage(work.resolve("state.db"));
         // metered as the server is (Micrometer meters and the event ring); -Dtubemail.monitor=none for none, to measure their cost

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.tubemail.app.Crypto;
 import org.tubemail.app.Relays;
 import org.tubemail.app.Storages;
 import org.tubemail.app.TubemailServer;
@@ -35,11 +36,16 @@ import java.util.List;
 @ConditionalOnClass(Router.class)
 public class TubemailAutoConfiguration {
 
-    /** Tubemail's settings, from {@code tubemail.*}. */
+    /**
+     * Tubemail's settings, from {@code tubemail.*}; puts the JCA provider {@code tubemail.crypto.provider}
+     * asks for in place (native by default) before any key is read.
+     */
     @Bean
     @ConditionalOnMissingBean
     public Settings tubemailSettings(Environment environment) {
-        return SpringSettings.from(environment);
+        Settings settings = SpringSettings.from(environment);
+        Crypto.use(settings);
+        return settings;
     }
 
     /** The state storage {@code tubemail.storage.kind} names (MapDB at {@code run/state.db} by default). */
