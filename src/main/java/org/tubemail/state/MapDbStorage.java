@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -183,6 +184,42 @@ public final class MapDbStorage implements StateStorage {
             }
         }
         return state == null ? START : state;
+    }
+
+    /**
+     * Counts the module's keys among the recent changes, then scans the MapDB file's keys (holding
+     * the lock that the background checkpoint also takes, so a checkpoint waits for the scan).
+     */
+    @Override
+    public Map<String, Long> countByState(String module) {
+        String prefix = key(module, "");
+        Map<String, String> recentOfModule = new HashMap<>();
+        data.lock();
+        try {
+            checkOpen();
+            for (Map<String, String> changes : flushing == null ? List.of(recent) : List.of(flushing, recent)) {
+                changes.forEach((k, state) -> {
+                    if (k.startsWith(prefix)) {
+                        recentOfModule.put(k, state); // the newer table last: its change wins
+                    }
+                });
+            }
+        } finally {
+            data.unlock();
+        }
+        Map<String, Long> out = new TreeMap<>();
+        store.lock();
+        try {
+            for (Map.Entry<String, String> e : states.entrySet()) {
+                if (e.getKey().startsWith(prefix) && !recentOfModule.containsKey(e.getKey())) {
+                    out.merge(e.getValue(), 1L, Long::sum);
+                }
+            }
+        } finally {
+            store.unlock();
+        }
+        recentOfModule.values().stream().filter(state -> !START.equals(state)).forEach(state -> out.merge(state, 1L, Long::sum));
+        return out;
     }
 
     @Override
