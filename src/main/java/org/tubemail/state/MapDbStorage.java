@@ -71,6 +71,8 @@ public final class MapDbStorage implements StateStorage {
     private final Condition flushed = data.newCondition();
     /** Guards MapDB itself: read by {@link #get} and counts, written by checkpoints and {@link #clear}. */
     private final ReentrantReadWriteLock store = new ReentrantReadWriteLock();
+    /** Counts reading the file now. */
+    private final java.util.concurrent.atomic.AtomicInteger counting = new java.util.concurrent.atomic.AtomicInteger();
     private final GroupSync durability = new GroupSync();
     private Map<String, String> recent = new HashMap<>();
     private Map<String, String> flushing;
@@ -212,6 +214,7 @@ public final class MapDbStorage implements StateStorage {
             data.unlock();
         }
         Map<String, Long> out = new TreeMap<>();
+        counting.incrementAndGet();
         store.readLock().lock();
         try {
             for (Map.Entry<String, String> e : states.entrySet()) {
@@ -221,6 +224,7 @@ public final class MapDbStorage implements StateStorage {
             }
         } finally {
             store.readLock().unlock();
+            counting.decrementAndGet();
         }
         recentOfModule.values().stream().filter(state -> !START.equals(state)).forEach(state -> out.merge(state, 1L, Long::sum));
         return out;
@@ -388,11 +392,16 @@ public final class MapDbStorage implements StateStorage {
     }
 
     /**
-     * Takes the write lock for the background checkpoint without queueing for it: a writer waiting
-     * in the queue would stop every new {@link #get} until a long count's read ends.
+     * Takes the write lock for the background checkpoint; while a count reads the file, without
+     * queueing for it, since a writer waiting in the queue would stop every new {@link #get} until
+     * the count's long read ends.
      */
     private void writeWithoutQueueing() {
         while (!store.writeLock().tryLock()) {
+            if (counting.get() == 0) {
+                store.writeLock().lock();
+                return;
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
     }
