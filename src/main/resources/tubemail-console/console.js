@@ -71,7 +71,7 @@ function show(view) {
   state.view = view;
   for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b.dataset.view === view);
   for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== 'view-' + view;
-  const load = { outbox: loadOutbox, undeliverable: loadUndeliverable, live: startLive, state: loadModules, routes: loadRoutes, status: loadStatus }[view];
+  const load = { outbox: loadOutbox, undeliverable: loadUndeliverable, live: startLive, graph: loadGraphs, state: loadModules, routes: loadRoutes, status: loadStatus }[view];
   guarded(load);
 }
 
@@ -256,6 +256,166 @@ function startLive() {
   })();
 }
 
+// ---- state machines: an SVG drawn here (no library), every name set as text ----
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Box size, gaps, the height of a route's line and the characters a line holds between two columns. */
+const BOX = { w: 170, h: 52, gapX: 220, pad: 24, line: 13, chars: 33, lines: 3 };
+
+/** Builds an SVG element; string children become text nodes. */
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+  for (const c of children) {
+    if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function shorten(text, max) {
+  return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
+}
+
+function keysLabel(n) {
+  return n === 1 ? '1 key' : n + ' keys';
+}
+
+/** The lines an arrow's label shows: one route each, at most BOX.lines. */
+function routeLines(routes) {
+  const shown = routes.length > BOX.lines ? routes.slice(0, BOX.lines - 1) : routes;
+  const lines = shown.map(r => shorten(r, BOX.chars));
+  if (shown.length < routes.length) lines.push('+' + (routes.length - shown.length) + ' more');
+  return lines;
+}
+
+/** A label of several lines centred on x; growing up from y (up) or down from it. */
+function label(x, y, lines, up) {
+  const first = up ? y - (lines.length - 1) * BOX.line : y;
+  return svg('text', { x, y: first, 'text-anchor': 'middle' },
+    ...lines.map((l, i) => svg('tspan', { x, dy: i ? BOX.line : 0 }, l)));
+}
+
+/** Columns by breadth-first depth from START; states no arrow reaches go in a column after the last. */
+function layers(graph) {
+  const depth = new Map();
+  if (graph.states.length) depth.set(graph.states[0], 0);
+  const queue = graph.states.slice(0, 1);
+  while (queue.length) {
+    const from = queue.shift();
+    for (const t of graph.transitions) {
+      if (t.from === from && !depth.has(t.to)) {
+        depth.set(t.to, depth.get(from) + 1);
+        queue.push(t.to);
+      }
+    }
+  }
+  const last = Math.max(0, ...depth.values());
+  for (const s of graph.states) if (!depth.has(s)) depth.set(s, last + 1);
+  const columns = [];
+  for (const s of graph.states) (columns[depth.get(s)] = columns[depth.get(s)] || []).push(s);
+  return columns.filter(c => c);
+}
+
+/** Where the line from a box's centre towards (x, y) leaves the box. */
+function edge(box, x, y) {
+  const dx = x - box.cx, dy = y - box.cy;
+  if (dx === 0 && dy === 0) return { x: box.cx, y: box.cy };
+  const t = Math.min(dx ? BOX.w / 2 / Math.abs(dx) : Infinity, dy ? BOX.h / 2 / Math.abs(dy) : Infinity);
+  return { x: box.cx + dx * t, y: box.cy + dy * t };
+}
+
+function stateBox(name, box, count, kind) {
+  return svg('g', { class: 'state ' + kind, 'data-state': name },
+    svg('title', {}, name + ': ' + count),
+    svg('rect', { x: box.cx - BOX.w / 2, y: box.cy - BOX.h / 2, width: BOX.w, height: BOX.h, rx: 8 }),
+    svg('text', { class: 'name', x: box.cx, y: box.cy - 5, 'text-anchor': 'middle' }, shorten(name, 19)),
+    svg('text', { class: 'count', x: box.cx, y: box.cy + 14, 'text-anchor': 'middle' }, count));
+}
+
+/**
+ * Draws one module's machine: states as boxes in columns by depth from START, an arrow for each
+ * transition with its routes (all of them in the arrow's tooltip). An arrow to the next column is
+ * straight; a loop sits over its box; any other arrow bends below the boxes (above, for the
+ * forward one of two opposite arrows), so it passes the boxes between its ends.
+ */
+function drawGraph(graph, id, extra, count) {
+  const columns = layers(graph);
+  const rows = Math.max(1, ...columns.map(c => c.length));
+  const linesOf = (t) => routeLines(t.routes).length;
+  const loops = graph.transitions.filter(t => t.from === t.to);
+  const above = loops.length ? 30 + Math.max(...loops.map(linesOf)) * BOX.line : 10;
+  const column = new Map(), row = new Map();
+  columns.forEach((c, i) => c.forEach((s, j) => { column.set(s, i); row.set(s, j); }));
+  const pairs = new Set(graph.transitions.map(t => t.from + '\u0000' + t.to));
+  const opposite = (t) => pairs.has(t.to + '\u0000' + t.from);
+  const straight = (t) => column.get(t.to) === column.get(t.from) + 1 && row.get(t.to) === row.get(t.from) && !opposite(t);
+  const below = graph.transitions.some(t => t.from !== t.to && !straight(t)) ? 80 + BOX.lines * BOX.line : 10;
+  const pitch = above + BOX.h + below;
+  const index = new Map(graph.states.map((s, i) => [s, i]));
+  const boxes = new Map();
+  for (const s of graph.states) {
+    boxes.set(s, { cx: BOX.pad + BOX.w / 2 + column.get(s) * (BOX.w + BOX.gapX), cy: BOX.pad + above + BOX.h / 2 + row.get(s) * pitch });
+  }
+  const width = Math.max(columns.length, extra.length) * (BOX.w + BOX.gapX) - BOX.gapX + 2 * BOX.pad;
+  const machineHeight = BOX.pad + rows * pitch;
+  const height = machineHeight + (extra.length ? 20 + BOX.h + BOX.pad : 0);
+  const marker = 'arrowhead-' + id;
+  const arrows = svg('g', { class: 'arrows' });
+  const states = svg('g', { class: 'states' });
+  const root = svg('svg', { class: 'machine', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' },
+    svg('title', {}, 'State machine of ' + graph.module),
+    svg('defs', {}, svg('marker', { id: marker, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' },
+      svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))),
+    arrows, states);
+  for (const t of graph.transitions) {
+    const a = boxes.get(t.from), b = boxes.get(t.to);
+    if (!a || !b) continue;
+    const lines = routeLines(t.routes);
+    let d, text;
+    if (t.from === t.to) {
+      const y = a.cy - BOX.h / 2;
+      d = `M${a.cx - 24},${y} C${a.cx - 60},${y - 40} ${a.cx + 60},${y - 40} ${a.cx + 24},${y}`;
+      text = label(a.cx, y - 36, lines, true);
+    } else {
+      const dx = b.cx - a.cx, dy = b.cy - a.cy, dist = Math.hypot(dx, dy);
+      let n = { x: -dy / dist, y: dx / dist }; // a normal, turned to point down (or right)
+      if (n.y < 0 || (n.y === 0 && n.x < 0)) n = { x: -n.x, y: -n.y };
+      const side = opposite(t) && index.get(t.from) < index.get(t.to) ? -1 : 1;
+      const bend = straight(t) ? 0 : side * Math.min(40 + dist * 0.2, 140);
+      const c = { x: (a.cx + b.cx) / 2 + n.x * bend, y: (a.cy + b.cy) / 2 + n.y * bend };
+      const p = edge(a, c.x, c.y), q = edge(b, c.x, c.y);
+      d = `M${p.x},${p.y} Q${c.x},${c.y} ${q.x},${q.y}`;
+      const mid = { x: (p.x + 2 * c.x + q.x) / 4, y: (p.y + 2 * c.y + q.y) / 4 };
+      text = bend > 0 ? label(mid.x, mid.y + BOX.line + 2, lines, false) : label(mid.x, mid.y - 6, lines, true);
+    }
+    arrows.append(svg('g', { class: 'arrow', 'data-from': t.from, 'data-to': t.to },
+      svg('title', {}, t.from + ' \u2192 ' + t.to + ': ' + t.routes.join(', ')),
+      svg('path', { d, 'marker-end': 'url(#' + marker + ')' }), text));
+  }
+  for (const [s, box] of boxes) states.append(stateBox(s, box, count(s), s === 'START' ? 'start' : 'normal'));
+  extra.forEach((s, i) => states.append(stateBox(s, { cx: BOX.pad + BOX.w / 2 + i * (BOX.w + BOX.gapX), cy: machineHeight + 20 + BOX.h / 2 },
+    count(s), s === graph.errorState ? 'error' : 'stray')));
+  return root;
+}
+
+async function loadGraphs() {
+  const r = await api('/api/graph');
+  const list = clear($('graph-list'));
+  if (!r.modules.length) list.append(el('p', { class: 'muted' }, 'No handler module has states.'));
+  r.modules.forEach((g, i) => {
+    const stored = g.keys ? Object.values(g.keys).reduce((a, b) => a + b, 0) : null;
+    const extra = g.keys ? Object.keys(g.keys).filter(s => !g.states.includes(s)) : [];
+    const count = (s) => s === 'START' ? 'every other key' : g.keys ? keysLabel(g.keys[s] || 0) : '?';
+    list.append(el('section', { class: 'graph', dataset: { module: g.module } },
+      el('h2', {}, g.module, ' ', el('span', { class: 'muted' }, stored === null ? '' : keysLabel(stored) + ' not in START')),
+      g.keys ? null : el('p', { class: 'error' }, 'Cannot count keys now: ' + g.keysError),
+      el('div', { class: 'drawing' }, drawGraph(g, i, extra, count)),
+      extra.length ? el('p', { class: 'muted' }, 'Below the arrows: ' + g.errorState + ' is where a key goes when its method throws'
+        + (extra.length > 1 ? '; a dashed state has no method (left from older code, or set by hand).' : '.')) : null,
+      el('details', {}, el('summary', {}, 'Mermaid (as bin/tubemail graph prints it)'), el('pre', { class: 'mermaid-text' }, g.mermaid))));
+  });
+}
+
 // ---- state, routes, status ----
 
 async function loadModules() {
@@ -347,6 +507,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('outbox-refresh').addEventListener('click', () => guarded(loadOutbox));
   $('undeliverable-refresh').addEventListener('click', () => guarded(loadUndeliverable));
   $('live-clear').addEventListener('click', () => clear($('live-list')));
+  $('graph-refresh').addEventListener('click', () => guarded(loadGraphs));
   $('token').addEventListener('submit', (e) => {
     e.preventDefault();
     state.token = $('token-input').value;

@@ -6,6 +6,7 @@ import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.routing.DeliveryReport;
+import org.tubemail.routing.HandlerModule;
 import org.tubemail.routing.RouteCheck;
 import org.tubemail.routing.StateMethod;
 import org.tubemail.state.StateStorage;
@@ -48,6 +49,9 @@ final class Api {
         http.add("GET", "/api/state/{module}/{key}", OpsHttpServer.Access.API, this::getState);
         http.add("PUT", "/api/state/{module}/{key}", OpsHttpServer.Access.API, this::setState);
         http.add("DELETE", "/api/state/{module}/{key}", OpsHttpServer.Access.API, this::clearState);
+        http.add("GET", "/api/graph", OpsHttpServer.Access.API, this::graphs);
+        http.add("GET", "/api/graph/{module}", OpsHttpServer.Access.API,
+                c -> c.json(200, GraphView.of(handlerModule(c), storage(), ctx.router().errorState())));
         http.add("GET", "/api/queues", OpsHttpServer.Access.API, this::queues);
         http.add("GET", "/api/queues/{queue}", OpsHttpServer.Access.API, this::list);
         http.add("POST", "/api/queues/relay-retry/requeue-dead", OpsHttpServer.Access.API, this::requeueAllDead);
@@ -118,13 +122,26 @@ final class Api {
         c.json(200, Map.of("module", module, "key", c.path("key"), "state", StateStorage.START));
     }
 
-    /** The module named in the path, which must be one the router knows (so typos do not create states). */
+    /** The name of the module named in the path, which must be one the router knows (so typos do not create states). */
     private String module(Call c) {
+        return handlerModule(c).name();
+    }
+
+    private HandlerModule handlerModule(Call c) {
         String module = c.path("module");
-        if (ctx.router().modules().stream().noneMatch(m -> m.name().equals(module))) {
-            throw new HttpError(404, "no handler module named '" + module + "'; GET /api/routes lists them");
+        return ctx.router().modules().stream().filter(m -> m.name().equals(module)).findFirst()
+                .orElseThrow(() -> new HttpError(404, "no handler module named '" + module + "'; GET /api/routes lists them"));
+    }
+
+    /** Every module with states. */
+    private void graphs(Call c) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (HandlerModule m : ctx.router().modules()) {
+            if (!m.states().isEmpty()) {
+                out.add(GraphView.of(m, storage(), ctx.router().errorState()));
+            }
         }
-        return module;
+        c.json(200, Map.of("modules", out));
     }
 
     private void queues(Call c) throws Exception {

@@ -104,7 +104,7 @@ public final class HandlerModule {
                             + ", which no method of " + name + " handles: add a method " + s + " (or @State(\"" + s + "\") on one)");
                 }
             }
-            next.put(sm, java.util.Collections.unmodifiableSet(states));
+            next.put(sm, java.util.Collections.unmodifiableSet(states)); // in the order the code names them: drawings stay the same
         }
     }
 

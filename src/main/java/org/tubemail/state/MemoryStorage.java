@@ -1,6 +1,7 @@
 package org.tubemail.state;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +25,17 @@ public final class MemoryStorage implements StateStorage {
         } else {
             states.put(k, state);
         }
+    }
+
+    @Override
+    public Map<String, Long> countByState(String module) {
+        Map<String, Long> out = new TreeMap<>();
+        states.forEach((k, state) -> {
+            if (k.module().equals(module)) {
+                out.merge(state, 1L, Long::sum);
+            }
+        });
+        return out;
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -106,6 +108,24 @@ public final class PostgresStorage implements StateStorage {
                     st.setString(3, state);
                 }
                 return st.executeUpdate();
+            }
+        });
+    }
+
+    /** One {@code GROUP BY} over the module's rows (the primary key's index finds them). */
+    @Override
+    public Map<String, Long> countByState(String module) {
+        return call("count the states of " + module, c -> {
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT state, count(*) FROM tubemail_state WHERE module = ? GROUP BY state")) {
+                st.setString(1, module);
+                Map<String, Long> out = new TreeMap<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return out;
             }
         });
     }

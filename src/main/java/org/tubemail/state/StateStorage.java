@@ -57,6 +57,19 @@ public interface StateStorage extends AutoCloseable {
         afterDurable.run();
     }
 
+    /**
+     * Counts {@code module}'s keys by their state, for the console's drawing of the module: every
+     * stored state with its number of keys, the error state included. {@code START} has no count,
+     * since a key in {@code START} is not stored. The answer is a snapshot taken while mail may be
+     * routed; it costs a pass over the module's keys (MapDB: over every key in the file), so it
+     * serves an operator's look, not the path of a message.
+     *
+     * @throws UnsupportedOperationException for a storage that cannot list its keys (the default)
+     */
+    default java.util.Map<String, Long> countByState(String module) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot count its keys by state");
+    }
+
     /** Forgets every state. Meant for tests and development. */
     void clear();
 

@@ -81,11 +81,19 @@ class ConsoleBrowserTest {
     final AtomicInteger calledHome = new AtomicInteger();
     final Path shots = Path.of("target", "console-screenshots");
 
+    /** The server's settings beyond {@link OpsFixture}'s: the mailing list too, for the States view. */
+    private static final Map<String, String> SETTINGS = Map.of(
+            "handlers", "org.tubemail.examples.echo.EchoHandler," + FlakyHandler.class.getName()
+                    + ",org.tubemail.examples.mailinglist.MailingListHandler",
+            "receiver.accepted.domains", "localhost,lists.localhost",
+            "route.default.listdomain", "lists\\.localhost",
+            "receiver.trusted.networks", "127.0.0.1/32"); // auth=local: subscribing needs an authenticated sender
+
     @BeforeEach
     void start() throws Exception {
         Path chromium = RealParts.require("chromium", "chromium");
         Path chromedriver = RealParts.require("chromedriver", "chromium-driver");
-        ops = new OpsFixture(home, Map.of());
+        ops = new OpsFixture(home, SETTINGS);
         tracker = new ServerSocket(0);
         Thread t = new Thread(() -> {
             while (!tracker.isClosed()) {
@@ -148,6 +156,61 @@ class ConsoleBrowserTest {
         assertNull(((JavascriptExecutor) driver).executeScript("return window.pwned === undefined ? null : window.pwned;"), "mail ran script");
         assertEquals("Tubemail console", driver.getTitle());
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert());
+    }
+
+    private String stateCount(String module, String state) {
+        return driver.findElement(By.cssSelector("section.graph[data-module='" + module + "'] g.state[data-state='" + state + "'] text.count"))
+                .getText();
+    }
+
+    @Test
+    void theStatesViewDrawsEachMachineWithTheKeysInEachState() throws Exception {
+        // real SMTP: two subscribers wait for their confirmation, one flaky key fails (ERROR), two succeed (DONE)
+        for (String who : List.of("bob@example.org", "ann@example.org")) {
+            assertTrue(ops.smtp(who, "dev@lists.localhost", OpsFixture.mail(who, "dev@lists.localhost", "subscribe", "me")).startsWith("250"));
+            OpsFixture.await(who + " confirming", () -> ops.server.router().storage().get("mailinglist", "dev@lists.localhost " + who).equals("CONFIRMING"));
+        }
+        ops.smtp("bob@example.org", "flaky@localhost", OpsFixture.mail("bob@example.org", "flaky@localhost", "x", "y"));
+        OpsFixture.await("bob in ERROR", () -> ops.server.router().storage().get("flaky", "bob@example.org").equals("ERROR"));
+        FlakyHandler.FAIL.set(false);
+        for (String who : List.of("ann@example.org", "carol@example.org")) {
+            ops.smtp(who, "flaky@localhost", OpsFixture.mail(who, "flaky@localhost", "x", "y"));
+            OpsFixture.await(who + " done", () -> ops.server.router().storage().get("flaky", who).equals("DONE"));
+        }
+        // a state no method handles, named as markup: drawn as text, never run
+        String hostile = "<img src=x onerror=top.pwned=1>";
+        ops.server.router().storage().set("flaky", "mallory@example.org", hostile);
+
+        driver.get(ops.base() + "/console/");
+        driver.findElement(By.id("nav-graph")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.graph[data-module='mailinglist'] g.state")));
+        assertEquals("every other key", stateCount("mailinglist", "START"));
+        assertEquals("2 keys", stateCount("mailinglist", "CONFIRMING"));
+        assertEquals("0 keys", stateCount("mailinglist", "POSTING"));
+        assertEquals(3, driver.findElements(By.cssSelector("section.graph[data-module='mailinglist'] g.state.normal, "
+                + "section.graph[data-module='mailinglist'] g.state.start")).size(), "START, CONFIRMING, POSTING");
+        WebElement subscribe = driver.findElement(By.cssSelector("section.graph[data-module='mailinglist'] g.arrow[data-from='START'][data-to='CONFIRMING']"));
+        String tooltip = (String) ((JavascriptExecutor) driver).executeScript("return arguments[0].querySelector('title').textContent", subscribe);
+        assertTrue(tooltip.contains("(list)-subscribe@(listdomain)"), tooltip);
+        assertEquals(1, driver.findElements(By.cssSelector("section.graph[data-module='mailinglist'] g.arrow[data-from='POSTING'][data-to='START']")).size(),
+                "unsubscribing leads back to START");
+
+        assertEquals("2 keys", stateCount("flaky", "DONE"));
+        assertEquals("1 key", stateCount("flaky", "ERROR"));
+        List<WebElement> stray = driver.findElements(By.cssSelector("section.graph[data-module='flaky'] g.state.stray"));
+        assertEquals(1, stray.size());
+        assertEquals(hostile, stray.get(0).getAttribute("data-state"));
+        assertTrue(stray.get(0).getText().startsWith("<img src=x"), stray.get(0).getText());
+        assertTrue(driver.findElements(By.cssSelector("section.graph img")).isEmpty(), "a state name became markup");
+        assertNothingRan();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1500)); // both machines in the picture
+        screenshot("states");
+
+        // Refresh shows a change
+        ops.smtp("dan@example.org", "flaky@localhost", OpsFixture.mail("dan@example.org", "flaky@localhost", "x", "y"));
+        OpsFixture.await("dan done", () -> ops.server.router().storage().get("flaky", "dan@example.org").equals("DONE"));
+        driver.findElement(By.id("graph-refresh")).click();
+        wait.until(d -> stateCount("flaky", "DONE").equals("3 keys"));
     }
 
     @Test

@@ -26,6 +26,48 @@ class MapDbStorageTest extends StateStorageContract {
     }
 
     @Test
+    void countsJoinTheFileAndTheChangesNotYetCheckpointed() throws Exception {
+        storage.close();
+        try (MapDbStorage small = new MapDbStorage(dir.resolve("run/small.db"), 4)) {
+            for (int i = 0; i < 10; i++) {
+                small.set("m", "k" + i, "ONE");
+            }
+            small.set("m", "k0", StateStorage.START); // a tombstone among the recent changes, over a key in the file
+            small.set("m", "k1", "TWO");
+            small.set("other", "k2", "TWO");
+            java.util.Map<String, Long> counts = small.countByState("m");
+            assertEquals(java.util.Map.of("ONE", 8L, "TWO", 1L), counts);
+        }
+        storage = open();
+    }
+
+    @Test
+    void countingWhileCheckpointsWriteTheFile() throws Exception {
+        storage.close();
+        try (MapDbStorage small = new MapDbStorage(dir.resolve("run/busy.db"), 50)) {
+            for (int i = 0; i < 2000; i++) {
+                small.set("m", "fixed-" + i, "FIXED");
+            }
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread writer = new Thread(() -> small.deferDurability(() -> { // other keys move on: checkpoints keep writing the file
+                for (int i = 0; writing.get(); i++) {
+                    small.set("m", "moving-" + (i % 500), (i / 500) % 2 == 0 ? "A" : StateStorage.START);
+                }
+            }, () -> { }));
+            writer.start();
+            try {
+                for (int round = 0; round < 20; round++) {
+                    assertEquals(2000L, small.countByState("m").get("FIXED"), "round " + round);
+                }
+            } finally {
+                writing.set(false);
+                writer.join();
+            }
+        }
+        storage = open();
+    }
+
+    @Test
     void aSecondOpenOfTheSameFileFailsWithAClearMessage() {
         StateStorageException e = assertThrows(StateStorageException.class, () -> new MapDbStorage(dir.resolve("run/state.db")));
         assertTrue(e.getMessage().contains("state.db") && e.getMessage().contains("another Tubemail process"), e.getMessage());

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,6 +97,26 @@ public abstract class StateStorageContract {
     void unicodeKeysAndStates() {
         storage.set("mod", "jürgen@bücher.example", "ÉTAT");
         assertEquals("ÉTAT", storage.get("mod", "jürgen@bücher.example"));
+    }
+
+    @Test
+    void keysAreCountedByStateForOneModule() throws Exception {
+        assertEquals(Map.of(), storage.countByState("list"));
+        storage.set("list", "ann", "CONFIRMING");
+        storage.set("list", "bob", "POSTING");
+        storage.set("list", "eve", "POSTING");
+        storage.set("list", "joe", "POSTING");
+        storage.set("list", "zoe", StateStorage.ERROR);
+        storage.set("lis", "tann", "POSTING"); // joined, module and key read as the "list" "ann" above
+        storage.set("other", "bob", "POSTING");
+        storage.set("list", "joe", "CONFIRMING");
+        storage.set("list", "eve", StateStorage.START); // back to START: no longer stored, not counted
+        Map<String, Long> expected = Map.of("CONFIRMING", 2L, "POSTING", 1L, StateStorage.ERROR, 1L);
+        assertEquals(expected, storage.countByState("list"));
+        assertEquals(Map.of("POSTING", 1L), storage.countByState("lis"));
+        assertEquals(Map.of(), storage.countByState("nobody"));
+        reopen();
+        assertEquals(durable() ? expected : Map.of(), storage.countByState("list"));
     }
 
     @Test
