@@ -38,15 +38,24 @@ import java.util.Map;
  * addresses all use that domain. The life of one address on one list (the state key is the list's
  * address and the sender, so each list has its own state per member):
  *
- * <pre>
- *            LIST@ or LIST-subscribe@              LIST-confirm-TOKEN@ (right token, in time)
- *   START ────────────────────────▶ CONFIRMING ───────────────────────────────▶ POSTING ──┐ LIST@: post to
- *     ▲    a confirmation request     │   ▲  LIST@ or LIST-subscribe@: a new request  │  ▲    │ the members
- *     │                               └───┘  a wrong or late token: a refusal        │  └────┘
- *     └─────────────────────────────────────── LIST-unsubscribe@: a goodbye ◀────────┘
+ * <!-- graph -->
+ * <pre>{@code
+ * stateDiagram-v2
+ *     [*] --> START
+ *     START --> CONFIRMING : (list)@(listdomain), (list)-subscribe@(listdomain)
+ *     CONFIRMING --> CONFIRMING : (list)-confirm-(token)@(listdomain), (list)@(listdomain), (list)-subscribe@(listdomain)
+ *     CONFIRMING --> POSTING : (list)-confirm-(token)@(listdomain), (list)@(listdomain), (list)-subscribe@(listdomain)
+ *     POSTING --> START : (list)@(listdomain), (list)-(action)@(listdomain)
+ *     POSTING --> POSTING : (list)@(listdomain), (list)-(action)@(listdomain)
+ * }</pre>
+ * <!-- /graph -->
  *
- *   stateless: LIST-bounce-USER=DOMAIN@ (VERP): hard bounces count, soft ones decay; too many: disabled
- * </pre>
+ * (The diagram is {@code bin/tubemail graph mailinglist}'s, kept up to date by
+ * {@code MailingListDiagramTest}.) START sends a confirmation request; CONFIRMING makes a member
+ * with the right token in time, and asks again for mail to the list or a wrong or late token;
+ * POSTING sends a post to the members, or a goodbye on {@code LIST-unsubscribe@}. Beside the
+ * machine, a stateless method takes the VERP bounce addresses {@code LIST-bounce-USER=DOMAIN@}:
+ * hard bounces count, soft ones decay, and too many disable the member.
  *
  * Subscribing, confirming and posting need an authenticated sender ({@link Authenticated}: SPF or
  * DKIM aligned with the envelope sender's domain), so a forger can neither subscribe someone else
@@ -58,6 +67,9 @@ import java.util.Map;
  */
 @Handler("mailinglist")
 public class MailingListHandler implements StateKeyed, AutoCloseable {
+
+    /** The life of one address on one list. */
+    enum State { START, CONFIRMING, POSTING }
 
     /** The bounce score at which a member is disabled (hard bounces count 1, soft ones less, and decay). */
     public static final double BOUNCE_LIMIT = 3;
@@ -84,7 +96,7 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
                     (listAddress, member) -> context.stateChanges().withKey("mailinglist", listAddress + " " + lower(member), () -> {
                         boolean was = db.removeMember(listAddress, member);
                         if (was) { // as after LIST-unsubscribe@: this list's state for the member starts over
-                            context.storage().set("mailinglist", listAddress + " " + lower(member), "START");
+                            context.storage().set("mailinglist", listAddress + " " + lower(member), State.START.name());
                         }
                         return was;
                     }));
@@ -111,9 +123,9 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Authenticated
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
-    public String START(MailRequest msg, String list, String listdomain) {
+    public State START(MailRequest msg, String list, String listdomain) {
         requestConfirmation(msg, lower(list), lower(listdomain));
-        return "CONFIRMING";
+        return State.CONFIRMING;
     }
 
     /** Waiting for the token: the right one makes a member; mail to the list asks again. */
@@ -121,20 +133,20 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Route(value = "(list)-confirm-(token)@(listdomain)", where = {LIST, TOKEN})
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-subscribe@(listdomain)", where = LIST)
-    public String CONFIRMING(MailRequest msg, Map<String, String> captures) {
+    public State CONFIRMING(MailRequest msg, Map<String, String> captures) {
         String list = lower(captures.get("list"));
         String listdomain = lower(captures.get("listdomain"));
         if (!captures.containsKey("token")) {
             requestConfirmation(msg, list, listdomain);
-            return "CONFIRMING";
+            return State.CONFIRMING;
         }
         if (confirmations.verify(list(captures), msg.from(), captures.get("token")).isEmpty()) {
             reply(msg, list, listdomain, "Confirmation failed for " + list, "confirm_failed", Map.of());
-            return "CONFIRMING";
+            return State.CONFIRMING;
         }
         db.addMember(list(captures), msg.from());
         reply(msg, list, listdomain, "Welcome to " + list, "welcome", Map.of());
-        return "POSTING";
+        return State.POSTING;
     }
 
     /**
@@ -144,21 +156,21 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     @Authenticated(fromAligned = true)
     @Route(value = "(list)@(listdomain)", where = LIST)
     @Route(value = "(list)-(action)@(listdomain)", where = {LIST, "action=subscribe|unsubscribe"})
-    public String POSTING(MailRequest msg, Map<String, String> captures) {
+    public State POSTING(MailRequest msg, Map<String, String> captures) {
         String list = lower(captures.get("list"));
         String listdomain = lower(captures.get("listdomain"));
         String action = captures.getOrDefault("action", "post");
         if (action.equals("unsubscribe")) {
             db.removeMember(list(captures), msg.from());
             reply(msg, list, listdomain, "You left " + list, "goodbye", Map.of());
-            return "START";
+            return State.START;
         }
         if (action.equals("subscribe")) {
             reply(msg, list, listdomain, "You are a member of " + list, "welcome", Map.of());
-            return "POSTING";
+            return State.POSTING;
         }
         post(msg, list, listdomain);
-        return "POSTING";
+        return State.POSTING;
     }
 
     /** VERP bounce address of each delivery: bounces are sorted by kind ({@link BounceTo}); other mail there is ignored. */
