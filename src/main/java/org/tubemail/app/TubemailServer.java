@@ -25,7 +25,7 @@ import org.tubemail.http.PendingRoutes;
 import org.tubemail.io.FreeSpace;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.monitor.MeteredMonitor;
-import org.tubemail.queue.LogQueue;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.DkimSigningRelay;
@@ -182,7 +182,7 @@ public final class TubemailServer {
         UnixLmtpReceiver lmtpSocket = s.string("receiver.lmtp.socket", "").isEmpty() ? null
                 : new UnixLmtpReceiver(s.path("receiver.lmtp.socket", ""), s.permissions("receiver.lmtp.socket.mode", "660"),
                 s.string("receiver.lmtp.socket.group", ""), receiving, router).believing(SenderAuth.upstream(s));
-        MessageQueue spool = openSpool(s);
+        MessageQueue spool = Spools.open(s, monitor, receiving.workers());
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router));
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
@@ -236,14 +236,9 @@ public final class TubemailServer {
         }
     }
 
-    /**
-     * Opens the SMTP spool: {@code queue.spool.kind=log} (the default: one append-only log whose
-     * syncs concurrent messages share) or {@code maildir} (one file per message, readable by any
-     * maildir tool), at {@code queue.spool}.
-     */
+    /** Opens the SMTP spool {@code queue.spool.kind} names (see {@link Spools}), for looking into. */
     public static MessageQueue openSpool(Settings s) {
-        Path path = s.path("queue.spool", "run/spool");
-        return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+        return Spools.open(s, Monitor.NONE, 1);
     }
 
     /**
@@ -261,6 +256,9 @@ public final class TubemailServer {
      * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
      */
     public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        if (Spools.shared(s)) {
+            return FreeSpace.unlimited(); // the spool is in the database, not on this disk
+        }
         long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
         return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
     }
