@@ -89,6 +89,8 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     private final Monitor monitor;
     private final ScheduledExecutorService renewer;
     private final String where;
+    /** Messages done with whose removal failed: removed by the renewer (see {@link #remove}). */
+    private final java.util.Set<Long> unremoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Opens a pool on the database, brings the schema up to date ({@link Migrations}) and starts
@@ -310,16 +312,32 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         });
     }
 
+    /**
+     * Removes a message. When the database cannot be reached, the removal is retried with each lease
+     * renewal (the message stays leased by this spool meanwhile, so nobody routes it again and its
+     * sender's next messages wait behind it), and this returns {@code true}.
+     */
     @Override
     public boolean remove(String key) {
         Optional<Long> id = id(key);
         if (id.isEmpty()) {
             return false;
         }
-        return call("remove message " + key, c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM tubemail_spool WHERE id = ?")) {
-                st.setLong(1, id.get());
-                return st.executeUpdate() == 1;
+        try {
+            return delete(List.of(id.get())) == 1;
+        } catch (QueueException e) {
+            LOG.warn("{}: message {} is done but cannot be removed now ({}); trying again every {} ms", owner, key, e.getMessage(),
+                    leaseMillis / 3);
+            unremoved.add(id.get());
+            return true;
+        }
+    }
+
+    private int delete(List<Long> ids) {
+        return call("remove " + ids.size() + " message(s)", c -> {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM tubemail_spool WHERE id = ANY(?)")) {
+                st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                return st.executeUpdate();
             }
         });
     }
@@ -360,9 +378,18 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         });
     }
 
-    /** Renews this spool's leases and forgets expired de-duplication entries; a failure is logged and tried again next time. */
+    /**
+     * Renews this spool's leases, removes the messages whose removal failed, and forgets expired
+     * de-duplication entries; a failure is logged and tried again next time.
+     */
     private void renew() {
         try {
+            List<Long> pending = List.copyOf(unremoved);
+            if (!pending.isEmpty()) {
+                delete(pending);
+                unremoved.removeAll(pending);
+                LOG.info("{}: removed {} message(s) whose removal had failed", owner, pending.size());
+            }
             call("renew leases", c -> {
                 try (PreparedStatement st = c.prepareStatement("UPDATE tubemail_spool SET lease_until = now() + ? * interval '1 millisecond'"
                         + " WHERE lease_owner = ?")) {
@@ -385,6 +412,9 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     public void close() {
         renewer.shutdownNow();
         try {
+            if (!unremoved.isEmpty()) {
+                delete(List.copyOf(unremoved));
+            }
             int released = call("hand back claimed messages", c -> {
                 try (PreparedStatement st = c.prepareStatement(
                         "UPDATE tubemail_spool SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
