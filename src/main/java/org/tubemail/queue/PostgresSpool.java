@@ -313,9 +313,12 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     }
 
     /**
-     * Removes a message. When the database cannot be reached, the removal is retried with each lease
-     * renewal (the message stays leased by this spool meanwhile, so nobody routes it again and its
-     * sender's next messages wait behind it), and this returns {@code true}.
+     * Removes a message unless another spool holds it: when this one lost its lease (it was stalled
+     * past it) and another server has claimed the message again, that server removes it once it is
+     * routed again, so the sender's next message still waits for it. When the database cannot be
+     * reached, the removal is retried with each lease renewal (the message stays leased by this spool
+     * meanwhile, so nobody routes it again and its sender's next messages wait behind it), and this
+     * returns {@code true}.
      */
     @Override
     public boolean remove(String key) {
@@ -335,8 +338,10 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
 
     private int delete(List<Long> ids) {
         return call("remove " + ids.size() + " message(s)", c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM tubemail_spool WHERE id = ANY(?)")) {
+            try (PreparedStatement st = c.prepareStatement(
+                    "DELETE FROM tubemail_spool WHERE id = ANY(?) AND (lease_owner IS NULL OR lease_owner = ?)")) {
                 st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                st.setString(2, owner);
                 return st.executeUpdate();
             }
         });

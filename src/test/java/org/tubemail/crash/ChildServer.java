@@ -27,8 +27,13 @@ final class ChildServer {
      * several servers may share) and taking {@code handlerMillis} for each message.
      */
     static Process start(Path home, int port, Path log, int handlerMillis) throws Exception {
+        return start(home, port, log, handlerMillis, false);
+    }
+
+    /** As {@link #start(Path, int, Path, int)}; {@code peers}: the handler also logs each message's client address. */
+    static Process start(Path home, int port, Path log, int handlerMillis, boolean peers) throws Exception {
         Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dtubemail.crash.log=" + log, "-Dtubemail.crash.delay.ms=" + handlerMillis, "-cp", System.getProperty("java.class.path"),
+                "-Dtubemail.crash.log=" + log, "-Dtubemail.crash.delay.ms=" + handlerMillis, "-Dtubemail.crash.peer=" + peers, "-cp", System.getProperty("java.class.path"),
                 "org.tubemail.cli.TubemailCli", "--home", home.toString(), "start"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

@@ -22,6 +22,8 @@ public class RecordingHandler {
     private final FileChannel log;
     /** How long each message takes, from {@code tubemail.crash.delay.ms}: a slow handler keeps routing threads busy. */
     private final long delayMillis = Long.getLong("tubemail.crash.delay.ms", 0);
+    /** Whether each line also gives the client's address ({@code tubemail.crash.peer}). */
+    private final boolean withPeer = Boolean.getBoolean("tubemail.crash.peer");
 
     public RecordingHandler() {
         try {
@@ -57,7 +59,8 @@ public class RecordingHandler {
     }
 
     private synchronized void append(MailRequest msg) throws IOException {
-        log.write(ByteBuffer.wrap((msg.header("X-Seq").orElse("?") + "\n").getBytes(StandardCharsets.US_ASCII)));
+        String line = msg.header("X-Seq").orElse("?") + (withPeer ? " " + msg.peer() : "");
+        log.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
         log.force(false);
     }
 }

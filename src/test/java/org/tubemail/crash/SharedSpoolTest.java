@@ -9,7 +9,6 @@ import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.PostgresSpool;
 import org.tubemail.state.PgTestDb;
 import org.tubemail.state.PostgresStorage;
-import org.tubemail.support.SmtpClient;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -97,24 +96,12 @@ class SharedSpoolTest {
         return p;
     }
 
-    /** Sends one message over a new connection; true when the server answered 250 to its data. */
     private static boolean send(int port, String sender, String seq, String messageId) {
-        try (SmtpClient c = new SmtpClient(port)) {
-            c.begin(sender);
-            if (!c.cmd("RCPT TO:<load@example.com>").startsWith("250") || !c.cmd("DATA").startsWith("354")) {
-                return false;
-            }
-            c.send("Message-ID: <" + messageId + ">\r\nFrom: " + sender + "\r\nX-Seq: " + seq + "\r\nSubject: " + seq + "\r\n\r\nbody\r\n.\r\n");
-            return c.reply().startsWith("250");
-        } catch (IOException e) {
-            return false;
-        }
+        return HandledLog.send("127.0.0.1", port, sender, seq, messageId);
     }
 
-    /** The handled log's lines, {@code sender:n}, in the order the handlers ran. */
     private List<String> handled() throws IOException {
-        return Files.exists(log) ? Stream.of(Files.readString(log, StandardCharsets.US_ASCII).split("\n")).filter(l -> !l.isBlank()).toList()
-                : List.of();
+        return HandledLog.lines(log);
     }
 
     private void awaitHandled(Set<String> accepted) throws Exception {
@@ -127,30 +114,6 @@ class SharedSpoolTest {
             while (spool.count() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(200); // what is left after every message was handled once is a repeat being routed
             }
-        }
-    }
-
-    /** Order counts: how many lines came after a later message of the same sender (violations) or repeated the last one. */
-    private record Order(int violations, int repeats, Set<String> violating) {
-        static Order of(List<String> lines) {
-            Map<String, Integer> highest = new HashMap<>();
-            int violations = 0;
-            int repeats = 0;
-            Set<String> violating = new HashSet<>();
-            for (String line : lines) {
-                String sender = line.substring(0, line.lastIndexOf(':'));
-                int n = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
-                Integer max = highest.get(sender);
-                if (max != null && n < max) {
-                    violations++;
-                    violating.add(sender);
-                } else if (max != null && n == max) {
-                    repeats++;
-                } else {
-                    highest.put(sender, n);
-                }
-            }
-            return new Order(violations, repeats, violating);
         }
     }
 
@@ -192,7 +155,7 @@ class SharedSpoolTest {
         List<String> lines = handled();
         Set<String> lost = new HashSet<>(accepted);
         lost.removeAll(lines);
-        Order order = Order.of(lines);
+        HandledLog.Order order = HandledLog.Order.of(lines);
         long dupHandled = lines.stream().filter(l -> l.startsWith("d")).count();
         System.out.printf("shared spool, 2 servers: senders %d, accepted %d (+%d sent twice), refused attempts %d, handled %d, lost %d, "
                         + "order violations %d in %d senders, repeats %d, repeated message handled %d times for %d%n",
@@ -249,7 +212,7 @@ class SharedSpoolTest {
         List<String> lines = handled();
         Set<String> lost = new HashSet<>(accepted);
         lost.removeAll(lines);
-        Order order = Order.of(lines);
+        HandledLog.Order order = HandledLog.Order.of(lines);
         System.out.printf("shared spool, kill -9 + run/ deleted: accepted %d (%d by the killed server), failed attempts %d, handled %d, "
                         + "lost %d, order violations %d, handled again (at least once) %d%n",
                 accepted.size(), atKill, failed.get(), lines.size(), lost.size(), order.violations(), order.repeats());

@@ -138,6 +138,23 @@ class PostgresSpoolTest {
     }
 
     @Test
+    void aServerThatLostItsLeaseLeavesTheMessageToTheServerThatTookItOver() throws Exception {
+        PostgresSpool stalled = spool(Duration.ofSeconds(30), Duration.ZERO);
+        PostgresSpool other = spool(Duration.ofSeconds(30), Duration.ZERO);
+        String first = stalled.push(message("bob@example.org", null, "1", "x@example.com"));
+        String second = stalled.push(message("bob@example.org", null, "2", "x@example.com"));
+        assertEquals(first, stalled.claim().orElseThrow().key());
+        try (Connection c = db(); PreparedStatement st = c.prepareStatement("UPDATE tubemail_spool SET lease_until = now() - interval '1 second'")) {
+            st.executeUpdate(); // as if the stalled server's renewals had stopped past its lease
+        }
+        assertEquals(first, other.claim().orElseThrow().key());
+        assertFalse(stalled.remove(first), "not the stalled server's to remove any more");
+        assertEquals(Optional.empty(), other.claim(), "the second still waits for the first's second run");
+        assertTrue(other.remove(first));
+        assertEquals(second, other.claim().orElseThrow().key());
+    }
+
+    @Test
     void aLiveServerRenewsItsLeasesAndHandsThemBackWhenClosed() throws Exception {
         PostgresSpool holder = spool(Duration.ofMillis(400), Duration.ZERO);
         PostgresSpool other = spool(Duration.ofMillis(400), Duration.ZERO);
