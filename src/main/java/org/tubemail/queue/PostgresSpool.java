@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.tubemail.mail.Addresses;
 import org.tubemail.mail.Envelope;
 import org.tubemail.monitor.Monitor;
+import org.tubemail.state.pg.LockIds;
 import org.tubemail.state.pg.Migrations;
 
 import java.sql.Connection;
@@ -31,8 +32,10 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Order.</b> Each message gets its place in acceptance order ({@code id}) and an order key,
  * the normalised envelope sender ({@link Addresses#forStateKey}), which is the state key of every
  * module keyed by sender (the default). A message is claimed only while it is the oldest message
- * of its order key left in the spool, so one sender's messages are routed one after the other, in
- * the order they were accepted, whichever servers accepted and route them. (A module with its own
+ * of its order key left in the spool (its {@code head} flag, which pushes and removals keep under
+ * a transaction-scoped advisory lock per order key, so that a claim reads heads only, however deep
+ * a sender's backlog), so one sender's messages are routed one after the other, in the order they
+ * were accepted, whichever servers accepted and route them. (A module with its own
  * {@code StateKeyed} key is served in each sender's order, not in its own key's.) Bounces (null
  * sender) have no order key and are claimed in any order.
  *
@@ -51,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 public final class PostgresSpool implements MessageQueue, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSpool.class);
+    /** The "module" of the spool's advisory lock ids ({@link LockIds}), one per order key. */
+    private static final String LOCK_MODULE = "tubemail_spool";
 
     /**
      * How a spool is opened.
@@ -73,11 +78,9 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         }
     }
 
-    /** The oldest claimable message: unleased or lease run out, and the oldest of its order key. */
+    /** Claimable messages: the oldest of their order key ({@code head}), unleased or lease run out. */
     private static final String CLAIMABLE = "SELECT c.id FROM tubemail_spool c"
-            + " WHERE (c.lease_until IS NULL OR c.lease_until < now())"
-            + " AND (c.order_key IS NULL OR NOT EXISTS"
-            + " (SELECT 1 FROM tubemail_spool o WHERE o.order_key = c.order_key AND o.id < c.id))";
+            + " WHERE c.head AND (c.lease_until IS NULL OR c.lease_until < now())";
     private static final String LEASE = "UPDATE tubemail_spool s SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond',"
             + " attempts = attempts + 1 WHERE s.id = (" + CLAIMABLE + "%s ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED)";
 
@@ -145,13 +148,22 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         return pushAll(List.of(message)).get(0);
     }
 
-    /** Stores the messages in one transaction: one commit for the batch. */
+    /**
+     * Stores the messages in one transaction: one commit for the batch. The transaction first locks
+     * the batch's order keys (in one order, so that two servers' batches never deadlock), then takes
+     * each message's place in the sequence: a key's messages are numbered in the order their
+     * transactions lock it, and a message is its key's head when no other message of the key waits.
+     */
     @Override
     public List<String> pushAll(List<byte[]> messages) {
+        List<String> orderKeys = messages.stream().map(m -> EnvelopeHeaders.envelope(m).map(PostgresSpool::orderKey).orElse(null)).toList();
         return inTransaction("store " + messages.size() + " message(s)", c -> {
+            lockKeys(c, orderKeys);
             List<String> keys = new ArrayList<>(messages.size());
             int dropped = 0;
-            for (byte[] m : messages) {
+            for (int i = 0; i < messages.size(); i++) {
+                byte[] m = messages.get(i);
+                String orderKey = orderKeys.get(i);
                 long id = nextId(c);
                 Optional<String> first = dedupMillis > 0 ? firstCopy(c, m, id) : Optional.empty();
                 if (first.isPresent()) {
@@ -159,12 +171,14 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
                     dropped++;
                     continue;
                 }
-                try (PreparedStatement st = c.prepareStatement(
-                        "INSERT INTO tubemail_spool (id, order_key, accepted_by, message) VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement st = c.prepareStatement("INSERT INTO tubemail_spool (id, order_key, accepted_by, message, head)"
+                        + " VALUES (?, ?, ?, ?, ? IS NULL OR NOT EXISTS (SELECT 1 FROM tubemail_spool WHERE order_key = ?))")) {
                     st.setLong(1, id);
-                    st.setString(2, EnvelopeHeaders.envelope(m).map(PostgresSpool::orderKey).orElse(null));
+                    st.setString(2, orderKey);
                     st.setString(3, server);
                     st.setBytes(4, m);
+                    st.setString(5, orderKey);
+                    st.setString(6, orderKey);
                     st.executeUpdate();
                 }
                 keys.add(Long.toString(id));
@@ -180,6 +194,17 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     /** The order key of a message: its normalised sender, or none for a bounce. */
     static String orderKey(Envelope e) {
         return e.mailFrom().isEmpty() ? null : Addresses.forStateKey(e.mailFrom());
+    }
+
+    /** Takes the transaction-scoped advisory locks of these order keys, in the order of their lock ids. */
+    private static void lockKeys(Connection c, java.util.Collection<String> orderKeys) throws SQLException {
+        long[] ids = orderKeys.stream().filter(Objects::nonNull).distinct().mapToLong(k -> LockIds.of(LOCK_MODULE, k)).sorted().toArray();
+        try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            for (long id : ids) {
+                st.setLong(1, id);
+                st.execute();
+            }
+        }
     }
 
     private static long nextId(Connection c) throws SQLException {
@@ -222,14 +247,12 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         return true;
     }
 
+    /** Claims the oldest claimable message and removes it. */
     @Override
     public Optional<QueuedMessage> pop() {
-        return call("pop a message", c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM tubemail_spool WHERE id = (" + CLAIMABLE
-                    + " ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, message")) {
-                return one(st);
-            }
-        });
+        Optional<QueuedMessage> m = claim();
+        m.ifPresent(q -> remove(q.key()));
+        return m;
     }
 
     @Override
@@ -327,7 +350,7 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
             return false;
         }
         try {
-            return delete(List.of(id.get())) == 1;
+            return delete(id.get());
         } catch (QueueException e) {
             LOG.warn("{}: message {} is done but cannot be removed now ({}); trying again every {} ms", owner, key, e.getMessage(),
                     leaseMillis / 3);
@@ -336,14 +359,42 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         }
     }
 
-    private int delete(List<Long> ids) {
-        return call("remove " + ids.size() + " message(s)", c -> {
-            try (PreparedStatement st = c.prepareStatement(
-                    "DELETE FROM tubemail_spool WHERE id = ANY(?) AND (lease_owner IS NULL OR lease_owner = ?)")) {
-                st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-                st.setString(2, owner);
-                return st.executeUpdate();
+    /**
+     * Deletes the message unless another spool holds it; when it was its key's head, the key's next
+     * message becomes the head, under the key's lock (so no message of the key is being stored meanwhile).
+     */
+    private boolean delete(long id) {
+        return inTransaction("remove message " + id, c -> {
+            String orderKey;
+            try (PreparedStatement st = c.prepareStatement("SELECT order_key FROM tubemail_spool WHERE id = ?")) {
+                st.setLong(1, id);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    orderKey = rs.getString(1);
+                }
             }
+            lockKeys(c, java.util.Collections.singletonList(orderKey));
+            try (PreparedStatement st = c.prepareStatement(
+                    "DELETE FROM tubemail_spool WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ?) RETURNING head")) {
+                st.setLong(1, id);
+                st.setString(2, owner);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    if (!rs.getBoolean(1) || orderKey == null) {
+                        return true;
+                    }
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("UPDATE tubemail_spool SET head = true"
+                    + " WHERE id = (SELECT min(id) FROM tubemail_spool WHERE order_key = ?)")) {
+                st.setString(1, orderKey);
+                st.executeUpdate();
+            }
+            return true;
         });
     }
 
@@ -389,11 +440,10 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
      */
     private void renew() {
         try {
-            List<Long> pending = List.copyOf(unremoved);
-            if (!pending.isEmpty()) {
-                delete(pending);
-                unremoved.removeAll(pending);
-                LOG.info("{}: removed {} message(s) whose removal had failed", owner, pending.size());
+            for (Long id : List.copyOf(unremoved)) {
+                delete(id);
+                unremoved.remove(id);
+                LOG.info("{}: removed message {}, whose removal had failed", owner, id);
             }
             call("renew leases", c -> {
                 try (PreparedStatement st = c.prepareStatement("UPDATE tubemail_spool SET lease_until = now() + ? * interval '1 millisecond'"
@@ -417,8 +467,8 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     public void close() {
         renewer.shutdownNow();
         try {
-            if (!unremoved.isEmpty()) {
-                delete(List.copyOf(unremoved));
+            for (Long id : List.copyOf(unremoved)) {
+                delete(id);
             }
             int released = call("hand back claimed messages", c -> {
                 try (PreparedStatement st = c.prepareStatement(

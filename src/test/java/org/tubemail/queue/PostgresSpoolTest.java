@@ -111,6 +111,63 @@ class PostgresSpoolTest {
     }
 
     @Test
+    void pushesAndRemovalsOnTwoSpoolsAtOnceLeaveNoMessageStuckAndKeepEachSendersOrder() throws Exception {
+        PostgresSpool a = spool(Duration.ofSeconds(30), Duration.ZERO);
+        PostgresSpool b = spool(Duration.ofSeconds(30), Duration.ZERO);
+        int perPusher = 100;
+        int pushers = 4;
+        java.util.Map<String, List<Long>> routed = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger pushing = new AtomicInteger(pushers);
+        AtomicInteger taken = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(pushers + 4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < pushers; p++) {
+                PostgresSpool spool = p % 2 == 0 ? a : b;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perPusher; i += 2) {
+                        spool.pushAll(List.of(message("s" + (i % 5) + "@example.org", null, "x", "x@example.com"),
+                                message("s" + ((i + 1) % 5) + "@example.org", null, "x", "x@example.com")));
+                    }
+                    return pushing.decrementAndGet();
+                }));
+            }
+            for (int w = 0; w < 4; w++) {
+                PostgresSpool spool = w % 2 == 0 ? a : b;
+                done.add(pool.submit(() -> {
+                    while (pushing.get() > 0 || spool.count() > 0) {
+                        Optional<MessageQueue.QueuedMessage> m = spool.claim();
+                        if (m.isEmpty()) {
+                            Thread.sleep(5);
+                            continue;
+                        }
+                        String sender = EnvelopeHeaders.envelope(m.get().message()).orElseThrow().mailFrom();
+                        routed.computeIfAbsent(sender, k -> new CopyOnWriteArrayList<>()).add(Long.parseLong(m.get().key()));
+                        assertTrue(spool.remove(m.get().key()));
+                        taken.incrementAndGet();
+                    }
+                    return 0;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(3, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        int outOfOrder = 0;
+        for (List<Long> ids : routed.values()) {
+            for (int i = 1; i < ids.size(); i++) {
+                outOfOrder += ids.get(i) < ids.get(i - 1) ? 1 : 0;
+            }
+        }
+        System.out.printf("spool stress: pushed %d, routed %d, left %d, out of order %d%n", pushers * perPusher, taken.get(), a.count(), outOfOrder);
+        assertEquals(pushers * perPusher, taken.get());
+        assertEquals(0, a.count());
+        assertEquals(0, outOfOrder);
+    }
+
+    @Test
     void aDeadServersClaimIsTakenOverOnceItsLeaseRunsOut() throws Exception {
         PostgresSpool live = spool(Duration.ofSeconds(30), Duration.ZERO);
         String first = live.push(message("bob@example.org", null, "1", "x@example.com"));
