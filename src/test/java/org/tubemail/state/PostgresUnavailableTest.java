@@ -80,7 +80,8 @@ class PostgresUnavailableTest {
         }
     }
 
-    private static Map<String, String> cluster(String command, Path dir) throws Exception {
+    /** Runs {@code .ci/postgres.sh COMMAND DIR}; returns the variables it exports. */
+    static Map<String, String> cluster(String command, Path dir) throws Exception {
         Process p = new ProcessBuilder("bash", ".ci/postgres.sh", command, dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes());
