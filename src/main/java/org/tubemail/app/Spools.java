@@ -10,6 +10,7 @@ import org.tubemail.queue.PostgresSpool;
 import org.tubemail.queue.QueueException;
 import org.tubemail.config.ConfigException;
 import org.tubemail.server.smtp.SmtpReceiver;
+import org.tubemail.state.PostgresStorage;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class Spools {
             Duration lease = s.seconds("queue.spool.lease.seconds", Duration.ofSeconds(30), false);
             try {
                 return new PostgresSpool(new PostgresSpool.Options(url, s.string("storage.postgres.user", ""),
-                        s.string("storage.postgres.password", ""), SmtpReceiver.localName(), workers + 2, Duration.ofSeconds(5),
+                        s.string("storage.postgres.password", ""), SmtpReceiver.localName(), workers + 2, PostgresStorage.DEFAULT_CONNECTION_TIMEOUT,
                         lease, window), monitor);
             } catch (QueueException e) {
                 throw new ConfigException(s.source() + ": queue.spool.kind = postgres: " + e.getMessage(), e);
