@@ -55,6 +55,9 @@ class PostgresStorageTest extends StateStorageContract {
                 assertTrue(rs.next());
                 assertEquals(2, rs.getInt(1));
                 assertEquals("confirmations", rs.getString(2));
+                assertTrue(rs.next());
+                assertEquals(3, rs.getInt(1));
+                assertEquals("spool", rs.getString(2));
                 assertFalse(rs.next());
             }
         }
@@ -67,7 +70,7 @@ class PostgresStorageTest extends StateStorageContract {
             st.execute("INSERT INTO tubemail_schema_version (version, description) VALUES (99, 'future')");
             try {
                 StateStorageUnavailableException e = assertThrows(StateStorageUnavailableException.class, PgTestDb::open);
-                assertTrue(e.getMessage().contains("schema is at version 99, newer than this Tubemail knows (2)"),
+                assertTrue(e.getMessage().contains("schema is at version 99, newer than this Tubemail knows (3)"),
                         e.getMessage());
             } finally {
                 st.execute("DELETE FROM tubemail_schema_version WHERE version = 99");
