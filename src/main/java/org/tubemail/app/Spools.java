@@ -61,7 +61,7 @@ public final class Spools {
             Duration lease = s.seconds("queue.spool.lease.seconds", Duration.ofSeconds(30), false);
             try {
                 return new PostgresSpool(new PostgresSpool.Options(url, s.string("storage.postgres.user", ""),
-                        s.string("storage.postgres.password", ""), SmtpReceiver.localName(), workers + 2, PostgresStorage.DEFAULT_CONNECTION_TIMEOUT,
+                        s.string("storage.postgres.password", ""), SmtpReceiver.localName(), workers + 4, PostgresStorage.DEFAULT_CONNECTION_TIMEOUT,
                         lease, window), monitor);
             } catch (QueueException e) {
                 throw new ConfigException(s.source() + ": queue.spool.kind = postgres: " + e.getMessage(), e);

@@ -62,7 +62,7 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
      *
      * @param jdbcUrl           the database (with {@code user} and {@code password})
      * @param server            this server's name, recorded with each message it accepts and in its lease owner name
-     * @param poolSize          connections held: one per routing worker, plus one for pushes and one for renewals
+     * @param poolSize          connections held: one per routing worker, plus pushes, renewals and counts
      * @param connectionTimeout how long an operation waits for a connection before it fails
      * @param lease             how long a claim lasts without renewal: how soon other servers take over a dead one's messages
      * @param dedupWindow       how long an accepted message is remembered against repeats; zero: never
