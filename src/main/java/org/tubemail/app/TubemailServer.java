@@ -26,7 +26,7 @@ import org.tubemail.http.PendingRoutes;
 import org.tubemail.io.FreeSpace;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.monitor.MeteredMonitor;
-import org.tubemail.queue.LogQueue;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.AutoReplyRelay;
@@ -196,7 +196,7 @@ public final class TubemailServer {
         TalkerSettings talkers = Talkers.create(s, receiving);
         Predicate<InetAddress> trusted = limits.trusted()::contains; // receiver.trusted.networks: exempt from DNS lists and greylisting too
         BlocklistScreen screen = DnsListsAndGreylist.screen(s, trusted);
-        MessageQueue spool = openSpool(s);
+        MessageQueue spool = Spools.open(s, monitor, receiving.workers());
         SmtpReceiver smtp = new SmtpReceiver(receiving, router, spool, spoolSpace(s, receiving), dataReply(s), security,
                 SenderAuth.create(s, router)).limits(limits).talkers(talkers);
         smtp.guards(screen, DnsListsAndGreylist.greylist(s, router.storage(), trusted));
@@ -252,14 +252,9 @@ public final class TubemailServer {
         }
     }
 
-    /**
-     * Opens the SMTP spool: {@code queue.spool.kind=log} (the default: one append-only log whose
-     * syncs concurrent messages share) or {@code maildir} (one file per message, readable by any
-     * maildir tool), at {@code queue.spool}.
-     */
+    /** Opens the SMTP spool {@code queue.spool.kind} names (see {@link Spools}), for looking into. */
     public static MessageQueue openSpool(Settings s) {
-        Path path = s.path("queue.spool", "run/spool");
-        return s.choice("queue.spool.kind", "log", "log", "maildir").equals("log") ? new LogQueue(path) : new MaildirQueue(path);
+        return Spools.open(s, Monitor.NONE, 1);
     }
 
     /**
@@ -277,6 +272,9 @@ public final class TubemailServer {
      * times the largest message accepted (Postfix asks the same of its queue), {@code 0} for none.
      */
     public static FreeSpace spoolSpace(Settings s, ReceiverSettings receiving) {
+        if (Spools.shared(s)) {
+            return FreeSpace.unlimited(); // the spool is in the database, not on this disk
+        }
         long byDefault = receiving.maxMessageBytes() + receiving.maxMessageBytes() / 2;
         return new FreeSpace(s.path("queue.spool", "run/spool"), s.bytes("receiver.min.free.bytes", byDefault, true));
     }

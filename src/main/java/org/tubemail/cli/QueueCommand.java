@@ -87,6 +87,10 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalStateException("the spool belongs to the running server (pid " + server.get().pid()
                     + "), which routes and removes its messages: stop the server before " + act);
         }
+        if (spool && org.tubemail.app.Spools.shared(cli.settings()) && (act.equals("pop") || act.equals("clear"))) {
+            throw new IllegalStateException("the spool is in PostgreSQL (queue.spool.kind=postgres), shared by every server "
+                    + "on the database, which route and remove its messages: " + act + " is refused");
+        }
         Opened opened = open(cli.settings(), queue, cli.home());
         opened.note().ifPresent(n -> spec.commandLine().getErr().println("(" + n + ")"));
         MessageQueue q = opened.queue();

@@ -32,6 +32,7 @@ public final class MeteredMonitor implements Monitor {
     private final Counter relaySent;
     private final Counter relayRetried;
     private final Counter relayDead;
+    private final Counter duplicates;
     private final Timer stateStore;
     /** Meters looked up on every message, kept at hand (Micrometer's own lookup builds an id each time). */
     private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
@@ -49,6 +50,8 @@ public final class MeteredMonitor implements Monitor {
         this.relaySent = Counter.builder("tubemail.relay.sent").description("messages the relay handed on").register(registry);
         this.relayRetried = Counter.builder("tubemail.relay.retried").description("messages the relay queued for a later try").register(registry);
         this.relayDead = Counter.builder("tubemail.relay.dead").description("messages the relay gave up on (dead letters)").register(registry);
+        this.duplicates = Counter.builder("tubemail.messages.duplicates")
+                .description("messages accepted again within the de-duplication window and dropped (their first copy is routed)").register(registry);
         this.stateStore = Timer.builder("tubemail.state.store").description("time to store a state change (durably, where the storage syncs)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
@@ -102,6 +105,12 @@ public final class MeteredMonitor implements Monitor {
         Counter.builder("tubemail.clients.refused").description("clients held back by a defence against abuse, by defence")
                 .tag("reason", reason).register(registry).increment();
         events.publish("client_refused", fields("client", client, "reason", reason, "reply", reply));
+    }
+
+    @Override
+    public void duplicateDropped(String firstKey) {
+        duplicates.increment();
+        events.publish("duplicate_dropped", fields("key", firstKey));
     }
 
     /** A state transition of a module, the key of its counter. */

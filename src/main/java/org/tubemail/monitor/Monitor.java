@@ -78,6 +78,13 @@ public interface Monitor {
     default void clientRefused(String client, String reason, String reply) {
     }
 
+    /**
+     * A message accepted again within the de-duplication window (same {@code Message-ID}, sender and
+     * recipients: a client's retry) was dropped; its first copy, under {@code firstKey}, is routed.
+     */
+    default void duplicateDropped(String firstKey) {
+    }
+
     /** A bounce (a message with the null sender) arrived for {@code to}. */
     default void bounceReceived(String to) {
     }

@@ -80,6 +80,25 @@ public final class EnvelopeHeaders {
 
     /** Splits queued bytes back into envelope, reason and original message. */
     public static Unwrapped unwrap(byte[] queued) {
+        Parsed p = parse(queued);
+        return new Unwrapped(p.envelope(), p.reason(), java.util.Arrays.copyOfRange(queued, p.end(), queued.length));
+    }
+
+    /** The envelope the queued bytes carry, if any, read without copying the message. */
+    public static Optional<Envelope> envelope(byte[] queued) {
+        return parse(queued).envelope();
+    }
+
+    /** Where the original message starts in queued bytes, after the envelope lines. */
+    public static int messageStart(byte[] queued) {
+        return parse(queued).end();
+    }
+
+    /** The envelope lines read: the envelope, the reason and where the original message starts. */
+    private record Parsed(Optional<Envelope> envelope, String reason, int end) {
+    }
+
+    private static Parsed parse(byte[] queued) {
         String peer = "";
         String from = null;
         String reason = "";
@@ -113,10 +132,9 @@ public final class EnvelopeHeaders {
             }
             pos = eol + 1;
         }
-        byte[] message = java.util.Arrays.copyOfRange(queued, pos, queued.length);
         Optional<Envelope> env = from != null && !rcpts.isEmpty()
                 ? Optional.of(new Envelope(peer, from, rcpts, auth, dnsbl)) : Optional.empty();
-        return new Unwrapped(env, reason, message);
+        return new Parsed(env, reason, pos);
     }
 
     private static String unbracket(String s) {

@@ -127,6 +127,15 @@ class CliTest {
     }
 
     @Test
+    void theSharedSpoolIsNeverPoppedOrClearedFromTheCommandLine() throws Exception {
+        Files.writeString(home.resolve("config/settings.properties"), "\nqueue.spool.kind=postgres\n", java.nio.file.StandardOpenOption.APPEND);
+        for (String action : new String[]{"pop", "clear"}) {
+            assertEquals(1, run("queue", "spool", action));
+            assertTrue(err.toString().contains("shared by every server") && err.toString().contains(action + " is refused"), err.toString());
+        }
+    }
+
+    @Test
     void sendAndBlastToARealServer() throws Exception {
         GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();

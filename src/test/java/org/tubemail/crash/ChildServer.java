@@ -19,8 +19,21 @@ final class ChildServer {
 
     /** Starts the server of project {@code home} and returns once it listens on SMTP port {@code port}. */
     static Process start(Path home, int port) throws Exception {
+        return start(home, port, home.resolve("run/handled.log"), 0);
+    }
+
+    /**
+     * Starts the server as {@link #start(Path, int)} does, its handler logging to {@code log} (which
+     * several servers may share) and taking {@code handlerMillis} for each message.
+     */
+    static Process start(Path home, int port, Path log, int handlerMillis) throws Exception {
+        return start(home, port, log, handlerMillis, false);
+    }
+
+    /** As {@link #start(Path, int, Path, int)}; {@code peers}: the handler also logs each message's client address. */
+    static Process start(Path home, int port, Path log, int handlerMillis, boolean peers) throws Exception {
         Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dtubemail.crash.log=" + home.resolve("run/handled.log"), "-cp", System.getProperty("java.class.path"),
+                "-Dtubemail.crash.log=" + log, "-Dtubemail.crash.delay.ms=" + handlerMillis, "-Dtubemail.crash.peer=" + peers, "-cp", System.getProperty("java.class.path"),
                 "org.tubemail.cli.TubemailCli", "--home", home.toString(), "start"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

@@ -12,6 +12,9 @@ import org.tubemail.queue.MessageQueue;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.queue.PostgresSpool;
+import org.tubemail.monitor.Monitor;
+import org.tubemail.state.PgTestDb;
 
 import java.io.File;
 import java.net.ServerSocket;
@@ -70,8 +73,18 @@ class DurableAcceptanceCrashTest {
     }
 
     @ParameterizedTest(name = "spool {0}")
-    @ValueSource(strings = {"log", "maildir"})
+    @ValueSource(strings = {"log", "maildir", "postgres"})
     void everyAcceptedMessageIsAccountedForAfterKillMinus9(String spoolKind) throws Exception {
+        String database = "";
+        if (spoolKind.equals("postgres")) {
+            PgTestDb.assumeConfigured();
+            try (PostgresSpool spool = new PostgresSpool(new PostgresSpool.Options(PgTestDb.URL, PgTestDb.USER, PgTestDb.PASSWORD, "test", 2,
+                    java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), java.time.Duration.ZERO), Monitor.NONE)) {
+                spool.clear();
+            }
+            database = String.join("\n", "storage.postgres.url=" + PgTestDb.URL, "storage.postgres.user=" + PgTestDb.USER,
+                    "storage.postgres.password=" + PgTestDb.PASSWORD, "queue.spool.lease.seconds=3");
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -79,7 +92,7 @@ class DurableAcceptanceCrashTest {
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
                 "receiver.smtp.port=" + port, "http.enabled=false", "receiver.accepted.domains=example.com", "route.default.host=example\\\\.com",
                 "handlers=" + RecordingHandler.class.getName(), "storage.kind=mapdb", "receiver.workers=4",
-                "queue.spool.kind=" + spoolKind,
+                "queue.spool.kind=" + spoolKind, database,
                 "receiver.trusted.networks=127.0.0.1/32", "")); // the load comes from one client: no per-client rates
         server = startServer();
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();

@@ -15,11 +15,15 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The handler of the crash test's server: records each message's {@code X-Seq} durably (appended
- * and synced before returning) and moves the sender's state along, so MapDB is written too.
+ * and synced before returning) and moves the sender's state along, so the state storage is written too.
  */
 public class RecordingHandler {
 
     private final FileChannel log;
+    /** How long each message takes, from {@code tubemail.crash.delay.ms}: a slow handler keeps routing threads busy. */
+    private final long delayMillis = Long.getLong("tubemail.crash.delay.ms", 0);
+    /** Whether each line also gives the client's address ({@code tubemail.crash.peer}). */
+    private final boolean withPeer = Boolean.getBoolean("tubemail.crash.peer");
 
     public RecordingHandler() {
         try {
@@ -43,8 +47,20 @@ public class RecordingHandler {
         return "START";
     }
 
-    private synchronized void record(MailRequest msg) throws IOException {
-        log.write(ByteBuffer.wrap((msg.header("X-Seq").orElse("?") + "\n").getBytes(StandardCharsets.US_ASCII)));
+    private void record(MailRequest msg) throws IOException {
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        append(msg);
+    }
+
+    private synchronized void append(MailRequest msg) throws IOException {
+        String line = msg.header("X-Seq").orElse("?") + (withPeer ? " " + msg.peer() : "");
+        log.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
         log.force(false);
     }
 }

@@ -61,6 +61,9 @@ class PostgresStorageTest extends StateStorageContract {
                 assertTrue(rs.next());
                 assertEquals(4, rs.getInt(1));
                 assertEquals("greylist", rs.getString(2));
+                assertTrue(rs.next());
+                assertEquals(5, rs.getInt(1));
+                assertEquals("spool", rs.getString(2));
                 assertFalse(rs.next());
             }
         }
