@@ -40,8 +40,9 @@ final class Drain {
 
     /**
      * @param routed whether every message this server accepted is routed: with the local spool, the
-     *               spool is empty. A spool shared between servers hands its messages back instead
-     *               (the others route them), so it answers whether this server's claims are finished.
+     *               spool is empty. A spool shared between servers always answers yes: the stop that
+     *               follows lets the messages being routed finish and hands the rest of this server's
+     *               claims back, and the other servers route them.
      */
     Drain(Timing timing, SmtpReceiver smtp, BooleanSupplier routed) {
         this.timing = timing;

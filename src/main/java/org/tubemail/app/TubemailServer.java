@@ -203,7 +203,8 @@ public final class TubemailServer {
         TubemailServer server = new TubemailServer(s, router.storage(), context == null ? null : context.relay(), router, smtp, spool, context,
                 monitor);
         server.receivers.add(smtp);
-        server.drain = new Drain(Drain.Timing.from(s), smtp, () -> spool.count() == 0);
+        // A shared spool needs no waiting for routing: the stop hands this server's claims back, and the others route them.
+        server.drain = new Drain(Drain.Timing.from(s), smtp, Spools.shared(s) ? () -> true : () -> spool.count() == 0);
         if (!s.string("receiver.lmtp.port", "").isEmpty()) {
             server.receivers.add(new LmtpReceiver(new ReceiverSettings(s.string("receiver.lmtp.host", receiving.host()),
                     s.port("receiver.lmtp.port", 0), receiving.acceptedDomains(), receiving.maxMessageBytes(),
