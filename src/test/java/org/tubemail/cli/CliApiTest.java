@@ -58,10 +58,12 @@ class CliApiTest {
         RunFiles files = new RunFiles(home);
         files.writePid(ProcessHandle.current().pid()); // this JVM is the running server
         try {
-            try (Socket s = new Socket("127.0.0.1", server.smtpPort())) {
-                s.getOutputStream().write(("EHLO t\r\nMAIL FROM:<bob@example.org>\r\nRCPT TO:<flaky@localhost>\r\nDATA\r\n"
-                        + "Subject: cli\r\n\r\nx\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
-                s.getInputStream().readAllBytes();
+            try (org.tubemail.support.SmtpClient c = new org.tubemail.support.SmtpClient(server.smtpPort())) {
+                c.begin("bob@example.org");
+                c.cmd("RCPT TO:<flaky@localhost>");
+                c.cmd("DATA");
+                assertTrue(c.cmd("Subject: cli\r\n\r\nx\r\n.").startsWith("250"));
+                c.cmd("QUIT");
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (server.router().undeliverableQueue().count() == 0 && System.nanoTime() < deadline) {

@@ -99,7 +99,8 @@ class SendmailTest {
         assertTrue(err.toString().contains("someone@elsewhere.invalid"), err.toString());
         List<String> replies = outbox();
         assertEquals(1, replies.size());
-        assertTrue(replies.get(0).contains("Delivered-To: script@example.org"), replies.get(0)); // the echo answers the From header
+        // the echo is an automatic reply: it goes to the envelope sender (-f), as RFC 3834 says, not to From:
+        assertTrue(replies.get(0).contains("Delivered-To: bounces@example.org"), replies.get(0));
         assertTrue(replies.get(0).contains(".leading dot kept"), replies.get(0));
         assertFalse(replies.get(0).contains("Bcc:"), replies.get(0));
     }
