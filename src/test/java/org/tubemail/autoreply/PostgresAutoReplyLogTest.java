@@ -1,8 +1,8 @@
 package org.tubemail.autoreply;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tubemail.state.PgStorages;
 import org.tubemail.state.PgTestDb;
 import org.tubemail.state.PostgresStorage;
 
@@ -15,28 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The auto-reply log contract on a real PostgreSQL, in the database of the state storage. */
 class PostgresAutoReplyLogTest extends AutoReplyLogContract {
 
-    private final List<PostgresStorage> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void needsDatabase() {
-        PgTestDb.assumeConfigured();
-    }
+    @RegisterExtension
+    final PgStorages pg = new PgStorages();
 
     @Override
     protected AutoReplyLog open() {
-        PostgresStorage states = PgTestDb.open();
-        opened.add(states);
-        return AutoReplyLogs.beside(states);
+        return AutoReplyLogs.beside(pg.open());
     }
 
     @Override
     protected boolean durable() {
         return true;
-    }
-
-    @AfterEach
-    void closeStates() {
-        opened.forEach(PostgresStorage::close);
     }
 
     @Test

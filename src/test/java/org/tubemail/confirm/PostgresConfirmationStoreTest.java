@@ -1,8 +1,8 @@
 package org.tubemail.confirm;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tubemail.state.PgStorages;
 import org.tubemail.state.PgTestDb;
 import org.tubemail.state.PostgresStorage;
 
@@ -14,28 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The confirmation contract on a real PostgreSQL, in the database of the state storage. */
 class PostgresConfirmationStoreTest extends ConfirmationStoreContract {
 
-    private final java.util.List<PostgresStorage> opened = new java.util.ArrayList<>();
-
-    @BeforeAll
-    static void needsDatabase() {
-        PgTestDb.assumeConfigured();
-    }
+    @RegisterExtension
+    final PgStorages pg = new PgStorages();
 
     @Override
     protected ConfirmationStore open() {
-        PostgresStorage states = PgTestDb.open();
-        opened.add(states);
-        return ConfirmationStores.beside(states);
+        return ConfirmationStores.beside(pg.open());
     }
 
     @Override
     protected boolean durable() {
         return true;
-    }
-
-    @AfterEach
-    void closeStates() {
-        opened.forEach(PostgresStorage::close);
     }
 
     @Test

@@ -5,37 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tubemail.state.PgStorages;
 import org.tubemail.state.PgTestDb;
 import org.tubemail.state.PostgresStorage;
 
 /** The greylist store contract on a real PostgreSQL, in the database of the state storage. */
 class PostgresGreylistStoreTest extends GreylistStoreContract {
 
-    private final List<PostgresStorage> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void needsDatabase() {
-        PgTestDb.assumeConfigured();
-    }
+    @RegisterExtension
+    final PgStorages pg = new PgStorages();
 
     @Override
     protected GreylistStore open() {
-        PostgresStorage states = PgTestDb.open();
-        opened.add(states);
-        return GreylistStores.beside(states);
+        return GreylistStores.beside(pg.open());
     }
 
     @Override
     protected boolean durable() {
         return true;
-    }
-
-    @AfterEach
-    void closeStates() {
-        opened.forEach(PostgresStorage::close);
     }
 
     @Test
