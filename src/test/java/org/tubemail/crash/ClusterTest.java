@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (states and the shared spool, de-duplication on). Senders, each from its own 127/8 address, wait
  * for each {@code 250} and retry what failed. Under load one server is killed with SIGKILL and
  * restarted, a second is killed, its {@code run/} deleted, and restarted, the third is stopped
- * (SIGTERM) and restarted. Asserts 0 lost, 0 order violations per sender, repeats only from the
+ * (SIGTERM, which drains it) and restarted. Asserts 0 lost, 0 order violations per sender, repeats only from the
  * kills (at most the killed servers' routing threads), and each message's client address exact.
  */
 class ClusterTest {
@@ -189,7 +189,7 @@ class ClusterTest {
         deleteTree(dir.resolve("server1/run"));
         start(1);
         awaitAccepted(accepted, total * 3 / 4);
-        servers[2].destroy(); // SIGTERM: a graceful stop (a drain once there is one)
+        servers[2].destroy(); // SIGTERM: a drain (readiness 503, 421 4.3.2 to new clients, open sessions finish), then a stop that hands its claims back
         assertTrue(servers[2].waitFor(60, TimeUnit.SECONDS), "graceful stop");
         start(2);
         for (Future<?> f : done) {
