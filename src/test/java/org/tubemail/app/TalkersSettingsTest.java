@@ -55,7 +55,7 @@ class TalkersSettingsTest {
                 error("receiver.error.hard.limit", "0"));
         assertEquals("test-settings: receiver.data.rate.window.seconds = '0': expected a positive number of seconds",
                 error("receiver.data.rate.window.seconds", "0"));
-        assertEquals("test-settings: receiver.smtp.forbid.unauth.pipelining = 'maybe': expected one of true, false",
+        assertEquals("test-settings: receiver.smtp.forbid.unauth.pipelining = 'maybe': expected true or false",
                 error("receiver.smtp.forbid.unauth.pipelining", "maybe"));
     }
 }
