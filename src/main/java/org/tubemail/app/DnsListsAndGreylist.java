@@ -57,7 +57,7 @@ final class DnsListsAndGreylist {
 
     /** The greylist, or null when {@code receiver.greylist.enabled} is false (the default). */
     static Greylist greylist(Settings s, StateStorage storage, Predicate<InetAddress> exempt) {
-        boolean on = s.choice("receiver.greylist.enabled", "false", "true", "false").equals("true");
+        boolean on = s.bool("receiver.greylist.enabled", false);
         Greylist.Settings d = Greylist.Settings.defaults();
         Duration delay = s.seconds("receiver.greylist.delay.seconds", d.delay(), false);
         Duration window = Duration.ofHours(s.integer("receiver.greylist.retry.hours", (int) d.retryWindow().toHours(), 1, 24 * 365));

@@ -26,8 +26,7 @@ final class Talkers {
                     + receiving.idleTimeout().toSeconds() + ")");
         }
         return new TalkerSettings(greetDelay,
-                s.choice("receiver.smtp.forbid.unauth.pipelining", Boolean.toString(d.forbidUnauthPipelining()), "true", "false")
-                        .equals("true"),
+                s.bool("receiver.smtp.forbid.unauth.pipelining", d.forbidUnauthPipelining()),
                 s.seconds("receiver.session.max.seconds", d.sessionMax(), true),
                 s.integer("receiver.data.min.bytes.per.second", (int) d.dataMinBytesPerSecond(), 0, 1_000_000_000),
                 s.seconds("receiver.data.rate.window.seconds", d.dataRateWindow(), false),
