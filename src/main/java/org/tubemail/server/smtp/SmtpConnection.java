@@ -178,6 +178,11 @@ final class SmtpConnection {
         return tls == null ? null : tls.session().getProtocol() + " with cipher " + tls.session().getCipherSuite();
     }
 
+    /** When the client last sent something or took a reply ({@link System#nanoTime}). */
+    long lastActive() {
+        return lastActive;
+    }
+
     /** Whether a finished message is with the sink. */
     boolean waiting() {
         return waiting;

@@ -23,8 +23,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -337,7 +339,7 @@ final class SmtpLoop {
                 refuse(ch, "421 4.3.2 " + host + " is shutting down, try again later", null);
                 continue;
             }
-            if (connections.size() >= settings.maxConnections()) {
+            if (connections.size() >= settings.maxConnections() && !makeRoomFor(ch)) {
                 refuse(ch, "421 4.3.2 " + host + " Too many connections, try again later", "max_connections");
                 continue;
             }
@@ -350,6 +352,52 @@ final class SmtpLoop {
             open = connections.size();
             c.open();
         }
+    }
+
+    /**
+     * At the last wall, a newcomer is not shut out by a client that holds several connections: the
+     * quietest connection of the client holding the most (at least two more than the newcomer, none
+     * of its messages being stored, never a trusted client's) is closed with {@code 421 4.3.2} to
+     * make room. Only when no client holds two more than the newcomer does the newcomer get the
+     * {@code 421} (one address, one connection: then the wall is full of distinct clients).
+     *
+     * @return whether a connection was closed for {@code ch}
+     */
+    private boolean makeRoomFor(SocketChannel ch) {
+        InetSocketAddress from;
+        try {
+            from = ch.getRemoteAddress() instanceof InetSocketAddress a ? a : null;
+        } catch (IOException e) {
+            return false;
+        }
+        if (from == null) {
+            return false;
+        }
+        Map<String, Integer> held = new HashMap<>();
+        for (SmtpConnection c : connections) {
+            if (!c.trusted()) {
+                held.merge(c.clientKey(), 1, Integer::sum);
+            }
+        }
+        String newcomer = clients.key(from.getAddress()).toString();
+        Map.Entry<String, Integer> most = held.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
+        if (most == null || most.getValue() < held.getOrDefault(newcomer, 0) + 2) {
+            return false;
+        }
+        SmtpConnection quietest = null;
+        for (SmtpConnection c : connections) {
+            if (!c.trusted() && !c.waiting() && c.clientKey().equals(most.getKey())
+                    && (quietest == null || c.lastActive() < quietest.lastActive())) {
+                quietest = c;
+            }
+        }
+        if (quietest == null) {
+            return false;
+        }
+        String reply = "421 4.3.2 " + host + " Too many connections from " + most.getKey() + ", making room for other clients, try again later";
+        monitor.clientRefused(most.getKey(), "max_connections_yield", reply);
+        quietest.close(reply);
+        return true;
     }
 
     /** Answers {@code reply} and closes; {@code reason}, when not null, reports it as a refused client. */

@@ -220,6 +220,29 @@ class ClientLimitsTest {
     }
 
     @Test
+    void atTheLastWallAClientHoldingSeveralConnectionsMakesRoomForANewcomer() throws Exception {
+        start(ClientLimits.DEFAULTS, ConnectionSecurity.NONE, 3);
+        SmtpClient first = from("127.0.0.2");
+        assertTrue(first.reply().startsWith("220"));
+        Thread.sleep(20); // the first is the quietest of the three
+        SmtpClient second = from("127.0.0.2");
+        assertTrue(second.reply().startsWith("220"));
+        SmtpClient third = from("127.0.0.2");
+        assertTrue(third.reply().startsWith("220"));
+        assertTrue(second.cmd("NOOP").startsWith("250")); // active: the first stays the quietest
+        assertTrue(third.cmd("NOOP").startsWith("250"));
+        SmtpClient newcomer = from("127.0.0.1");
+        assertTrue(newcomer.reply().startsWith("220"), "the wall is full, of one client's connections: the newcomer gets in");
+        assertTrue(first.reply().startsWith("421 4.3.2"), "the holder's quietest connection made room");
+        assertTrue(second.cmd("NOOP").startsWith("250"));
+        assertEquals(List.of("127.0.0.2 max_connections_yield"), refused);
+        // one connection each now but the holder's two: a third client still finds room, a fourth does not
+        assertTrue(from("127.0.0.3").reply().startsWith("220"));
+        assertTrue(from("127.0.0.4").reply().startsWith("421 4.3.2"));
+        assertEquals(List.of("127.0.0.2 max_connections_yield", "127.0.0.2 max_connections_yield", "127.0.0.4 max_connections"), refused);
+    }
+
+    @Test
     void theListenersOwnLimitStaysTheLastWallAndIsReported() throws Exception {
         start(ClientLimits.DEFAULTS, ConnectionSecurity.NONE, 2);
         assertTrue(from("127.0.0.2").reply().startsWith("220"));
