@@ -1,6 +1,5 @@
 package org.tubemail.queue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +8,7 @@ import org.tubemail.mail.Envelope;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.state.pg.LockIds;
 import org.tubemail.state.pg.Migrations;
+import org.tubemail.state.pg.Pools;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -107,19 +107,9 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         this.leaseMillis = o.lease().toMillis();
         this.dedupMillis = o.dedupWindow().toMillis();
         this.monitor = monitor;
-        this.where = "PostgreSQL spool at " + o.jdbcUrl().replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("tubemail-spool");
-        config.setJdbcUrl(o.jdbcUrl());
-        config.setUsername(o.user());
-        config.setPassword(o.password());
-        config.setMaximumPoolSize(o.poolSize());
-        config.setMinimumIdle(Math.min(2, o.poolSize()));
-        config.setConnectionTimeout(o.connectionTimeout().toMillis());
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", "tubemail-spool");
+        this.where = "PostgreSQL spool at " + Pools.redact(o.jdbcUrl());
         try {
-            this.pool = new HikariDataSource(config);
+            this.pool = Pools.open("tubemail-spool", "tubemail-spool", o.jdbcUrl(), o.user(), o.password(), o.poolSize(), o.connectionTimeout());
         } catch (RuntimeException e) {
             throw new QueueException("cannot connect to " + where + ": " + e.getMessage(), e);
         }

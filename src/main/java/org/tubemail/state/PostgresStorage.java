@@ -1,10 +1,10 @@
 package org.tubemail.state;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import org.tubemail.state.pg.LockIds;
 import org.tubemail.state.pg.Migrations;
+import org.tubemail.state.pg.Pools;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,19 +54,9 @@ public final class PostgresStorage implements StateStorage {
      */
     public PostgresStorage(String jdbcUrl, String user, String password, int poolSize, Duration connectionTimeout) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        this.where = "PostgreSQL at " + redact(jdbcUrl);
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("tubemail-state");
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(Math.min(2, poolSize));
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", "tubemail");
+        this.where = "PostgreSQL at " + Pools.redact(jdbcUrl);
         try {
-            this.pool = new HikariDataSource(config);
+            this.pool = Pools.open("tubemail-state", "tubemail", jdbcUrl, user, password, poolSize, connectionTimeout);
         } catch (HikariPool.PoolInitializationException e) {
             throw new StateStorageUnavailableException("cannot connect to " + where + ": " + rootMessage(e), e);
         }
@@ -271,10 +261,6 @@ public final class PostgresStorage implements StateStorage {
     }
 
     /** {@code jdbcUrl} with any {@code password=} parameter masked. */
-    static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
-    }
-
     private static String rootMessage(Throwable e) {
         StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
