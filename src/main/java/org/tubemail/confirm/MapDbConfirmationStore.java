@@ -1,10 +1,18 @@
 package org.tubemail.confirm;
 
 import org.mapdb.Serializer;
+import org.tubemail.mail.Envelope;
 import org.tubemail.state.MapDbFile;
 import org.tubemail.state.StateStorageException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +47,7 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
     @Override
     public void put(String target, String sender, PendingConfirmation p) {
         store.change(pending -> {
-            pending.put(key(target, sender), p.encode());
+            pending.put(key(target, sender), encode(p));
             return null;
         }, r -> true);
     }
@@ -51,7 +59,7 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
             if (stored == null) {
                 return Optional.empty();
             }
-            PendingConfirmation p = PendingConfirmation.decode(stored);
+            PendingConfirmation p = decode(stored);
             if (!MemoryConfirmationStore.sameToken(p.token(), token)) {
                 return Optional.empty();
             }
@@ -69,7 +77,7 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
     public int removeExpired(long nowMillis) {
         return store.change(pending -> {
             List<String> expired = pending.entrySet().stream()
-                    .filter(e -> PendingConfirmation.decode(e.getValue()).expiresAtMillis() < nowMillis)
+                    .filter(e -> decode(e.getValue()).expiresAtMillis() < nowMillis)
                     .map(Map.Entry::getKey).toList();
             expired.forEach(pending::remove);
             return expired.size();
@@ -98,5 +106,42 @@ public final class MapDbConfirmationStore implements ConfirmationStore {
     @Override
     public String toString() {
         return "MapDbConfirmationStore[" + store.file() + "]";
+    }
+
+    /** A confirmation as bytes: MapDB keeps one value per key. */
+    private static byte[] encode(PendingConfirmation p) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(p.raw().length + 128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(p.token());
+            out.writeLong(p.expiresAtMillis());
+            out.writeUTF(p.envelope().peer());
+            out.writeUTF(p.envelope().mailFrom());
+            out.writeInt(p.envelope().recipients().size());
+            for (String r : p.envelope().recipients()) {
+                out.writeUTF(r);
+            }
+            out.write(p.raw());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The confirmation {@link #encode} wrote. */
+    private static PendingConfirmation decode(byte[] encoded) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            String token = in.readUTF();
+            long expires = in.readLong();
+            String peer = in.readUTF();
+            String from = in.readUTF();
+            int n = in.readInt();
+            List<String> rcpts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                rcpts.add(in.readUTF());
+            }
+            return new PendingConfirmation(token, expires, new Envelope(peer, from, rcpts), in.readAllBytes());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("a stored confirmation is damaged: " + e.getMessage(), e);
+        }
     }
 }

@@ -41,6 +41,12 @@ public final class HandlerModule {
         this.instance = instance;
     }
 
+    /** A handler class's module name: its {@link Handler} name, or its class name. */
+    static String nameOf(Class<?> type) {
+        Handler named = type.getAnnotation(Handler.class);
+        return named != null ? named.value() : type.getName();
+    }
+
     /**
      * Loads {@code instance}'s state methods.
      *
@@ -54,8 +60,7 @@ public final class HandlerModule {
             return configured(configured, defaults, exactCase);
         }
         Class<?> type = instance.getClass();
-        Handler named = type.getAnnotation(Handler.class);
-        HandlerModule module = new HandlerModule(named != null ? named.value() : type.getName(), instance);
+        HandlerModule module = new HandlerModule(nameOf(type), instance);
         List<Method> methods = stateMethods(type);
         if (methods.isEmpty()) {
             throw new HandlerDefinitionException(type.getName() + " has no method annotated with @Route or @RouteLike");

@@ -55,7 +55,7 @@ public final class Router {
     private final MessageQueue undeliverable;
     private final String errorState;
     /** The per-key locks, shared with changes made outside routing. */
-    private final StateChanges changes;
+    private final LockedStateChanges changes;
     private final TimeLimit timeLimit;
     private final Monitor monitor;
 
@@ -248,7 +248,7 @@ public final class Router {
             runStateful(unlocked, key, storage.get(key.module(), key.key()), request, outcome);
             return;
         }
-        changes.withKey(key.module(), key.key(), () -> {
+        changes.locked(key.module(), key.key(), () -> {
             String state = storage.get(key.module(), key.key());
             Match m = find(stateful, state);
             if (m == null) {
@@ -497,7 +497,7 @@ public final class Router {
         private Monitor monitor = Monitor.NONE;
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final List<Object> handlers = new ArrayList<>();
-        private final StateChanges changes = new StateChanges();
+        private final LockedStateChanges changes = new LockedStateChanges();
 
         private Builder() {
         }

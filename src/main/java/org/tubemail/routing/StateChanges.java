@@ -1,61 +1,62 @@
 package org.tubemail.routing;
 
-import org.tubemail.state.StateKey;
-import org.tubemail.state.StateStorage;
-
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Changes a module's state from outside routing (a web page, a timer, an administration tool)
  * under the lock routing holds for that key: such a change never interleaves with a message being
- * routed for the same key, and a message routed after it sees it. Handlers get it while wiring,
- * from {@link Router.Builder#stateChanges()} ({@code BootContext.stateChanges()}); it can be used
- * once the router is built.
+ * routed for the same key, and a message routed after it sees it. Handlers get it while wiring
+ * ({@code BootContext.stateChanges()}); it works once the router is built.
+ *
+ * <pre>{@code
+ * changes.withKey(MailingListHandler.class, key, state -> {
+ *     boolean was = db.removeMember(list, member);
+ *     if (was) state.set(State.START);
+ *     return was;
+ * });
+ * }</pre>
  */
-public final class StateChanges {
+public interface StateChanges {
 
-    private final KeyLocks locks = new KeyLocks();
-    private volatile StateStorage storage;
+    /** One key's state, read and changed while its lock is held. */
+    interface KeyState {
 
-    StateChanges() {
-    }
+        /** The key's state now ({@code START} for a key never seen). */
+        String get();
 
-    /** Called by the router this object belongs to, when it is built. */
-    void bind(StateStorage storage) {
-        this.storage = storage;
+        /** Puts the key in {@code state}, as a state method's return value would. */
+        void set(String state);
+
+        /** Puts the key in a state of the module's {@code enum}. */
+        default void set(Enum<?> state) {
+            set(state.name());
+        }
     }
 
     /**
-     * Runs {@code work} while holding {@code module}'s lock for {@code key}: in this process, and in
-     * the storage for storages shared by several servers ({@link StateStorage#withKeyLock}).
+     * Runs {@code work} while holding {@code module}'s lock for {@code key}, in this process and, for
+     * a storage several servers share, in the storage.
      *
      * @throws IllegalStateException before the router is built
      */
-    public <T> T withKey(String module, String key, Supplier<T> work) {
-        StateStorage s = storage;
-        if (s == null) {
-            throw new IllegalStateException("state of " + module + "/" + key
-                    + " cannot be changed before the router is built: change it once the server runs, not while wiring");
-        }
-        StateKey k = new StateKey(module, key);
-        locks.lock(k);
-        try {
-            return s.withKeyLock(module, key, work);
-        } finally {
-            locks.unlock(k);
-        }
-    }
+    <T> T withKey(String module, String key, Function<KeyState, T> work);
 
-    /** Puts {@code module}'s {@code key} in {@code state}, as routing would; see {@link #withKey}. */
-    public void set(String module, String key, String state) {
-        withKey(module, key, () -> {
-            storage.set(module, key, state);
+    /** As {@link #withKey(String, String, Function)}, for the module of a handler class ({@link Handler}'s name, or the class name). */
+    <T> T withKey(Class<?> handler, String key, Function<KeyState, T> work);
+
+    /** Puts {@code module}'s {@code key} in {@code state}; see {@link #withKey(String, String, Function)}. */
+    default void set(String module, String key, String state) {
+        withKey(module, key, s -> {
+            s.set(state);
             return null;
         });
     }
 
-    /** How many keys hold or wait for a lock now. */
-    int lockedKeys() {
-        return locks.size();
+    /** Puts the {@code handler} module's {@code key} in {@code state}; see {@link #withKey(Class, String, Function)}. */
+    default void set(Class<?> handler, String key, Enum<?> state) {
+        withKey(handler, key, s -> {
+            s.set(state);
+            return null;
+        });
     }
 }

@@ -93,10 +93,10 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
         this(context.relay(), ListDatabase.open(context.dataDir().resolve("lists.db")), context.confirmations(), Clock.systemUTC());
         try {
             oneClick = new OneClickUnsubscribe(context.web(), SignedTokens.withKeyFile(context.dataDir().resolve("unsubscribe.key")),
-                    (listAddress, member) -> context.stateChanges().withKey("mailinglist", listAddress + " " + lower(member), () -> {
+                    (listAddress, member) -> context.stateChanges().withKey(MailingListHandler.class, key(listAddress, member), state -> {
                         boolean was = db.removeMember(listAddress, member);
                         if (was) { // as after LIST-unsubscribe@: this list's state for the member starts over
-                            context.storage().set("mailinglist", listAddress + " " + lower(member), State.START.name());
+                            state.set(State.START);
                         }
                         return was;
                     }));
@@ -116,7 +116,12 @@ public class MailingListHandler implements StateKeyed, AutoCloseable {
     /** One state machine per list and sender. */
     @Override
     public String stateKey(MailRequest request, Map<String, String> captures) {
-        return list(captures) + " " + request.from().toLowerCase(Locale.ROOT);
+        return key(list(captures), request.from());
+    }
+
+    /** The state key of {@code member} on the list at {@code listAddress}. */
+    private static String key(String listAddress, String member) {
+        return listAddress + " " + lower(member);
     }
 
     /** Not a member: anything to the list starts a subscription, confirmed by mail. */
