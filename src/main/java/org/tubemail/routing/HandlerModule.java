@@ -42,7 +42,7 @@ public final class HandlerModule {
     }
 
     /** A handler class's module name: its {@link Handler} name, or its class name. */
-    static String nameOf(Class<?> type) {
+    public static String nameOf(Class<?> type) {
         Handler named = type.getAnnotation(Handler.class);
         return named != null ? named.value() : type.getName();
     }

@@ -4,8 +4,9 @@ import org.tubemail.confirm.MemoryConfirmationStore;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.DeliveryReport;
-import org.tubemail.routing.Handler;
+import org.tubemail.routing.HandlerModule;
 import org.tubemail.routing.Router;
+import org.tubemail.routing.StateGraph;
 import org.tubemail.state.MemoryStorage;
 
 import java.util.Objects;
@@ -120,7 +121,16 @@ public final class TestKit {
 
     /** The module name the router uses for {@code type}. */
     public static String moduleName(Class<?> type) {
-        Handler h = type.getAnnotation(Handler.class);
-        return h != null ? h.value() : type.getName();
+        return HandlerModule.nameOf(type);
+    }
+
+    /**
+     * The state machine of the router's module for {@code handler} as a Mermaid diagram, as
+     * {@code bin/tubemail graph} prints it (for a test that keeps a diagram in Javadoc up to date).
+     */
+    public String stateDiagram(Class<?> handler) {
+        String name = moduleName(handler);
+        return StateGraph.of(router().modules().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(handler.getName() + " is not a module of this router"))).mermaid();
     }
 }

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
-import org.tubemail.routing.StateGraph;
 import org.tubemail.testing.TestKit;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The state diagram in {@link MailingListHandler}'s Javadoc is generated, not drawn by hand: the
  * lines between {@value #BEGIN} and {@value #END} must be what {@code bin/tubemail graph} prints for
- * the handler ({@link StateGraph#mermaid()}). When they differ, the failure gives the lines to paste.
+ * the handler ({@link TestKit#stateDiagram}). When they differ, the failure gives the lines to paste.
  */
 class MailingListDiagramTest {
 
@@ -69,8 +68,7 @@ class MailingListDiagramTest {
         TestKit kit = new TestKit();
         kit.router(r -> r.defaultCapture("listdomain", "lists\\.example\\.com")
                 .handlers(new MailingListHandler(kit.relay(), ListDatabase.inMemory(), kit.confirmations(), Clock.systemUTC())));
-        return StateGraph.of(kit.router().modules().stream().filter(m -> m.name().equals("mailinglist")).findFirst().orElseThrow())
-                .mermaid();
+        return kit.stateDiagram(MailingListHandler.class);
     }
 
     @Test
