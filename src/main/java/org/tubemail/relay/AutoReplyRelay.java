@@ -86,7 +86,7 @@ public final class AutoReplyRelay implements Relay, AutoCloseable {
             return;
         }
         MimeMessage m = response.toMimeMessage();
-        String sender = Envelopes.senderOf(m);
+        String sender = Relay.senderOf(m);
         String responder = request.module().isEmpty() ? sender : request.module();
         long now = clock.millis();
         AutoReplyLog counts = log(now);

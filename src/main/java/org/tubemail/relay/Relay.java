@@ -1,5 +1,8 @@
 package org.tubemail.relay;
 
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.slf4j.LoggerFactory;
 import org.tubemail.mail.MailResponse;
@@ -34,6 +37,16 @@ public interface Relay {
             return;
         }
         MimeMessage m = response.toMimeMessage();
-        deliver(m, Envelopes.senderOf(m), response.recipients());
+        deliver(m, senderOf(m), response.recipients());
+    }
+
+    /** The envelope sender {@link #send} uses: the first {@code From} address, or {@code ""} (the null sender) when there is none. */
+    static String senderOf(MimeMessage m) {
+        try {
+            Address[] from = m.getFrom();
+            return from != null && from.length > 0 && from[0] instanceof InternetAddress ia ? ia.getAddress() : "";
+        } catch (MessagingException e) {
+            return "";
+        }
     }
 }
