@@ -64,6 +64,7 @@ public final class Assembly implements AutoCloseable {
     private final List<Object> givenHandlers = new ArrayList<>();
     private List<String> notes;
     private boolean embedded;
+    private boolean closed;
     private Monitor monitor;
     private MeteredMonitor metered;
     private DnsResolver resolver;
@@ -100,10 +101,27 @@ public final class Assembly implements AutoCloseable {
         return this;
     }
 
-    /** Uses {@code router} as it is: no handler, storage or undeliverable queue is built. */
+    /**
+     * Uses {@code router} as it is: no handler, storage or undeliverable queue is built. Nothing
+     * changes when it is the one {@link #router()} built.
+     *
+     * @throws IllegalStateException when {@link #router()} built another one already
+     */
     public synchronized Assembly withRouter(Router router) {
+        if (this.router == router) {
+            return this;
+        }
+        if (this.router != null) {
+            throw new IllegalStateException("the assembly built its router already");
+        }
         this.router = router;
         routerGiven = true;
+        return this;
+    }
+
+    /** Asks DNS with {@code resolver}. */
+    public synchronized Assembly withResolver(DnsResolver resolver) {
+        this.resolver = resolver;
         return this;
     }
 
@@ -447,6 +465,10 @@ public final class Assembly implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (forwarding != null) {
             forwarding.forwarder().close();
         }

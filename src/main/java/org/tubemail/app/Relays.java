@@ -48,7 +48,7 @@ public final class Relays {
     }
 
     /** Like {@link #create(Settings, Monitor)}, delivering to mail exchangers ({@code relay.host=mx}) with the resolver {@code dns} gives. */
-    static Relay create(Settings s, Monitor monitor, Supplier<DnsResolver> dns) {
+    public static Relay create(Settings s, Monitor monitor, Supplier<DnsResolver> dns) {
         DkimKeyring keys = SigningKeys.load(s);
         Relay relay = unsigned(s, monitor, dns);
         return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);

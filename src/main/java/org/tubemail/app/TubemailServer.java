@@ -45,6 +45,8 @@ public final class TubemailServer {
     private static final Logger LOG = LoggerFactory.getLogger(TubemailServer.class);
 
     private final Assembly parts;
+    /** Whether {@link #stop} closes {@link #parts}: for a server built by {@link #configure}. */
+    private final boolean owner;
     private final Settings settings;
     private final Router router;
     private final SmtpReceiver smtp;
@@ -55,8 +57,9 @@ public final class TubemailServer {
     private final Instant created = Instant.now();
     private OpsHttpServer http;
 
-    private TubemailServer(Assembly parts, ReceiverParts receiving) {
+    private TubemailServer(Assembly parts, boolean owner, ReceiverParts receiving) {
         this.parts = parts;
+        this.owner = owner;
         this.settings = parts.settings();
         this.router = parts.router();
         this.monitor = parts.metered();
@@ -68,23 +71,28 @@ public final class TubemailServer {
 
     /** Builds the server the settings describe, without starting it. */
     public static TubemailServer configure(Settings s) {
-        return of(new Assembly(s));
-    }
-
-    /**
-     * The server over {@code parts}, without starting it; {@link #stop} closes what {@code parts} built
-     * (not the parts given to it, e.g. a Spring context's router, storage and relay).
-     */
-    public static TubemailServer of(Assembly parts) {
+        Assembly parts = new Assembly(s);
         try {
-            TubemailServer server = new TubemailServer(parts, ReceiverParts.of(parts));
-            server.meter();
-            server.openHttp(parts.http(), parts.web());
-            return server;
+            return build(parts, true);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
         }
+    }
+
+    /**
+     * The receivers over {@code parts}, without starting them (e.g. in a Spring context); {@link #stop}
+     * closes the spool but leaves {@code parts} to the caller.
+     */
+    public static TubemailServer of(Assembly parts) {
+        return build(parts, false);
+    }
+
+    private static TubemailServer build(Assembly parts, boolean owner) {
+        TubemailServer server = new TubemailServer(parts, owner, ReceiverParts.of(parts));
+        server.meter();
+        server.openHttp(parts.http(), parts.web());
+        return server;
     }
 
     /** Builds the HTTP listener (when {@code http.enabled}) with the public routes the handlers registered. */
@@ -205,7 +213,7 @@ public final class TubemailServer {
 
     /**
      * Stops receivers gracefully (in-flight messages finish, up to {@code grace}) and closes the
-     * spool; then what the assembly built: relay, handlers, storage.
+     * spool; then, for a server built by {@link #configure}, its parts: relay, handlers, storage.
      */
     public void stop(Duration grace) {
         if (http != null) {
@@ -221,7 +229,9 @@ public final class TubemailServer {
                 LOG.warn("closing the spool failed: {}", e.getMessage());
             }
         }
-        parts.close();
+        if (owner) {
+            parts.close();
+        }
         LOG.info("Tubemail stopped");
     }
 
