@@ -134,14 +134,14 @@ public final class TubemailServer {
         out.put("startedAt", created.toString());
         out.put("uptimeSeconds", Duration.between(created, Instant.now()).toSeconds());
         List<Map<String, Object>> listeners = new ArrayList<>();
-        listeners.add(Map.of("protocol", "smtp", "host", settings.string("receiver.smtp.host", "127.0.0.1"), "port", smtp.port(),
+        listeners.add(Map.of("protocol", "smtp", "host", parts.receiverSettings().host(), "port", smtp.port(),
                 "listening", smtp.listening(), "openConnections", smtp.openConnections()));
         if (!settings.string("receiver.lmtp.port", "").isEmpty()) {
             listeners.add(Map.of("protocol", "lmtp", "host", settings.string("receiver.lmtp.host", settings.string("receiver.smtp.host", "127.0.0.1")),
                     "port", settings.port("receiver.lmtp.port", 0)));
         }
         if (http != null) {
-            listeners.add(Map.of("protocol", "http", "host", settings.string("http.host", "127.0.0.1"), "port", http.running() ? http.port() : 0));
+            listeners.add(Map.of("protocol", "http", "host", parts.http().host(), "port", http.running() ? http.port() : 0));
         }
         out.put("listeners", listeners);
         Map<String, Object> queues = new LinkedHashMap<>();
@@ -188,11 +188,11 @@ public final class TubemailServer {
             try {
                 http.start();
             } catch (IOException e) {
-                throw new IOException("cannot listen for HTTP on " + settings.string("http.host", "127.0.0.1") + ":"
-                        + settings.string("http.port", "8827") + " (http.host, http.port; http.enabled=false turns it off): " + e.getMessage(), e);
+                throw new IOException("cannot listen for HTTP on " + parts.http().host() + ":"
+                        + parts.http().port() + " (http.host, http.port; http.enabled=false turns it off): " + e.getMessage(), e);
             }
         }
-        LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", settings.string("receiver.smtp.host", "127.0.0.1"),
+        LOG.info("Tubemail started: SMTP on {}:{}, {} handler module(s), settings {}", parts.receiverSettings().host(),
                 smtp.port(), router.modules().size(), settings.source());
     }
 
