@@ -89,6 +89,7 @@ public final class TubemailServer {
     }
 
     private static TubemailServer build(Assembly parts, boolean owner) {
+        parts.delivering(); // the relay now: its keys are checked before any port opens, and it resumes its retries
         TubemailServer server = new TubemailServer(parts, owner, ReceiverParts.of(parts));
         server.meter();
         server.openHttp(parts.http(), parts.web());
