@@ -232,11 +232,6 @@ public final class Assembly implements AutoCloseable {
         return wiring.relay();
     }
 
-    /** The context handlers' constructors and the boot hook get. */
-    BootContext bootContext() {
-        return wiring;
-    }
-
     /**
      * The router over every handler, built once: the given ones, those the {@code handlers} setting
      * names, one per webhook ({@code forward.http.*}), and those {@code boot.class} adds.
