@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * {@code run/state.db} are resolved against. As with the settings file, a key that
  * {@link SettingsSchema} does not declare stops start-up, naming the nearest declared one
  * (except keys from the process's {@code TUBEMAIL_*} environment variables, which serve other uses too).
- * Every key the server reads is read here too, except those of {@link #UNSUPPORTED}: setting one stops
- * start-up, naming it and what to use instead.
+ * Every key the server reads is read here too, except {@code log.level} and {@code drain.*}, which
+ * mean nothing in a Spring application: setting one stops start-up, naming it and what to use instead.
  */
 public final class SpringSettings {
 
