@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.config.Settings;
 import org.tubemail.dns.DnsBlocklist;
 import org.tubemail.dns.DnsList;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.server.guard.BlocklistScreen;
 import org.tubemail.server.guard.Greylist;
 import org.tubemail.server.guard.GreylistStores;
@@ -27,8 +29,8 @@ final class DnsListsAndGreylist {
 
     private DnsListsAndGreylist() {}
 
-    /** The screening, or null when no list is configured (the default). */
-    static BlocklistScreen screen(Settings s, Predicate<InetAddress> exempt) {
+    /** The screening, asking DNS with the resolver {@code dns} gives, or null when no list is configured (the default). */
+    static BlocklistScreen screen(Settings s, Predicate<InetAddress> exempt, Supplier<DnsResolver> dns) {
         List<DnsList> block = lists(s, "receiver.dnsbl");
         List<DnsList> allow = lists(s, "receiver.dnswl");
         int threshold = s.integer("receiver.dnsbl.threshold", 1, 1, 1000);
@@ -37,7 +39,7 @@ final class DnsListsAndGreylist {
         if (block.isEmpty() && allow.isEmpty()) {
             return null;
         }
-        BlocklistScreen screen = new BlocklistScreen(new DnsBlocklist(Resolvers.create(s), block, allow, threshold), action, exempt);
+        BlocklistScreen screen = new BlocklistScreen(new DnsBlocklist(dns.get(), block, allow, threshold), action, exempt);
         LOG.info("SMTP clients are screened against {}", screen);
         return screen;
     }

@@ -2,6 +2,7 @@ package org.tubemail.app;
 
 import org.tubemail.config.Settings;
 import org.tubemail.queue.MaildirQueue;
+import org.tubemail.queue.MessageQueue;
 import org.tubemail.relay.RetryPolicy;
 import org.tubemail.relay.WebhookEndpoint;
 import org.tubemail.relay.WebhookForwarder;
@@ -61,8 +62,17 @@ final class Forwarders {
                 delays.isEmpty() ? standard.scanInterval() : Collections.min(List.of(standard.scanInterval(), delays.get(0))));
     }
 
-    /** The configured webhooks; {@code null} when there are none. */
-    static Forwarding create(Settings s) {
+    /** Whether any webhook is configured. */
+    static boolean configured(Settings s) {
+        return s.withPrefix(PREFIX).keySet().stream().anyMatch(name -> !name.contains("."));
+    }
+
+    /**
+     * The configured webhooks; {@code null} when there are none.
+     *
+     * @param retryQueue where payloads wait for a retry; null for {@code queue.forward.retry}
+     */
+    static Forwarding create(Settings s, MessageQueue retryQueue) {
         List<WebhookEndpoint> endpoints = new ArrayList<>();
         List<String> routes = new ArrayList<>();
         for (Map.Entry<String, String> e : s.withPrefix(PREFIX).entrySet()) {
@@ -92,7 +102,8 @@ final class Forwarders {
         if (endpoints.isEmpty()) {
             return null;
         }
-        WebhookForwarder forwarder = new WebhookForwarder(endpoints, new MaildirQueue(s.path("queue.forward.retry", "run/forward-retry")),
+        WebhookForwarder forwarder = new WebhookForwarder(endpoints,
+                retryQueue != null ? retryQueue : new MaildirQueue(QueueFolders.path(s, "forward-retry")),
                 retryPolicy(s));
         List<ConfiguredRoute> handlers = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {

@@ -6,8 +6,8 @@ import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
 import org.tubemail.confirm.MemoryConfirmationStore;
 import org.tubemail.queue.MemoryQueue;
-import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
+import org.tubemail.server.RecipientPolicy;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.state.StateStorage;
 
@@ -21,27 +21,26 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * The routing table of the configured application, for {@code tubemail routes}, assembled without
- * what a server needs and a running one holds: no receivers, no spool, no undeliverable queue, no
- * relay (handlers get one that refuses to send), handlers' data in a throwaway folder and
- * confirmations in memory. States come from the configured storage when it can be read beside a
- * running server (PostgreSQL, or any storage while the server is stopped); otherwise every key
- * shows as {@code START}, and {@link #notes()} says why. A handler or boot hook that cannot be
- * built is left out with a note, never failing the whole table.
+ * The routing table of the configured application, for {@code tubemail routes}, assembled by the
+ * server's own {@link Assembly} (the same handlers, webhooks and boot hook), without what a running
+ * server holds: no receivers, no spool, nothing that sends (handlers get a relay that refuses to
+ * send, webhooks retry from memory, the undeliverable queue is in memory), handlers' data in a
+ * throwaway folder and confirmations in memory. States come from the configured storage when it
+ * can be read beside a running server (PostgreSQL, or any storage while the server is stopped);
+ * otherwise every key shows as {@code START}, and {@link #notes()} says why. A handler or boot hook
+ * that cannot be built is left out with a note, never failing the whole table.
  */
 public final class Inspection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inspection.class);
 
-    private final Router router;
+    private final Assembly parts;
     private final List<String> notes;
-    private final TubemailServer.Context context;
     private final Path scratch;
 
-    private Inspection(Router router, List<String> notes, TubemailServer.Context context, Path scratch) {
-        this.router = router;
-        this.notes = List.copyOf(notes);
-        this.context = context;
+    private Inspection(Assembly parts, List<String> notes, Path scratch) {
+        this.parts = parts;
+        this.notes = notes;
         this.scratch = scratch;
     }
 
@@ -59,44 +58,19 @@ public final class Inspection implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary folder for handlers' data: " + e.getMessage(), e);
         }
-        TubemailServer.Context context = new TubemailServer.Context(s, scratch, s.list("receiver.accepted.domains", "localhost").get(0));
-        context.relay((message, from, recipients) -> {
-            throw new IllegalStateException("tubemail routes sends no mail");
-        });
-        context.storage(states(s, runningPid, notes));
-        context.confirmations(new MemoryConfirmationStore());
+        StateStorage states = states(s, runningPid, notes);
+        Assembly parts = new Assembly(s).lenient(notes).withStorage(states).withDataDir(scratch)
+                .withRelay((message, from, recipients) -> {
+                    throw new IllegalStateException("tubemail routes sends no mail");
+                })
+                .withConfirmations(new MemoryConfirmationStore()).withUndeliverable(new MemoryQueue()).withForwardRetry(new MemoryQueue());
+        Inspection inspection = new Inspection(parts, notes, scratch);
         try {
-            return assemble(s, context, notes, scratch);
+            parts.router();
+            return inspection;
         } catch (RuntimeException e) {
-            cleanUp(context, scratch, context.handlers());
+            inspection.close();
             throw e;
-        }
-    }
-
-    private static Inspection assemble(Settings s, TubemailServer.Context context, List<String> notes, Path scratch) {
-        Router.Builder builder = context.router();
-        TubemailServer.routingSettings(s, builder);
-        builder.undeliverable(new MemoryQueue());
-        for (String name : s.list("handlers", "")) {
-            try {
-                context.handlers().add(HandlerFactory.create(name, context));
-            } catch (ConfigException e) {
-                notes.add("handler " + name + " is not shown: " + e.getMessage());
-            }
-        }
-        String bootClass = s.string("boot.class", "");
-        if (!bootClass.isEmpty()) {
-            try {
-                TubemailServer.runBoot(s, bootClass, context);
-            } catch (ConfigException e) {
-                notes.add("handlers added by boot.class " + bootClass + " may be missing: " + e.getMessage());
-            }
-        }
-        try {
-            return new Inspection(builder.storage(context.storage()).handlers(context.handlers().toArray()).build(),
-                    notes, context, scratch);
-        } catch (HandlerDefinitionException e) {
-            throw new ConfigException(s.source() + ": handlers: " + e.getMessage(), e);
         }
     }
 
@@ -121,33 +95,25 @@ public final class Inspection implements AutoCloseable {
 
     /** The router: {@code routes()} and {@code explain(...)}; it delivers nothing anywhere. */
     public Router router() {
-        return router;
+        return parts.router();
+    }
+
+    /** What the server answers at {@code RCPT} to {@code address}: {@code null} when it accepts it, else the refusal. */
+    public RecipientPolicy.Refusal rcpt(String address) {
+        return new RecipientPolicy(parts.receiverSettings().acceptedDomains(), parts.router()).check(RecipientPolicy.normalise(address));
     }
 
     /** What could not be shown, and why; empty when everything could. */
     public List<String> notes() {
-        return notes;
+        return List.copyOf(notes);
     }
 
-    /** Closes the handlers, the storage and the confirmations, and deletes the handlers' scratch folder. */
+    /** Closes the handlers, the webhooks, the storage and the confirmations, and deletes the handlers' scratch folder. */
     @Override
     public void close() {
-        cleanUp(context, scratch, router.modules().stream().map(m -> m.instance()).toList());
-    }
-
-    private static void cleanUp(TubemailServer.Context context, Path scratch, List<Object> handlers) {
-        for (Object h : handlers) {
-            if (h instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("closing handler {} failed: {}", h.getClass().getName(), e.getMessage());
-                }
-            }
-        }
-        context.closeConfirmations();
+        parts.close();
         try {
-            context.storage().close();
+            parts.storage().close();
         } catch (RuntimeException e) {
             LOG.warn("closing the state storage failed: {}", e.getMessage());
         }

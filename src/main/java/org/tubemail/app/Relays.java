@@ -3,6 +3,7 @@ package org.tubemail.app;
 import org.tubemail.autoreply.AutoReplyLogs;
 import org.tubemail.config.Settings;
 import org.tubemail.dkim.DkimKeyring;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.relay.AutoReplyRelay;
 import org.tubemail.relay.AutoReplyRules;
@@ -43,8 +44,13 @@ public final class Relays {
 
     /** Like {@link #create(Settings)}, reporting what the relay sends, retries, gives up on and signs to {@code monitor}. */
     public static Relay create(Settings s, Monitor monitor) {
+        return create(s, monitor, () -> Resolvers.create(s));
+    }
+
+    /** Like {@link #create(Settings, Monitor)}, delivering to mail exchangers ({@code relay.host=mx}) with the resolver {@code dns} gives. */
+    public static Relay create(Settings s, Monitor monitor, Supplier<DnsResolver> dns) {
         DkimKeyring keys = SigningKeys.load(s);
-        Relay relay = unsigned(s, monitor);
+        Relay relay = unsigned(s, monitor, dns);
         return keys.isEmpty() ? relay : new DkimSigningRelay(relay, keys, monitor);
     }
 
@@ -61,13 +67,18 @@ public final class Relays {
         return new AutoReplyRelay(relay, () -> AutoReplyLogs.beside(states.get()), rules, limit, monitor, Clock.systemUTC());
     }
 
-    private static Relay unsigned(Settings s, Monitor monitor) {
+    /** Whether the settings relay into the outbox maildir ({@code relay.host} empty) rather than over SMTP. */
+    static boolean outbox(Settings s) {
+        return s.string("relay.host", "").isEmpty();
+    }
+
+    private static Relay unsigned(Settings s, Monitor monitor, Supplier<DnsResolver> dns) {
         String host = s.string("relay.host", "");
         if (host.isEmpty()) {
-            return new MaildirRelay(s.path("relay.outbox", "run/outbox"), monitor);
+            return new MaildirRelay(QueueFolders.path(s, "outbox"), monitor);
         }
         if (host.equals(MX)) {
-            return direct(s, monitor);
+            return direct(s, monitor, dns.get());
         }
         RelaySettings.Security security = RelaySettings.Security.valueOf(
                 s.choice("relay.security", "none", "none", "starttls", "tls").toUpperCase(Locale.ROOT));
@@ -79,18 +90,18 @@ public final class Relays {
         RelaySettings rs = new RelaySettings(host, s.port("relay.port", defaultPort), security, s.string("relay.username", ""),
                 s.string("relay.password", ""), s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false),
                 s.string("relay.ssl.trust", ""));
-        return new SmtpRelay(rs, new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")), RetryPolicy.standard(), monitor);
+        return new SmtpRelay(rs, new MaildirQueue(QueueFolders.path(s, "relay-retry")), RetryPolicy.standard(), monitor);
     }
 
     /** {@code relay.host=mx}: port 25, STARTTLS when offered unless {@code relay.security=none}, no login. */
-    private static Relay direct(Settings s, Monitor monitor) {
+    private static Relay direct(Settings s, Monitor monitor, DnsResolver dns) {
         String security = s.choice("relay.security", "may", "may", "none");
         if (!s.string("relay.username", "").isEmpty()) {
             throw s.invalid("relay.username", "empty with relay.host = mx (mail exchangers take mail without a login)");
         }
         MxSettings mx = new MxSettings(s.port("relay.port", 25), security.equals("may"), s.string("relay.helo", ""),
                 s.seconds("relay.timeout.seconds", Duration.ofSeconds(30), false));
-        return SmtpRelay.direct(mx, Resolvers.create(s), new MaildirQueue(s.path("queue.relay.retry", "run/relay-retry")),
+        return SmtpRelay.direct(mx, dns, new MaildirQueue(QueueFolders.path(s, "relay-retry")),
                 RetryPolicy.standard(), monitor);
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.tubemail.auth.Authenticator;
 import org.tubemail.auth.UpstreamResults;
 import org.tubemail.config.Settings;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.routing.Router;
 import org.tubemail.server.smtp.SenderChecks;
 
@@ -21,8 +22,8 @@ final class SenderAuth {
 
     private SenderAuth() {}
 
-    /** The checks, or null when {@code receiver.auth.checks} is off. */
-    static SenderChecks create(Settings s, Router router) {
+    /** The checks, asking DNS with {@code dns}, or null when {@code receiver.auth.checks} is off. */
+    static SenderChecks create(Settings s, Router router, DnsResolver dns) {
         boolean on = flag(s, "receiver.auth.checks");
         boolean reject = flag(s, "receiver.auth.reject");
         boolean enforce = flag(s, "receiver.dmarc.enforce");
@@ -39,7 +40,7 @@ final class SenderAuth {
         }
         String id = s.string("receiver.auth.id", hostName());
         if (!id.matches("[A-Za-z0-9.-]+")) throw s.invalid("receiver.auth.id", "a host name (letters, digits, dots, hyphens)");
-        return new SenderChecks(new Authenticator(Resolvers.create(s)), new SenderChecks.Settings(id, reject, enforce,
+        return new SenderChecks(new Authenticator(dns), new SenderChecks.Settings(id, reject, enforce,
                 s.seconds("receiver.auth.timeout.seconds", Duration.ofSeconds(20), false),
                 s.integer("receiver.auth.threads", 16, 1, 1024)));
     }

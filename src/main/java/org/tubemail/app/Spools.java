@@ -67,7 +67,7 @@ public final class Spools {
                 throw new ConfigException(s.source() + ": queue.spool.kind = postgres: " + e.getMessage(), e);
             }
         }
-        Path path = s.path("queue.spool", "run/spool");
+        Path path = QueueFolders.path(s, "spool");
         MessageQueue local = kind(s).equals("log") ? new LogQueue(path) : new MaildirQueue(path);
         return window.isZero() ? local : new DeduplicatingQueue(local, window, LOCAL_DEDUP_ENTRIES, monitor);
     }

@@ -38,7 +38,7 @@ public final class Storages {
      * and a few more for the other receivers, the API and confirmations.
      */
     private static int defaultPoolSize(Settings s) {
-        return TubemailServer.routingWorkers(s) + 4;
+        return Assembly.routingWorkers(s) + 4;
     }
 
     private static String required(Settings s, String key) {

@@ -1,6 +1,7 @@
 package org.tubemail.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.tubemail.app.Assembly;
 import org.tubemail.config.Settings;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.EnvelopeHeaders;
@@ -28,32 +29,8 @@ import java.util.Set;
         description = "Work with a queue: count, list, show KEY, pop, clear. QUEUE is spool, undeliverable, relay-retry, forward-retry, outbox or a maildir path.")
 final class QueueCommand implements java.util.concurrent.Callable<Integer> {
 
-    /** The queues the settings name. */
-    enum Named {
-        SPOOL("spool", "queue.spool", "run/spool"),
-        UNDELIVERABLE("undeliverable", "queue.undeliverable", "run/undeliverable"),
-        RELAY_RETRY("relay-retry", "queue.relay.retry", "run/relay-retry"),
-        FORWARD_RETRY("forward-retry", "queue.forward.retry", "run/forward-retry"),
-        OUTBOX("outbox", "relay.outbox", "run/outbox");
-
-        private final String label;
-        private final String key;
-        private final String fallback;
-
-        Named(String label, String key, String fallback) {
-            this.label = label;
-            this.key = key;
-            this.fallback = fallback;
-        }
-
-        String label() {
-            return label;
-        }
-
-        Path path(Settings s) {
-            return s.path(key, fallback);
-        }
-    }
+    /** The SMTP spool's name. */
+    static final String SPOOL = "spool";
 
     /** Queues and actions the running server's API answers; the rest are read from the files. */
     private static final Set<String> API_QUEUES = Set.of("undeliverable", "relay-retry", "outbox");
@@ -78,7 +55,7 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         String act = action.toLowerCase(Locale.ROOT);
-        boolean spool = queue.equals(Named.SPOOL.label());
+        boolean spool = queue.equals(SPOOL);
         Optional<ProcessHandle> server = new RunFiles(cli.home()).running();
         if (API_QUEUES.contains(queue) && API_ACTIONS.contains(act) && server.isPresent() && fromServer(out, new ApiClient(cli.settings()))) {
             return 0;
@@ -94,7 +71,7 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         Opened opened = open(cli.settings(), queue, cli.home());
         opened.note().ifPresent(n -> spec.commandLine().getErr().println("(" + n + ")"));
         MessageQueue q = opened.queue();
-        Path path = spool ? Named.SPOOL.path(cli.settings()) : resolve();
+        Path path = folder(new Assembly(cli.settings()), queue, cli.home());
         switch (act) {
             case "count" -> out.println(q.count());
             case "list" -> q.keys().forEach(k -> q.get(k).ifPresent(m -> out.println(k + "  " + summary(m))));
@@ -176,19 +153,14 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
      * {@code queue.spool.kind}. A log spool held by a running server is read as a snapshot.
      */
     static Opened open(Settings settings, String name, Path home) {
-        if (name.equals(Named.SPOOL.label())) {
+        Assembly parts = new Assembly(settings);
+        Path path = folder(parts, name, home);
+        if (name.equals(SPOOL)) {
             try {
-                return new Opened(org.tubemail.app.TubemailServer.openSpool(settings), Optional.empty());
+                return new Opened(parts.openSpool(), Optional.empty());
             } catch (QueueInUseException e) {
-                Path path = Named.SPOOL.path(settings);
                 return new Opened(LogQueueSnapshot.read(path), Optional.of("the spool log " + path + " is held by the running "
                         + "server: this is a snapshot taken now, read-only; messages routed meanwhile may still be listed"));
-            }
-        }
-        Path path = home.resolve(name);
-        for (Named n : Named.values()) {
-            if (n.label().equals(name)) {
-                path = n.path(settings);
             }
         }
         if (!Files.isDirectory(path)) {
@@ -222,13 +194,9 @@ final class QueueCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private Path resolve() {
-        for (Named n : Named.values()) {
-            if (n.label().equals(queue)) {
-                return n.path(cli.settings());
-            }
-        }
-        return cli.home().resolve(queue);
+    /** The folder of queue {@code name}: a named queue's by the settings, else the maildir path {@code name}. */
+    static Path folder(Assembly parts, String name, Path home) {
+        return parts.queueFolder(name).orElse(home.resolve(name));
     }
 
     private static String summary(byte[] queued) {

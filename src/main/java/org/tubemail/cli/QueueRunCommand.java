@@ -1,6 +1,6 @@
 package org.tubemail.cli;
 
-import org.tubemail.app.TubemailServer;
+import org.tubemail.app.Assembly;
 import org.tubemail.config.Settings;
 import org.tubemail.server.spool.SpoolProcessor;
 import picocli.CommandLine.Command;
@@ -44,14 +44,11 @@ final class QueueRunCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalStateException("the server is running (pid " + p.pid() + ") and holds the spool and the state "
                     + "storage: let its queue receiver route " + dir + " (receiver.queue.path), or stop it first");
         });
-        TubemailServer server = TubemailServer.configure(settings);
-        try {
-            SpoolProcessor.Drained d = TubemailServer.queueReceiver(settings, dir, server.router()).runOnce(Duration.ofSeconds(60));
+        try (Assembly parts = new Assembly(settings)) {
+            SpoolProcessor.Drained d = parts.queueReceiver(dir).runOnce(Duration.ofSeconds(60));
             out.println("took " + d.routed() + " message(s) from " + dir + " (each routed, or kept in the undeliverable queue with the reason)"
                     + (d.failed() > 0 ? "; routing failed outside the handlers, the rest stays for the next run" : ""));
             return d.failed() > 0 ? 1 : 0;
-        } finally {
-            server.stop(Duration.ZERO);
         }
     }
 }

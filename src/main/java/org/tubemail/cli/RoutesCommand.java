@@ -1,10 +1,11 @@
 package org.tubemail.cli;
 
+import org.tubemail.app.Assembly;
 import org.tubemail.app.Inspection;
 import org.tubemail.config.Settings;
-import org.tubemail.routing.RouteCheck;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.StateMethod;
+import org.tubemail.server.RecipientPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -61,14 +61,23 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 return 0;
             }
-            List<RouteCheck> checks = router.explain(address, sender);
-            if (checks.isEmpty()) {
-                out.println("no route matches <" + address + ">: the server answers 550 5.1.1 to it");
+            if (refused(out, inspection.rcpt(address))) {
                 return 1;
             }
-            checks.forEach(c -> out.println(c.toString()));
+            router.explain(address, sender).forEach(c -> out.println(c.toString()));
             return 0;
         }
+    }
+
+    /** Prints what the server answers at RCPT; true when it refuses the address. */
+    private boolean refused(PrintWriter out, RecipientPolicy.Refusal refusal) {
+        if (refusal == null) {
+            out.println("RCPT TO:<" + address + ">: the server answers 250 2.1.5, and routes it to:");
+            return false;
+        }
+        String answer = "RCPT TO:<" + address + ">: the server answers " + refusal.code() + " " + refusal.text();
+        out.println(refusal.text().startsWith("5.1.1") ? "no route matches <" + address + ">; " + answer : answer);
+        return true;
     }
 
     /** Answers from the running server; empty when none answers. */
@@ -84,8 +93,9 @@ final class RoutesCommand implements java.util.concurrent.Callable<Integer> {
             });
         }
         return api.get("/api/routes/explain?address=" + ApiClient.encode(address) + "&sender=" + ApiClient.encode(sender)).map(r -> {
-            if (r.path("matches").isEmpty()) {
-                out.println("no route matches <" + address + ">: the server answers 550 5.1.1 to it");
+            RecipientPolicy policy = new RecipientPolicy(new Assembly(cli.settings()).receiverSettings().acceptedDomains(),
+                    a -> !r.path("matches").isEmpty());
+            if (refused(out, policy.check(RecipientPolicy.normalise(address)))) {
                 return 1;
             }
             for (JsonNode m : r.path("matches")) {

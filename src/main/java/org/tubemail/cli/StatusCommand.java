@@ -1,6 +1,6 @@
 package org.tubemail.cli;
 
-import org.tubemail.app.TubemailServer;
+import org.tubemail.app.Assembly;
 import org.tubemail.config.Settings;
 import org.tubemail.io.FreeSpace;
 import picocli.CommandLine.Command;
@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,25 +36,28 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RunFiles files = new RunFiles(cli.home());
         Settings s = cli.settings();
+        Assembly parts = new Assembly(s);
         Optional<ProcessHandle> server = files.running();
         boolean running = server.isPresent();
         Optional<JsonNode> live = running ? new ApiClient(s).get("/api/status") : Optional.empty();
         if (live.isPresent()) {
             printLive(out, server.get().pid(), live.get());
-            out.println(spoolSpace(s));
+            out.println(spoolSpace(parts));
             return 0;
         }
         out.println(running ? "running, pid " + server.get().pid() : "not running");
-        out.println("SMTP " + s.string("receiver.smtp.host", "127.0.0.1") + ":" + s.port("receiver.smtp.port", 8825));
+        out.println("SMTP " + parts.receiverSettings().host() + ":" + parts.receiverSettings().port());
         String kind = s.choice("storage.kind", "mapdb", "memory", "mapdb", "postgres");
         out.println("state storage " + (running && kind.equals("mapdb")
                 ? "mapdb: held by the running server (" + s.path("storage.path", "run/state.db") + "), not opened"
-                : TubemailServer.checkStorage(s)));
+                : parts.checkStorage()));
         out.println("crypto " + cli.crypto().describe());
-        out.println(spoolSpace(s));
-        for (QueueCommand.Named q : QueueCommand.Named.values()) {
-            var path = q.path(s);
-            out.println(String.format("queue %-13s %6s  %s", q.label(), Files.isDirectory(path) ? QueueCommand.countOf(s, q.label(), cli.home()) : "-", path));
+        out.println(spoolSpace(parts));
+        List<String> queues = new ArrayList<>(List.of(QueueCommand.SPOOL));
+        queues.addAll(parts.queueNames()); // the queues the server would show
+        for (String name : queues) {
+            Path path = QueueCommand.folder(parts, name, cli.home());
+            out.println(String.format("queue %-13s %6s  %s", name, Files.isDirectory(path) ? QueueCommand.countOf(s, name, cli.home()) : "-", path));
         }
         return running ? 0 : 3;
     }
@@ -71,8 +77,8 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** The spool's free space against its watermark, {@code receiver.min.free.bytes}. */
-    private static String spoolSpace(Settings s) {
-        FreeSpace space = TubemailServer.spoolSpace(s, TubemailServer.receiverSettings(s));
+    private static String spoolSpace(Assembly parts) {
+        FreeSpace space = parts.spoolSpace();
         String free = space.usableBytes() == Long.MAX_VALUE ? "unknown" : mib(space.usableBytes());
         String line = "spool free space " + free + " (receiver.min.free.bytes " + mib(space.minFreeBytes()) + ")";
         return space.low() ? line + ": LOW, new mail is refused with 452 4.3.1 until space returns" : line;

@@ -176,6 +176,11 @@ public final class WebhookForwarder implements AutoCloseable {
         return retries.requeueDeadLetters();
     }
 
+    /** Where payloads wait for another attempt. */
+    public MessageQueue retryQueue() {
+        return retries.queue();
+    }
+
     /** Stops retrying; what is queued stays queued for the next start. */
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import org.tubemail.mail.Addresses;
 import org.tubemail.routing.Router;
 
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides at {@code RCPT} time whether a recipient is accepted, so that senders learn at once and
@@ -22,12 +23,20 @@ public final class RecipientPolicy {
     static final String ANY_DOMAIN = "*";
 
     private final Set<String> acceptedDomains;
-    private final Router router;
+    private final Predicate<String> routed;
 
     /** Accepts recipients in {@code acceptedDomains} (or any, with {@link #ANY_DOMAIN}) that some route of {@code router} matches. */
     public RecipientPolicy(Set<String> acceptedDomains, Router router) {
+        this(acceptedDomains, router::accepts);
+    }
+
+    /**
+     * Accepts recipients in {@code acceptedDomains} that {@code routed} accepts (e.g. a running server's
+     * router, asked through its API, for {@code tubemail routes ADDRESS}).
+     */
+    public RecipientPolicy(Set<String> acceptedDomains, Predicate<String> routed) {
         this.acceptedDomains = acceptedDomains;
-        this.router = router;
+        this.routed = routed;
     }
 
     /** The address without brackets and source route. */
@@ -51,7 +60,7 @@ public final class RecipientPolicy {
         if (!acceptedDomains.contains(domain) && !acceptedDomains.contains(ANY_DOMAIN)) {
             return new Refusal(550, "5.7.1 <" + printable(normalised) + ">: relaying denied, domain not accepted here");
         }
-        if (!router.accepts(normalised)) {
+        if (!routed.test(normalised)) {
             return new Refusal(550, "5.1.1 <" + printable(normalised) + ">: no such recipient here");
         }
         return null;

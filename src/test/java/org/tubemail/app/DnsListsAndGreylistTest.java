@@ -25,7 +25,7 @@ class DnsListsAndGreylistTest {
 
     @Test
     void offByDefault() {
-        assertNull(DnsListsAndGreylist.screen(settings(Map.of()), a -> false));
+        assertNull(DnsListsAndGreylist.screen(settings(Map.of()), a -> false, () -> null));
         assertNull(DnsListsAndGreylist.greylist(settings(Map.of()), new MemoryStorage(), a -> false));
     }
 
@@ -34,9 +34,9 @@ class DnsListsAndGreylistTest {
         // the README's example
         assertNotNull(DnsListsAndGreylist.screen(settings(Map.of("receiver.dnsbl", "zen.spamhaus.org=127.0.0.2-127.0.0.11*2, bl.spamcop.net",
                 "receiver.dnswl", "list.dnswl.org=127.0.2.0-127.0.20.3*3", "receiver.dnsbl.threshold", "2", "receiver.dnsbl.action", "reject")),
-                a -> false));
+                a -> false, () -> Resolvers.create(settings(Map.of()))));
         assertNotNull(DnsListsAndGreylist.screen(settings(Map.of("receiver.dnswl", "list.dnswl.org*5", "receiver.dnsbl.action", "tag")),
-                a -> false));
+                a -> false, () -> Resolvers.create(settings(Map.of()))));
         Greylist g = DnsListsAndGreylist.greylist(settings(Map.of("receiver.greylist.enabled", "true", "receiver.greylist.delay.seconds", "60",
                 "receiver.greylist.allow.days", "7", "receiver.greylist.ipv6.prefix", "56")), new MemoryStorage(), a -> false);
         assertEquals(new Greylist.Settings(Duration.ofSeconds(60), Duration.ofDays(2), Duration.ofDays(7), 24, 56), g.settings());
@@ -45,10 +45,10 @@ class DnsListsAndGreylistTest {
     @Test
     void wrongValuesNameTheKeyAndTheForm() {
         ConfigException e = assertThrows(ConfigException.class, () -> DnsListsAndGreylist.screen(
-                settings(Map.of("receiver.dnsbl", "zen.spamhaus.org=127.0.0*2")), a -> false));
+                settings(Map.of("receiver.dnsbl", "zen.spamhaus.org=127.0.0*2")), a -> false, () -> null));
         assertTrue(e.getMessage().contains("settings.properties") && e.getMessage().contains("receiver.dnsbl")
                 && e.getMessage().contains("zone[=filter][*weight]") && e.getMessage().contains("'127.0.0' is not an IPv4 address"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> DnsListsAndGreylist.screen(settings(Map.of("receiver.dnsbl.action", "drop")), a -> false));
+        e = assertThrows(ConfigException.class, () -> DnsListsAndGreylist.screen(settings(Map.of("receiver.dnsbl.action", "drop")), a -> false, () -> null));
         assertTrue(e.getMessage().contains("receiver.dnsbl.action") && e.getMessage().contains("reject, tag"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> DnsListsAndGreylist.greylist(settings(Map.of("receiver.greylist.delay.seconds", "7200",
                 "receiver.greylist.retry.hours", "1")), new MemoryStorage(), a -> false));

@@ -43,6 +43,20 @@ class InspectionTest {
     }
 
     @Test
+    void webhooksAreRoutesAndEachAddressGetsTheServersRcptReply() {
+        try (Inspection i = Inspection.of(settings("forward.http.support", "http://127.0.0.1:9/hook",
+                "forward.http.support.secret", "0123456789abcdef"), OptionalLong.empty())) {
+            assertTrue(i.router().routes().stream().anyMatch(m -> m.route().source().equals("support@(host)")), i.router().routes().toString());
+            assertEquals(null, i.rcpt("support@localhost"));
+            assertEquals(null, i.rcpt("<echo@localhost>"));
+            assertEquals(550, i.rcpt("echo@gmail.com").code());
+            assertTrue(i.rcpt("echo@gmail.com").text().startsWith("5.7.1 "), i.rcpt("echo@gmail.com").text());
+            assertTrue(i.rcpt("nobody@localhost").text().startsWith("5.1.1 "), i.rcpt("nobody@localhost").text());
+        }
+        assertTrue(!home.resolve("run/forward-retry").toFile().exists(), "webhook retries were kept in memory: nothing can be posted");
+    }
+
+    @Test
     void aMapDbStateFileOfARunningServerIsNotOpened() {
         try (Inspection i = Inspection.of(settings("storage.kind", "mapdb"), OptionalLong.of(4242))) {
             assertTrue(i.notes().get(0).contains("state.db is held by the running server (pid 4242); every key is shown in START"),

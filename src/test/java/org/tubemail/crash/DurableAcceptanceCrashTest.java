@@ -155,7 +155,7 @@ class DurableAcceptanceCrashTest {
         int twice = handledLines.size() - handled.size();
         Set<Integer> queued = new HashSet<>();
         Settings settings = Settings.load(home);
-        for (MessageQueue queue : List.of(TubemailServer.openSpool(settings), new MaildirQueue(home.resolve("run/undeliverable")))) {
+        for (MessageQueue queue : List.of(new org.tubemail.app.Assembly(settings).openSpool(), new MaildirQueue(home.resolve("run/undeliverable")))) {
             for (String key : queue.keys()) {
                 queue.get(key).ifPresent(bytes -> {
                     String text = new String(EnvelopeHeaders.unwrap(bytes).message(), StandardCharsets.UTF_8);

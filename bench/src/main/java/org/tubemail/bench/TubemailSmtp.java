@@ -1,10 +1,9 @@
 package org.tubemail.bench;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.tubemail.app.Assembly;
+import org.tubemail.config.Settings;
 import org.tubemail.crypto.CryptoProvider;
-import org.tubemail.monitor.EventHub;
-import org.tubemail.monitor.MeteredMonitor;
+import org.tubemail.monitor.Monitor;
 import org.tubemail.queue.LogQueue;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MessageQueue;
@@ -13,12 +12,12 @@ import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.server.tls.TlsContext;
-import org.tubemail.state.MapDbStorage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Tubemail server the SMTP benchmark loads: SMTP receiver on 127.0.0.1, a router with
@@ -38,9 +37,6 @@ import java.util.Set;
  */
 public final class TubemailSmtp {
 
-    /** The server's default event ring size ({@code http.events.buffer}). */
-    private static final int EVENT_BUFFER = 10_000;
-
     private TubemailSmtp() {
     }
 
@@ -49,21 +45,28 @@ public final class TubemailSmtp {
         // as the server: the native provider when it loads (-Dtubemail.crypto.provider=jdk for the JDK's)
         System.out.println("crypto: " + CryptoProvider.use(CryptoProvider.defaultMode()).describe());
         Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
-        MapDbStorage storage = new MapDbStorage(work.resolve("state.db"));
-        // metered as the server is (Micrometer meters and the event ring); -Dtubemail.monitor=none for none, to measure their cost
-        Router.Builder builder = Router.builder();
-        if (!"none".equals(System.getProperty("tubemail.monitor"))) {
-            builder.monitor(new MeteredMonitor(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new EventHub(EVENT_BUFFER)));
-        }
-        Router router = builder
-                .storage(storage)
-                .undeliverable(new MaildirQueue(work.resolve("undeliverable")))
-                .defaultCapture("host", "example\\.com")
-                .handlers(new MailboxHandler())
-                .build();
+        // Assembled as the server is, from settings: durable MapDB state, a maildir undeliverable queue, no handler time limit.
         // Long idle timeout: the memory check keeps 100 connections open and silent while it sends.
-        ReceiverSettings settings = new ReceiverSettings("127.0.0.1", port, Set.of("example.com"), 10L * 1024 * 1024,
-                100, Duration.ofMinutes(10), Integer.getInteger("tubemail.maxConnections", 500), Integer.getInteger("tubemail.workers", 32));
+        Map<String, String> values = new HashMap<>();
+        values.put("receiver.smtp.host", "127.0.0.1");
+        values.put("receiver.smtp.port", String.valueOf(port));
+        values.put("receiver.accepted.domains", "example.com");
+        values.put("receiver.idle.timeout.seconds", "600");
+        values.put("receiver.max.connections", String.valueOf(Integer.getInteger("tubemail.maxConnections", 500)));
+        values.put("receiver.workers", String.valueOf(Integer.getInteger("tubemail.workers", 32)));
+        values.put("handlers", MailboxHandler.class.getName());
+        values.put("route.default.host", "example\\.com");
+        values.put("handler.timeout.seconds", "0");
+        values.put("storage.kind", "mapdb");
+        values.put("storage.path", "state.db");
+        values.put("queue.undeliverable", "undeliverable");
+        Assembly parts = new Assembly(Settings.of("bench settings", work, values));
+        // metered as the server is (Micrometer meters and the event ring); -Dtubemail.monitor=none for none, to measure their cost
+        if ("none".equals(System.getProperty("tubemail.monitor"))) {
+            parts.withMonitor(Monitor.NONE);
+        }
+        Router router = parts.router();
+        ReceiverSettings settings = parts.receiverSettings();
         // the server's default spool, a log; -Dtubemail.spool=maildir for the maildir one
         MessageQueue spool = "maildir".equals(System.getProperty("tubemail.spool")) ? new MaildirQueue(work.resolve("spool"))
                 : new LogQueue(work.resolve("spool-log"));
@@ -75,7 +78,7 @@ public final class TubemailSmtp {
         receiver.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             receiver.stop(Duration.ofSeconds(5));
-            storage.close();
+            parts.close();
         }));
         System.out.println("READY " + receiver.port());
         Thread.currentThread().join();

@@ -4,10 +4,12 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
 import org.tubemail.config.SettingsSchema;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,11 +25,19 @@ import java.util.regex.Pattern;
  * {@code run/state.db} are resolved against. As with the settings file, a key that
  * {@link SettingsSchema} does not declare stops start-up, naming the nearest declared one
  * (except keys from the process's {@code TUBEMAIL_*} environment variables, which serve other uses too).
+ * Every key the server reads is read here too, except {@code log.level} and {@code drain.*}, which
+ * mean nothing in a Spring application: setting one stops start-up, naming it and what to use instead.
  */
 public final class SpringSettings {
 
     /** The property prefix. */
     public static final String PREFIX = "tubemail.";
+
+    /** The server's settings that mean nothing in a Spring application, with what to use instead. */
+    static final Map<String, String> UNSUPPORTED = Map.of(
+            "log.level", "Spring Boot configures logging: use logging.level.org.tubemail",
+            "drain.delay.seconds", "the receivers stop with the context, without the drain of tubemail stop --drain",
+            "drain.timeout.seconds", "the receivers stop with the context, without the drain of tubemail stop --drain");
 
     /** A list element as the Binder gives it: a YAML sequence or {@code key[0]} becomes {@code key.0}. */
     private static final Pattern INDEXED = Pattern.compile("(.+)\\.(\\d+)");
@@ -60,6 +70,11 @@ public final class SpringSettings {
                     .forEach(n -> declared.remove(n.substring("TUBEMAIL_".length()).toLowerCase(Locale.ROOT).replace('_', '.')));
         }
         SettingsSchema.check("Spring environment", PREFIX, declared);
+        List<String> unsupported = declared.keySet().stream().filter(UNSUPPORTED::containsKey)
+                .map(k -> PREFIX + k + " (" + UNSUPPORTED.get(k) + ")").toList();
+        if (!unsupported.isEmpty()) {
+            throw new ConfigException("Spring environment: not supported in a Spring application: " + String.join("; ", unsupported));
+        }
         return Settings.of("Spring environment", PREFIX, home, values);
     }
 }

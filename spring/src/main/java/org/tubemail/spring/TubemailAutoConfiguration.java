@@ -8,18 +8,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.tubemail.app.Assembly;
 import org.tubemail.app.Crypto;
 import org.tubemail.app.Relays;
+import org.tubemail.app.Resolvers;
 import org.tubemail.app.Storages;
-import org.tubemail.app.TubemailServer;
 import org.tubemail.config.ConfigException;
 import org.tubemail.config.Settings;
+import org.tubemail.dns.DnsResolver;
 import org.tubemail.http.HttpSettings;
 import org.tubemail.monitor.EventHub;
 import org.tubemail.monitor.MeteredMonitor;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.relay.Relay;
-import org.tubemail.routing.HandlerDefinitionException;
 import org.tubemail.routing.Router;
 import org.tubemail.state.StateStorage;
 import org.tubemail.testing.TestKit;
@@ -28,9 +29,11 @@ import java.util.List;
 
 /**
  * Tubemail in a Spring Boot application: {@link Settings} from {@code tubemail.*}, a
- * {@link StateStorage}, a {@link Relay} and a {@link Router} over every bean with {@code @Route}
- * methods (each replaceable by a bean of your own), and the receivers, started and stopped with the
- * context. In a {@code @TubemailTest} (a {@link TestKit} bean present) no receiver starts.
+ * {@link StateStorage}, a {@link Relay}, a {@link DnsResolver} and a {@link Router} over every bean
+ * with {@code @Route} methods (each replaceable by a bean of your own), put together by the server's
+ * own {@link Assembly} (so the {@code handlers}, {@code forward.http.*} and {@code boot.class}
+ * settings apply as in the server), and the receivers, started and stopped with the context. In a
+ * {@code @TubemailTest} (a {@link TestKit} bean present) no receiver starts.
  */
 @AutoConfiguration
 @ConditionalOnClass(Router.class)
@@ -55,6 +58,13 @@ public class TubemailAutoConfiguration {
         return Storages.create(settings);
     }
 
+    /** The DNS resolver ({@code tubemail.dns.*}) of the relay, the sender checks and the DNS lists. */
+    @Bean
+    @ConditionalOnMissingBean
+    public DnsResolver tubemailDnsResolver(Settings settings) {
+        return Resolvers.create(settings);
+    }
+
     /**
      * Where Tubemail reports what it does: meters in the application's {@link MeterRegistry} (with
      * Spring Boot Actuator, {@code /actuator/metrics} and {@code /actuator/prometheus} show
@@ -73,36 +83,49 @@ public class TubemailAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public Relay tubemailRelay(Settings settings, Monitor monitor, ObjectProvider<StateStorage> storage) {
-        return Relays.guarded(settings, Relays.create(settings, monitor), storage::getObject, monitor);
+    public Relay tubemailRelay(Settings settings, Monitor monitor, ObjectProvider<StateStorage> storage, DnsResolver dns) {
+        return Relays.guarded(settings, Relays.create(settings, monitor, () -> dns), storage::getObject, monitor);
     }
 
-    /** The router over every bean with {@code @Route} methods. */
+    /**
+     * The server's assembly over the beans: every bean with {@code @Route} methods first, then the
+     * handlers of {@code tubemail.handlers}, the webhooks of {@code tubemail.forward.http.*} and
+     * {@code tubemail.boot.class}; closes what it built (not the beans) with the context.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public Router tubemailRouter(Settings settings, StateStorage storage, Monitor monitor, ListableBeanFactory beans) {
-        Router.Builder builder = withRouteBeans(TubemailServer.routingSettings(settings, Router.builder()), beans)
-                .storage(storage).undeliverable(TubemailServer.undeliverableQueue(settings)).monitor(monitor);
-        try {
-            return builder.build();
-        } catch (HandlerDefinitionException e) {
-            throw new ConfigException("Tubemail handler beans: " + e.getMessage(), e);
+    public Assembly tubemailAssembly(Settings settings, StateStorage storage, Relay relay, Monitor monitor, DnsResolver dns,
+                                     ListableBeanFactory beans) {
+        List<Object> handlers = RouteBeans.find(beans);
+        if (handlers.isEmpty() && settings.list("handlers", "").isEmpty()) {
+            throw new ConfigException(NO_HANDLER);
         }
+        return new Assembly(settings).embedded().withStorage(storage).withRelay(relay).withMonitor(monitor).withResolver(dns)
+                .withHandlers(handlers);
     }
 
-    /** The receivers, a {@link org.springframework.context.SmartLifecycle}. */
+    /** The router over every handler of the assembly. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Router tubemailRouter(Assembly assembly) {
+        return assembly.router();
+    }
+
+    /** The receivers over the router bean (the assembly's, or your own), a {@link org.springframework.context.SmartLifecycle}. */
     @Bean
     @ConditionalOnMissingBean({TubemailReceivers.class, TestKit.class})
-    public TubemailReceivers tubemailReceivers(Settings settings, Router router) {
-        TubemailServer.receiverSettings(settings);
-        return new TubemailReceivers(settings, router);
+    public TubemailReceivers tubemailReceivers(Assembly assembly, Router router) {
+        assembly.withRouter(router).receiverSettings();
+        return new TubemailReceivers(assembly);
     }
+
+    private static final String NO_HANDLER = "Tubemail: no handler: no bean has a method with @Route or @RouteLike";
 
     /** Adds every bean with {@code @Route} methods to {@code builder}; there must be one at least. */
     public static Router.Builder withRouteBeans(Router.Builder builder, ListableBeanFactory beans) {
         List<Object> handlers = RouteBeans.find(beans);
         if (handlers.isEmpty()) {
-            throw new ConfigException("Tubemail: no handler: no bean has a method with @Route or @RouteLike");
+            throw new ConfigException(NO_HANDLER);
         }
         return builder.handlers(handlers.toArray());
     }

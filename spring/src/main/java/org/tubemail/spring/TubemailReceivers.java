@@ -1,9 +1,8 @@
 package org.tubemail.spring;
 
 import org.springframework.context.SmartLifecycle;
+import org.tubemail.app.Assembly;
 import org.tubemail.app.TubemailServer;
-import org.tubemail.config.Settings;
-import org.tubemail.routing.Router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +12,7 @@ import java.time.Duration;
  * Tubemail's receivers (SMTP, and LMTP or a queue when configured) as part of the Spring context:
  * they start after every other bean, and stop first, with {@code tubemail stop}'s semantics: no
  * new mail is taken, messages being routed finish (up to {@link #GRACE}), the rest stay spooled and
- * are routed at the next start. The router, its storage and the relay are beans of their own,
+ * are routed at the next start. The assembly, router, storage and relay are beans of their own,
  * closed by the context after this one stopped.
  */
 public class TubemailReceivers implements SmartLifecycle {
@@ -21,13 +20,12 @@ public class TubemailReceivers implements SmartLifecycle {
     /** How long messages being routed get to finish when the context closes. */
     public static final Duration GRACE = Duration.ofSeconds(30);
 
-    private final Settings settings;
-    private final Router router;
+    private final Assembly assembly;
     private volatile TubemailServer server;
 
-    public TubemailReceivers(Settings settings, Router router) {
-        this.settings = settings;
-        this.router = router;
+    /** The receivers of {@code assembly}, over its router. */
+    public TubemailReceivers(Assembly assembly) {
+        this.assembly = assembly;
     }
 
     @Override
@@ -35,7 +33,7 @@ public class TubemailReceivers implements SmartLifecycle {
         if (server != null) {
             return;
         }
-        TubemailServer s = TubemailServer.create(settings, router);
+        TubemailServer s = TubemailServer.of(assembly);
         try {
             s.start();
         } catch (IOException e) {
@@ -70,6 +68,6 @@ public class TubemailReceivers implements SmartLifecycle {
 
     /** The SMTP host the receiver listens on. */
     public String smtpHost() {
-        return settings.string("receiver.smtp.host", "127.0.0.1");
+        return assembly.receiverSettings().host();
     }
 }

@@ -38,6 +38,16 @@ class SpringSettingsTest {
     }
 
     @Test
+    void settingsTheStarterDoesNotSupportStopStartUpNamingThem() {
+        MockEnvironment env = new MockEnvironment().withProperty("tubemail.log.level", "debug")
+                .withProperty("tubemail.drain.timeout.seconds", "5").withProperty("tubemail.receiver.smtp.port", "2525");
+        assertThatThrownBy(() -> SpringSettings.from(env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Spring environment: not supported in a Spring application: tubemail.drain.timeout.seconds (")
+                .hasMessageContaining("; tubemail.log.level (Spring Boot configures logging: use logging.level.org.tubemail)")
+                .hasMessageNotContaining("smtp.port");
+    }
+
+    @Test
     void errorsNameTheProperty() {
         Settings s = SpringSettings.from(new MockEnvironment().withProperty("tubemail.handler.timeout.seconds", "soon"));
         assertThatThrownBy(() -> s.seconds("handler.timeout.seconds", java.time.Duration.ofSeconds(60), true))

@@ -16,13 +16,18 @@ import org.tubemail.routing.Router;
 import org.tubemail.state.MemoryStorage;
 import org.tubemail.state.StateStorage;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +65,50 @@ class TubemailAutoConfigurationTest {
             assertThat(ctx).hasSingleBean(TubemailReceivers.class);
             assertThat(ctx.getBean(TubemailReceivers.class).isRunning()).isTrue();
         });
+    }
+
+    /** The settings the server reads apply here too: handler classes by name, and webhooks that really receive the mail. */
+    @Test
+    void handlersAndWebhooksOfTheSettingsAreServed() throws Exception {
+        List<String> posted = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            runner().withUserConfiguration(Handlers.class).withPropertyValues("tubemail.handlers=" + Second.class.getName(),
+                    "tubemail.forward.http.support=http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
+                    "tubemail.forward.http.support.secret=0123456789abcdef").run(ctx -> {
+                assertThat(ctx).hasNotFailed();
+                assertThat(ctx.getBean(Router.class).routes()).extracting(m -> m.route().source())
+                        .containsExactly("echo@(host)", "second@(host)", "support@(host)");
+                int port = ctx.getBean(TubemailReceivers.class).smtpPort();
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(10_000);
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                    Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+                    assertThat(in.readLine()).startsWith("220");
+                    for (String command : new String[] {"HELO test", "MAIL FROM:<ann@example.org>", "RCPT TO:<support@localhost>", "DATA"}) {
+                        out.write(command + "\r\n");
+                        out.flush();
+                        String reply = in.readLine();
+                        while (reply.charAt(3) == '-') reply = in.readLine();
+                        assertThat(reply).as(command).matches("(250|354).*");
+                    }
+                    out.write("Subject: help\r\n\r\nplease\r\n.\r\n");
+                    out.flush();
+                    assertThat(in.readLine()).startsWith("250");
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (posted.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+                assertThat(posted).singleElement().asString().contains("help");
+            });
+        } finally {
+            hook.stop(0);
+        }
     }
 
     @Test

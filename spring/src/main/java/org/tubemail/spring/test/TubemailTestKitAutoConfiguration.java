@@ -3,7 +3,7 @@ package org.tubemail.spring.test;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.tubemail.app.TubemailServer;
+import org.tubemail.app.Assembly;
 import org.tubemail.config.Settings;
 import org.tubemail.relay.Relay;
 import org.tubemail.routing.Router;
@@ -41,7 +41,7 @@ public class TubemailTestKitAutoConfiguration {
     /** The kit's router, over the {@code @Route} beans. */
     @Bean
     public Router tubemailRouter(TestKit kit, Settings settings, ListableBeanFactory beans) {
-        kit.router(b -> TubemailAutoConfiguration.withRouteBeans(TubemailServer.routingSettings(settings, b), beans));
+        kit.router(b -> TubemailAutoConfiguration.withRouteBeans(new Assembly(settings).routing(b), beans));
         return kit.router();
     }
 }
