@@ -115,8 +115,9 @@ class LmtpReceiverTest {
         }
         assertEquals(List.of("ok-1@example.com|.dotted line", "ok-2@example.com|.dotted line"), handlers.seen);
         assertEquals(1, undeliverable.count(), "the failed recipient's copy is kept");
-        assertEquals(List.of("connection", "accepted s@example.org [ok-1@example.com, broken@example.com, ok-2@example.com]",
-                "refused data 554"), reports, "what the metrics and the event stream are told");
+        assertEquals(List.of("connection", "refused rcpt 550", "refused rcpt 550",
+                "accepted s@example.org [ok-1@example.com, broken@example.com, ok-2@example.com]", "refused data 554"), reports,
+                "what the metrics and the event stream are told (refused recipients counted as in SMTP)");
     }
 
     @Test
