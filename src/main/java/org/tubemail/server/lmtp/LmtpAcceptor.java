@@ -7,6 +7,7 @@ import org.tubemail.routing.Router;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.RecipientPolicy;
+import org.tubemail.server.smtp.SmtpDialog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,14 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Accepts LMTP connections on a bound listening channel of either family (TCP, or a unix-domain
  * socket) and serves each as an {@link LmtpSession} on a thread of its own: an MTA opens few LMTP
  * connections and keeps them busy. At most {@code maxConnections} sessions run at once; a connection
- * beyond that is answered {@link #TOO_MANY} and closed.
+ * beyond that is answered as SMTP answers it ({@link SmtpDialog#tooManyConnections}) and closed.
  */
 final class LmtpAcceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(LmtpAcceptor.class);
-
-    /** The reply to a connection beyond the limit. */
-    static final String TOO_MANY = "421 4.3.2 Too many connections, try again later";
 
     private final String name;
     private final ServerSocketChannel server;
@@ -85,7 +83,7 @@ final class LmtpAcceptor {
             try {
                 sessions.execute(() -> serve(channel));
             } catch (RejectedExecutionException e) {
-                refuse(channel);
+                refuse(channel, SmtpDialog.tooManyConnections(settings.host()));
             }
         }
     }
@@ -98,9 +96,9 @@ final class LmtpAcceptor {
         }
     }
 
-    private static void refuse(SocketChannel channel) {
+    private static void refuse(SocketChannel channel, String reply) {
         try (channel) {
-            channel.write(ByteBuffer.wrap((TOO_MANY + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            channel.write(ByteBuffer.wrap((reply + "\r\n").getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             // the client is gone already
         }

@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -95,9 +96,18 @@ final class LmtpSession {
         this.dialog = SmtpDialog.lmtp(settings.host(), settings, policy, this.security.tls() != null, this.security.tlsRequired());
     }
 
+    /** Holds the conversation until the client quits or goes; a client silent past the idle timeout gets {@code 421}. */
     void run() throws IOException {
         router.monitor().connectionOpened();
         reply(dialog.greeting());
+        try {
+            converse();
+        } catch (SocketTimeoutException e) {
+            reply(dialog.timeout());
+        }
+    }
+
+    private void converse() throws IOException {
         Line line;
         while ((line = readLine()) != null) {
             String reply = line.refusal() != null ? line.refusal() : dialog.command(line.command());

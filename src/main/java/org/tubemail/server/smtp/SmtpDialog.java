@@ -108,6 +108,16 @@ public final class SmtpDialog {
         return new SmtpDialog(Protocol.LMTP, host, settings, policy, FreeSpace.unlimited(), tlsOffered, tlsRequired);
     }
 
+    /** The reply to a client that stayed silent past the idle timeout, before the connection is closed. */
+    public String timeout() {
+        return "421 4.4.2 " + host + " Error: timeout exceeded";
+    }
+
+    /** The reply to a connection beyond the connection limit, before it is closed. */
+    public static String tooManyConnections(String host) {
+        return "421 4.3.2 " + host + " Too many connections, try again later";
+    }
+
     /** The reply that opens the conversation. */
     public String greeting() {
         return "220 " + host + " " + protocol.greetingWord() + " Tubemail";
