@@ -177,11 +177,9 @@ class LmtpReceiverTest {
     }
 
     @Test
-    void brokenPathsAndBareLfLinesAreRefused() throws Exception {
+    void brokenPathsAreRefusedAndUtf8PathsTaken() throws Exception { // bare LF lines: hostile.SmugglingAndRelayTest
         try (SmtpClient c = new SmtpClient(receiver.port())) {
             c.reply();
-            c.send("LHLO mta.example.org\n");
-            assertTrue(c.reply().startsWith("500 5.5.2 Command line ended by a bare LF"));
             c.cmd("LHLO mta.example.org");
             assertTrue(c.cmd("MAIL FROM:not-an-address-<<").startsWith("501 5.1.7"));
             assertTrue(c.cmd("MAIL FROM:<a\u2028b@example.org>").startsWith("501 5.1.7"));
