@@ -142,7 +142,7 @@ final class LmtpSession {
         }
         if (raw.length > settings.maxMessageBytes()) {
             router.monitor().refused("data", 552);
-            allRecipients("552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes");
+            allRecipients(dialog.tooBig());
         } else {
             String cipher = tls == null ? null : tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite();
             deliver(TraceHeader.prepend(dialog.helo(), clientIp, settings.host(), dialog.traceProtocol(), cipher, "", raw),

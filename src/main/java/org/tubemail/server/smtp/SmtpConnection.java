@@ -568,7 +568,7 @@ final class SmtpConnection {
         data = null;
         dataRate.stop();
         if (finished.tooBig()) {
-            send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            send(dialog.tooBig());
             loop.monitor().refused("data", 552);
             dialog.reset();
             return true;

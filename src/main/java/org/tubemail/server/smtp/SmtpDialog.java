@@ -113,6 +113,11 @@ public final class SmtpDialog {
         return "421 4.4.2 " + host + " Error: timeout exceeded";
     }
 
+    /** The reply to a message (or a declared {@code SIZE}) over the size limit. */
+    public String tooBig() {
+        return "552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes";
+    }
+
     /** The reply to a connection beyond the connection limit, before it is closed. */
     public static String tooManyConnections(String host) {
         return "421 4.3.2 " + host + " Too many connections, try again later";
@@ -202,7 +207,7 @@ public final class SmtpDialog {
                         return "501 5.5.4 SIZE needs a number";
                     }
                     if (Long.parseLong(value) > settings.maxMessageBytes()) {
-                        return "552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes";
+                        return tooBig();
                     }
                 }
                 case "BODY", "SMTPUTF8" -> {
