@@ -6,7 +6,7 @@ package org.tubemail.server.smtp;
  * {@code HELO}/{@code EHLO}, {@code 503} to a {@code DATA} without an accepted recipient, and one
  * reply per accepted recipient after the message (given by the LMTP transport, not the dialog).
  */
-public enum Protocol {
+enum Protocol {
 
     /** SMTP: {@code HELO} or {@code EHLO}. */
     SMTP("ESMTP", "EHLO HELO"),
