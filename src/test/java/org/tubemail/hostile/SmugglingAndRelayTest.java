@@ -90,13 +90,13 @@ class SmugglingAndRelayTest {
     @ParameterizedTest
     @EnumSource(Listener.class)
     void onlyCrLfDotCrLfEndsTheMessage(Listener kind) throws Exception {
-        String smuggled = "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\nSubject: forged\r\n\r\nforged\r\n";
+        String smuggled = "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\nSubject: forged\r\n\r\nforged";
         try (SmtpClient c = start(kind).connect()) {
             begin(kind, c, "a@example.org");
             assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<one@example.com>"));
             assertTrue(c.cmd("DATA").startsWith("354"));
             c.send("Subject: carrier\r\n\r\nbody\n.\n" + smuggled + "\r.\r" + smuggled + "\n.\r\n" + smuggled + "\r\n.\n" + smuggled
-                    + "\r.\r\n" + smuggled + ".\r\n");
+                    + "\r.\r\n" + smuggled + "\r\n.\r\n"); // each false end comes mid-line, after text
             assertTrue(c.reply().startsWith("250 2.0.0"), "one message, one reply");
             assertEquals("250 2.0.0 Ok", c.cmd("NOOP"), "no smuggled command was run");
         }
