@@ -1,16 +1,16 @@
 package org.tubemail.hostile;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.MemoryQueue;
 import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.smtp.SmtpReceiver;
+import org.tubemail.support.Listener;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hostile clients and hostile messages over real SMTP: clear replies, nothing lost, the server stays up. */
+/**
+ * Hostile clients and hostile messages over real SMTP and LMTP (one dialog, two transports): clear
+ * replies, nothing lost, the server stays up.
+ */
 class SmtpHostilityTest {
 
     /** Counts every message it sees; reads the body so that broken MIME is really decoded. */
@@ -46,20 +49,19 @@ class SmtpHostilityTest {
 
     private final CatchAll handler = new CatchAll();
     private final MemoryQueue undeliverable = new MemoryQueue();
-    private SmtpReceiver receiver;
+    private Listener.Running receiver;
 
-    private SmtpReceiver start(Path spool, Duration idle, int maxConnections) throws IOException {
+    private Listener.Running start(Listener kind, Path dir, Duration idle, int maxConnections) throws IOException {
         Router router = Router.builder().defaultCapture("host", "example\\.com").undeliverable(undeliverable).handlers(handler).build();
-        receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10, idle, maxConnections, 2),
-                router, new MaildirQueue(spool));
-        receiver.start();
+        receiver = kind.start(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 1_000_000, 10, idle, maxConnections, 2),
+                router, dir);
         return receiver;
     }
 
     @AfterEach
     void stop() {
         if (receiver != null) {
-            receiver.stop(Duration.ofSeconds(10));
+            receiver.close();
         }
     }
 
@@ -101,9 +103,10 @@ class SmtpHostilityTest {
         return out.toByteArray();
     }
 
-    @Test
-    void everyCorpusMessageGetsAReplyAndIsHandledOrKept(@TempDir Path dir) throws Exception {
-        start(dir.resolve("spool"), Duration.ofSeconds(10), 50);
+    @ParameterizedTest
+    @EnumSource(value = Listener.class, names = {"SMTP", "LMTP"})
+    void everyCorpusMessageGetsAReplyAndIsHandledOrKept(Listener kind, @TempDir Path dir) throws Exception {
+        start(kind, dir, Duration.ofSeconds(10), 50);
         int accepted = 0;
         List<String> badReplies = new ArrayList<>();
         for (Path file : Corpus.files()) {
@@ -112,7 +115,7 @@ class SmtpHostilityTest {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
                 reply(in);
-                out.write("EHLO client\r\n".getBytes());
+                out.write((kind.hello() + " client\r\n").getBytes());
                 reply(in);
                 out.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<list@example.com>\r\nDATA\r\n".getBytes()); // PIPELINING
                 reply(in);
@@ -124,7 +127,7 @@ class SmtpHostilityTest {
                 }
                 out.write(dotStuffed(Corpus.read(file)));
                 String done = reply(in);
-                if (done.startsWith("250")) {
+                if (done.startsWith("250") || done.contains("kept for the administrator")) { // LMTP tells what it kept
                     accepted++;
                 } else if (!done.matches("[45]\\d\\d .*")) {
                     badReplies.add(file.getFileName() + ": " + done);
@@ -137,15 +140,16 @@ class SmtpHostilityTest {
         while (handler.handled.get() + undeliverable.count() < accepted && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        System.out.printf("SMTP corpus: %d files, %d accepted, %d handled, %d undeliverable%n", Corpus.files().size(), accepted,
+        System.out.printf(kind + " corpus: %d files, %d accepted, %d handled, %d undeliverable%n", Corpus.files().size(), accepted,
                 handler.handled.get(), undeliverable.count());
         assertEquals(accepted, handler.handled.get() + undeliverable.count(), "every accepted message handled or kept");
         assertTrue(accepted >= 200, "accepted " + accepted);
     }
 
-    @Test
-    void hugeCommandLineGetsAnErrorNotAHang(@TempDir Path dir) throws Exception {
-        start(dir.resolve("spool"), Duration.ofSeconds(10), 50);
+    @ParameterizedTest
+    @EnumSource(value = Listener.class, names = {"SMTP", "LMTP"})
+    void hugeCommandLineGetsAnErrorNotAHang(Listener kind, @TempDir Path dir) throws Exception {
+        start(kind, dir, Duration.ofSeconds(10), 50);
         try (Socket s = new Socket("127.0.0.1", receiver.port())) {
             s.setSoTimeout(20_000);
             reply(s.getInputStream());
@@ -158,24 +162,26 @@ class SmtpHostilityTest {
         assertServerAnswers();
     }
 
-    @Test
-    void silentClientIsDisconnectedAfterTheIdleTimeout(@TempDir Path dir) throws Exception {
-        start(dir.resolve("spool"), Duration.ofSeconds(1), 50);
+    @ParameterizedTest
+    @EnumSource(value = Listener.class, names = {"SMTP", "LMTP"})
+    void silentClientIsDisconnectedAfterTheIdleTimeout(Listener kind, @TempDir Path dir) throws Exception {
+        start(kind, dir, Duration.ofSeconds(1), 50);
         try (Socket s = new Socket("127.0.0.1", receiver.port())) {
             s.setSoTimeout(15_000);
             reply(s.getInputStream());
             long t0 = System.nanoTime();
             String r = reply(s.getInputStream()); // we send nothing
             long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(r.startsWith("421") || r.equals("(closed)"), r);
+            assertTrue(r.startsWith("421 4.4.2"), r);
             assertTrue(waitedMs < 10_000, "closed after " + waitedMs + " ms");
         }
     }
 
-    @Test
-    void fiveHundredConnectionsAreBoundedAndTheServerStaysUp(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Listener.class, names = {"SMTP", "LMTP"})
+    void fiveHundredConnectionsAreBoundedAndTheServerStaysUp(Listener kind, @TempDir Path dir) throws Exception {
         int threadsBefore = Thread.activeCount();
-        start(dir.resolve("spool"), Duration.ofSeconds(30), 100);
+        start(kind, dir, Duration.ofSeconds(30), 100);
         List<Socket> sockets = new ArrayList<>();
         int greeted = 0;
         int refused = 0;
@@ -204,16 +210,25 @@ class SmtpHostilityTest {
                 s.close();
             }
         }
-        Thread.sleep(500);
         assertServerAnswers();
     }
 
-    private void assertServerAnswers() throws IOException {
-        try (Socket s = new Socket("127.0.0.1", receiver.port())) {
-            s.setSoTimeout(10_000);
-            assertTrue(reply(s.getInputStream()).startsWith("220"));
-            s.getOutputStream().write("NOOP\r\n".getBytes());
-            assertTrue(reply(s.getInputStream()).startsWith("250"));
+    /** A new client is greeted and answered (once the closed clients' sessions have ended: up to 30 s on a loaded machine). */
+    private void assertServerAnswers() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", receiver.port())) {
+                s.setSoTimeout(10_000);
+                String greeting = reply(s.getInputStream());
+                if (greeting.startsWith("421") && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                assertTrue(greeting.startsWith("220"), greeting);
+                s.getOutputStream().write("NOOP\r\n".getBytes());
+                assertTrue(reply(s.getInputStream()).startsWith("250"));
+                return;
+            }
         }
     }
 }

@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** A raw SMTP/LMTP client for protocol-level tests: sends lines, reads replies (multi-line aware). */
 public final class SmtpClient implements AutoCloseable {
 
     private final Socket socket;
+    private final java.io.Closeable connection;
     private final BufferedReader in;
     private final OutputStream out;
 
@@ -22,12 +27,22 @@ public final class SmtpClient implements AutoCloseable {
     /** A client on an already connected socket. */
     public SmtpClient(Socket connected) throws IOException {
         socket = connected;
+        connection = connected;
         socket.setSoTimeout(20_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
     }
 
-    /** The underlying socket, for tests that need to write in their own way. */
+    /** A client connected to a unix-domain socket (no read timeout: the test's own timeout guards it). */
+    public SmtpClient(Path unixSocket) throws IOException {
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
+        socket = null;
+        connection = channel;
+        in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        out = Channels.newOutputStream(channel);
+    }
+
+    /** The underlying socket (null over a unix-domain socket), for tests that need to write in their own way. */
     public Socket socket() {
         return socket;
     }
@@ -65,14 +80,14 @@ public final class SmtpClient implements AutoCloseable {
 
     /** Closes the connection; {@code abruptly} resets it (RST) instead of a clean close. */
     public void close(boolean abruptly) throws IOException {
-        if (abruptly) {
+        if (abruptly && socket != null) {
             socket.setSoLinger(true, 0);
         }
-        socket.close();
+        connection.close();
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        connection.close();
     }
 }

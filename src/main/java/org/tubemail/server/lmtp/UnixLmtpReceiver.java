@@ -4,14 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tubemail.auth.UpstreamResults;
 import org.tubemail.routing.Router;
+import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.Receiver;
 import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.RecipientPolicy;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -24,9 +23,9 @@ import java.util.Set;
 
 /**
  * An LMTP listener on a unix-domain socket ({@code receiver.lmtp.socket}), the way Postfix usually
- * hands mail to a local program ({@code lmtp:unix:/path}). The same conversation as
- * {@link LmtpReceiver} ({@link LmtpSession}, one thread per connection, at most
- * {@code maxConnections}), over Java 16+ unix-domain socket channels. The socket file gets the
+ * hands mail to a local program ({@code lmtp:unix:/path}). The same conversation and acceptor as
+ * {@link LmtpReceiver} ({@link LmtpSession}, {@link LmtpAcceptor}: one thread per connection, at most
+ * {@code maxConnections}), over Java 16+ unix-domain socket channels, without STARTTLS. The socket file gets the
  * configured permissions (and group) before the first client can connect; a stale file left by a
  * crash is replaced, a live one (another server answers on it) stops the start.
  *
@@ -42,12 +41,8 @@ public final class UnixLmtpReceiver implements Receiver {
     private final String group;
     private final ReceiverSettings settings;
     private final Router router;
-    private final RecipientPolicy policy;
-    private final LmtpSessions sessions;
-    private volatile UpstreamResults upstream = UpstreamResults.NONE;
-    private ServerSocketChannel server;
-    private Thread acceptor;
-    private volatile boolean running;
+    private UpstreamResults upstream = UpstreamResults.NONE;
+    private LmtpAcceptor acceptor;
 
     /**
      * @param path        the socket file
@@ -62,28 +57,29 @@ public final class UnixLmtpReceiver implements Receiver {
         this.group = group;
         this.settings = settings;
         this.router = router;
-        this.policy = new RecipientPolicy(settings.acceptedDomains(), router);
-        this.sessions = new LmtpSessions("lmtp-unix-session", settings.maxConnections());
     }
 
     @Override
     public synchronized void start() throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         removeStale();
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        // bind in a private name, set the permissions, then rename: no client ever sees looser ones
-        Path staging = path.resolveSibling("." + path.getFileName() + ".new");
-        Files.deleteIfExists(staging);
-        server.bind(UnixDomainSocketAddress.of(staging), 100);
-        Files.setPosixFilePermissions(staging, permissions);
-        if (!group.isEmpty()) {
-            GroupPrincipal g = staging.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-            Files.getFileAttributeView(staging, PosixFileAttributeView.class).setGroup(g);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            // bind in a private name, set the permissions, then rename: no client ever sees looser ones
+            Path staging = path.resolveSibling("." + path.getFileName() + ".new");
+            Files.deleteIfExists(staging);
+            server.bind(UnixDomainSocketAddress.of(staging), 100);
+            Files.setPosixFilePermissions(staging, permissions);
+            if (!group.isEmpty()) {
+                GroupPrincipal g = staging.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                Files.getFileAttributeView(staging, PosixFileAttributeView.class).setGroup(g);
+            }
+            Files.move(staging, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
         }
-        Files.move(staging, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        running = true;
-        acceptor = new Thread(this::acceptLoop, "lmtp-unix-acceptor");
-        acceptor.start();
+        acceptor = new LmtpAcceptor("lmtp-unix", server, settings, router, ConnectionSecurity.NONE, upstream);
         LOG.info("LMTP receiver listening on unix socket {}", path);
     }
 
@@ -108,8 +104,9 @@ public final class UnixLmtpReceiver implements Receiver {
     /**
      * Believes the sender verdicts the MTA in front wrote into {@code Authentication-Results}
      * ({@code receiver.auth.upstream.id}); without this, mail from this listener carries none.
+     * Takes effect at {@link #start}.
      */
-    public UnixLmtpReceiver believing(UpstreamResults verdicts) {
+    public synchronized UnixLmtpReceiver believing(UpstreamResults verdicts) {
         this.upstream = verdicts;
         return this;
     }
@@ -119,55 +116,21 @@ public final class UnixLmtpReceiver implements Receiver {
         return path;
     }
 
-    private void acceptLoop() {
-        while (running) {
-            SocketChannel channel;
-            try {
-                channel = server.accept();
-            } catch (IOException e) {
-                if (running) {
-                    LOG.error("LMTP accept on {} failed: {}", path, e.getMessage());
-                }
-                continue;
-            }
-            if (!sessions.start(() -> serve(channel))) {
-                refuse(channel);
-            }
-        }
-    }
-
-    private void serve(SocketChannel channel) {
-        try (channel) {
-            new LmtpSession(Channels.newInputStream(channel), Channels.newOutputStream(channel), "unix", settings, policy, router, upstream).run();
-        } catch (IOException e) {
-            LOG.debug("LMTP connection on {} ended: {}", path, e.getMessage());
-        }
-    }
-
-    private static void refuse(SocketChannel channel) {
-        try (channel) {
-            channel.write(java.nio.ByteBuffer.wrap(LmtpSessions.TOO_MANY));
-        } catch (IOException e) {
-            // the client is gone already
-        }
-    }
-
     @Override
     public synchronized void stop(Duration grace) {
-        running = false;
+        if (acceptor == null) {
+            return;
+        }
         try {
-            if (server != null) {
-                server.close();
-                Files.deleteIfExists(path);
-            }
-            if (acceptor != null) {
-                acceptor.join(1000);
-            }
-            sessions.stop(grace);
-        } catch (IOException e) {
-            LOG.warn("closing the LMTP socket {} failed: {}", path, e.getMessage());
+            acceptor.stop(grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        acceptor = null;
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("removing the LMTP socket {} failed: {}", path, e.getMessage());
         }
     }
 }

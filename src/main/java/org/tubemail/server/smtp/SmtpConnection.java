@@ -63,9 +63,9 @@ final class SmtpConnection {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
-    /** Longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
-    static final int MAX_LINE = 4096;
-    private static final String TOO_LONG = "500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)";
+    /** Longest command line taken, CRLF included (the dialog's). */
+    static final int MAX_LINE = SmtpDialog.MAX_LINE;
+    private static final String TOO_LONG = SmtpDialog.TOO_LONG;
 
     private final SmtpLoop loop;
     private final SocketChannel channel;
@@ -568,7 +568,7 @@ final class SmtpConnection {
         data = null;
         dataRate.stop();
         if (finished.tooBig()) {
-            send("552 5.3.4 Message too big: the limit is " + maxMessageBytes + " bytes");
+            send(dialog.tooBig());
             loop.monitor().refused("data", 552);
             dialog.reset();
             return true;
@@ -590,8 +590,9 @@ final class SmtpConnection {
 
     /** Reports a refused recipient (a {@code RCPT} answered with 4xx or 5xx). */
     private void countRefusal(String line, String reply) {
-        if (line.regionMatches(true, 0, "RCPT", 0, 4) && !reply.isEmpty() && reply.charAt(0) >= '4') {
-            loop.monitor().refused("rcpt", code(reply));
+        int code = SmtpDialog.refusedRecipient(line, reply);
+        if (code > 0) {
+            loop.monitor().refused("rcpt", code);
         }
     }
 

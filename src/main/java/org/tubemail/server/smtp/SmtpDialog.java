@@ -28,6 +28,10 @@ import java.util.Locale;
  * connection to start TLS ({@link #startTls()}), after which it calls {@link #tlsStarted()}: the
  * session starts over and the client must say {@code EHLO} again. When TLS is required,
  * {@code MAIL} before it gets {@code 530 5.7.0}.
+ *
+ * <p>The same rules serve LMTP ({@link Protocol#LMTP}, made by {@link #lmtp}): there {@code LHLO}
+ * takes the place of {@code EHLO} ({@code HELO} and {@code EHLO} get {@code 500}), and {@code DATA}
+ * without an accepted recipient gets {@code 503} (RFC 2033 section 4.2).
  */
 public final class SmtpDialog {
 
@@ -37,10 +41,17 @@ public final class SmtpDialog {
      */
     public static final String BARE_LF = "500 5.5.2 Command line ended by a bare LF: end every line with CRLF";
 
+    /** The longest command line taken, CRLF included; RFC 5321 asks for 512 at least, extensions more. */
+    public static final int MAX_LINE = 4096;
+
+    /** The reply to a command line longer than {@link #MAX_LINE}. */
+    public static final String TOO_LONG = "500 5.5.2 Line too long (the limit is " + MAX_LINE + " bytes)";
+
     /** The reply to {@code MAIL} while the spool's file system is below its free-space watermark. */
     static final String LOW_SPACE = "452 4.3.1 Insufficient system storage, try again later";
 
     private final String host;
+    private final Protocol protocol;
     private final ReceiverSettings settings;
     private final RecipientPolicy policy;
     private final FreeSpace space;
@@ -69,6 +80,12 @@ public final class SmtpDialog {
     /** With a watermark, and STARTTLS offered (and perhaps required) or not. */
     SmtpDialog(String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space, boolean tlsOffered,
                boolean tlsRequired) {
+        this(Protocol.SMTP, host, settings, policy, space, tlsOffered, tlsRequired);
+    }
+
+    private SmtpDialog(Protocol protocol, String host, ReceiverSettings settings, RecipientPolicy policy, FreeSpace space,
+                       boolean tlsOffered, boolean tlsRequired) {
+        this.protocol = protocol;
         this.host = host;
         this.settings = settings;
         this.policy = policy;
@@ -77,9 +94,38 @@ public final class SmtpDialog {
         this.tlsRequired = tlsRequired;
     }
 
+    /**
+     * An LMTP dialog (no spool, so no free-space watermark).
+     *
+     * @param host        the name to greet with
+     * @param settings    the size and recipient limits
+     * @param policy      which recipients are taken
+     * @param tlsOffered  whether {@code LHLO} offers {@code STARTTLS}
+     * @param tlsRequired whether {@code MAIL} needs TLS first
+     */
+    public static SmtpDialog lmtp(String host, ReceiverSettings settings, RecipientPolicy policy, boolean tlsOffered,
+                                  boolean tlsRequired) {
+        return new SmtpDialog(Protocol.LMTP, host, settings, policy, FreeSpace.unlimited(), tlsOffered, tlsRequired);
+    }
+
+    /** The reply to a client that stayed silent past the idle timeout, before the connection is closed. */
+    public String timeout() {
+        return "421 4.4.2 " + host + " Error: timeout exceeded";
+    }
+
+    /** The reply to a message (or a declared {@code SIZE}) over the size limit. */
+    public String tooBig() {
+        return "552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes";
+    }
+
+    /** The reply to a connection beyond the connection limit, before it is closed. */
+    public static String tooManyConnections(String host) {
+        return "421 4.3.2 " + host + " Too many connections, try again later";
+    }
+
     /** The reply that opens the conversation. */
-    String greeting() {
-        return "220 " + host + " ESMTP Tubemail";
+    public String greeting() {
+        return "220 " + host + " " + protocol.greetingWord() + " Tubemail";
     }
 
     /**
@@ -87,13 +133,12 @@ public final class SmtpDialog {
      *
      * @return the reply, without the final CRLF (several lines for {@code EHLO})
      */
-    String command(String line) {
+    public String command(String line) {
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : line.substring(space + 1).strip();
         return switch (verb) {
-            case "EHLO" -> hello(arg, true);
-            case "HELO" -> hello(arg, false);
+            case "EHLO", "HELO", "LHLO" -> hello(verb, arg);
             case "MAIL" -> mail(arg);
             case "RCPT" -> rcpt(arg);
             case "DATA" -> data();
@@ -103,7 +148,7 @@ public final class SmtpDialog {
             }
             case "NOOP" -> "250 2.0.0 Ok";
             case "VRFY" -> "252 2.5.0 Cannot verify, but will accept the message and try";
-            case "HELP" -> "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP VRFY QUIT";
+            case "HELP" -> "214 2.0.0 Commands: " + protocol.hellos() + " MAIL RCPT DATA RSET NOOP VRFY QUIT";
             case "QUIT" -> {
                 quit = true;
                 yield "221 2.0.0 Bye";
@@ -114,9 +159,13 @@ public final class SmtpDialog {
         };
     }
 
-    private String hello(String arg, boolean extended) {
+    private String hello(String verb, String arg) {
+        if (verb.equals("LHLO") != (protocol == Protocol.LMTP)) {
+            return protocol == Protocol.LMTP ? "500 5.5.1 This is an LMTP server: use LHLO" : "500 5.5.2 Unknown command";
+        }
+        boolean extended = !verb.equals("HELO");
         if (arg.isEmpty()) {
-            return "501 5.5.4 " + (extended ? "EHLO" : "HELO") + " needs a host name";
+            return "501 5.5.4 " + verb + " needs a host name";
         }
         helo = arg;
         this.extended = extended;
@@ -130,7 +179,7 @@ public final class SmtpDialog {
 
     private String mail(String arg) {
         if (helo == null) {
-            return "503 5.5.1 Send HELO or EHLO first";
+            return protocol == Protocol.LMTP ? "503 5.5.1 Send LHLO first" : "503 5.5.1 Send HELO or EHLO first";
         }
         if (tlsRequired && !tlsActive) {
             return "530 5.7.0 Must issue a STARTTLS command first";
@@ -158,7 +207,7 @@ public final class SmtpDialog {
                         return "501 5.5.4 SIZE needs a number";
                     }
                     if (Long.parseLong(value) > settings.maxMessageBytes()) {
-                        return "552 5.3.4 Message too big: the limit is " + settings.maxMessageBytes() + " bytes";
+                        return tooBig();
                     }
                 }
                 case "BODY", "SMTPUTF8" -> {
@@ -208,7 +257,7 @@ public final class SmtpDialog {
             return "503 5.5.1 Send MAIL first";
         }
         if (recipients.isEmpty()) {
-            return "554 5.5.1 No valid recipients";
+            return protocol == Protocol.LMTP ? "503 5.5.1 Send RCPT first" : "554 5.5.1 No valid recipients";
         }
         data = true;
         return "354 End data with <CR><LF>.<CR><LF>";
@@ -228,18 +277,33 @@ public final class SmtpDialog {
         return "220 2.0.0 Ready to start TLS";
     }
 
+    /**
+     * The code of a refused recipient, for the metrics: that of {@code reply} when {@code line} is a
+     * {@code RCPT} answered with {@code 4xx} or {@code 5xx}, else 0.
+     */
+    public static int refusedRecipient(String line, String reply) {
+        if (line.regionMatches(true, 0, "RCPT", 0, 4) && !reply.isEmpty() && reply.charAt(0) >= '4') {
+            try {
+                return Integer.parseInt(reply.substring(0, 3));
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     /** Holds {@code MAIL} and {@code RCPT} to the limits of the client's {@code session}. */
     void client(ClientSession session) {
         this.client = session;
     }
 
     /** Whether the last command was an accepted {@code STARTTLS}: TLS starts once its reply is sent. */
-    boolean startTls() {
+    public boolean startTls() {
         return startTls;
     }
 
     /** TLS is on: the session starts over (RFC 3207 section 4.2), the client must greet again. */
-    void tlsStarted() {
+    public void tlsStarted() {
         startTls = false;
         tlsActive = true;
         helo = null;
@@ -252,45 +316,45 @@ public final class SmtpDialog {
     }
 
     /** Whether the conversation runs over TLS. */
-    boolean tlsActive() {
+    public boolean tlsActive() {
         return tlsActive;
     }
 
     /** Whether the last command was an accepted {@code DATA}: the message text comes next. */
-    boolean expectsData() {
+    public boolean expectsData() {
         return data;
     }
 
     /** Whether the client said {@code QUIT}. */
-    boolean quit() {
+    public boolean quit() {
         return quit;
     }
 
     /** The name the client gave in {@code HELO}/{@code EHLO}. */
-    String helo() {
+    public String helo() {
         return helo;
     }
 
     /**
      * The protocol word of the {@code Received:} line (RFC 3848), decided here only: {@code SMTP}
-     * after {@code HELO}, {@code ESMTP} after {@code EHLO}.
+     * after {@code HELO}, {@code ESMTP} after {@code EHLO}, {@code LMTP} in LMTP.
      */
-    String traceProtocol() {
-        return extended ? "ESMTP" : "SMTP";
+    public String traceProtocol() {
+        return protocol == Protocol.LMTP ? "LMTP" : extended ? "ESMTP" : "SMTP";
     }
 
     /** The transaction's sender ({@code ""} for the null sender). */
-    String from() {
+    public String from() {
         return from;
     }
 
     /** The transaction's accepted recipients. */
-    List<String> recipients() {
+    public List<String> recipients() {
         return List.copyOf(recipients);
     }
 
     /** Ends the transaction (after its message, or on {@code RSET}/{@code EHLO}). */
-    void reset() {
+    public void reset() {
         from = null;
         recipients.clear();
         data = false;

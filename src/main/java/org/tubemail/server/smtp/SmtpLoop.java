@@ -284,7 +284,7 @@ final class SmtpLoop {
                     nextIdleCheck = now + TimeUnit.MILLISECONDS.toNanos(checkEvery);
                     for (SmtpConnection c : new ArrayList<>(connections)) {
                         if (c.idleFor(idleNanos, now)) {
-                            c.close("421 4.4.2 " + host + " Error: timeout exceeded");
+                            c.close(c.dialog().timeout());
                         } else {
                             c.checkPace(now);
                         }
@@ -340,7 +340,7 @@ final class SmtpLoop {
                 continue;
             }
             if (connections.size() >= settings.maxConnections() && !makeRoomFor(ch)) {
-                refuse(ch, "421 4.3.2 " + host + " Too many connections, try again later", "max_connections");
+                refuse(ch, SmtpDialog.tooManyConnections(host), "max_connections");
                 continue;
             }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);

@@ -33,14 +33,22 @@ class SmtpDialogTest {
     private static final int MAX_RECIPIENTS = 3;
 
     private SmtpDialog dialog;
+    private ReceiverSettings settings;
+    private RecipientPolicy policy;
 
     @BeforeEach
     void newDialog() {
         Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "[^@]+")
                 .handlers(new Anyone()).build();
-        ReceiverSettings settings = new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), MAX_BYTES, MAX_RECIPIENTS,
+        settings = new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), MAX_BYTES, MAX_RECIPIENTS,
                 Duration.ofSeconds(60), 20, 2);
-        dialog = new SmtpDialog("mx.test", settings, new RecipientPolicy(settings.acceptedDomains(), router));
+        policy = new RecipientPolicy(settings.acceptedDomains(), router);
+        dialog = new SmtpDialog("mx.test", settings, policy);
+    }
+
+    /** The same rules in LMTP mode (RFC 2033). */
+    private void lmtp() {
+        dialog = SmtpDialog.lmtp("mx.test", settings, policy, false, false);
     }
 
     private String cmd(String line) {
@@ -465,5 +473,47 @@ class SmtpDialogTest {
         assertTrue(dialog.pipeliningOffered());
         cmd("HELO client.example.org");
         assertFalse(dialog.pipeliningOffered(), "a later HELO takes it back");
+    }
+
+    // ---- LMTP mode ----
+
+    @Test
+    void lmtpGreetsWithLhloOnlyAndSaysLmtpInTheTrace() {
+        lmtp();
+        assertEquals("220 mx.test LMTP Tubemail", dialog.greeting());
+        assertReply("500 5.5.1 This is an LMTP server: use LHLO", "EHLO client");
+        assertReply("500 5.5.1", "HELO client");
+        assertReply("503 5.5.1 Send LHLO first", "MAIL FROM:<a@example.org>");
+        assertReply("501 5.5.4 LHLO needs a host name", "LHLO");
+        String lhlo = cmd("lhlo mta.example.org");
+        assertTrue(lhlo.startsWith("250-mx.test\r\n") && lhlo.contains("250-PIPELINING") && lhlo.endsWith("250 SIZE " + MAX_BYTES), lhlo);
+        assertFalse(lhlo.contains("STARTTLS"), "no certificate, no STARTTLS");
+        assertTrue(dialog.pipeliningOffered());
+        assertEquals("LMTP", dialog.traceProtocol());
+        assertEquals("mta.example.org", dialog.helo());
+        assertReply("214 2.0.0 Commands: LHLO MAIL", "HELP");
+    }
+
+    @Test
+    void smtpDoesNotKnowLhlo() {
+        assertReply("500 5.5.2 Unknown command", "LHLO client");
+    }
+
+    @Test
+    void lmtpDataWithoutAcceptedRecipientIs503AndTheSmtpRulesHold() {
+        lmtp();
+        assertReply("250", "LHLO client.example.org");
+        assertReply("250 2.1.0", "MAIL FROM:<s@example.org>");
+        assertReply("503 5.5.1 Sender already given", "MAIL FROM:<s@example.org>");
+        assertReply("550 5.7.1", "RCPT TO:<x@elsewhere.org>");
+        assertReply("503 5.5.1 Send RCPT first", "DATA");
+        assertReply("250", "RSET");
+        assertReply("552 5.3.4", "MAIL FROM:<s@example.org> SIZE=" + (MAX_BYTES + 1));
+        assertReply("250 2.1.0", "MAIL FROM:<s@example.org> SIZE=10");
+        assertReply("502 5.5.1 BDAT is not offered here", "BDAT 10 LAST");
+        assertReply("502 5.5.1 AUTH is not offered here", "AUTH PLAIN");
+        assertReply("250 2.1.5", "RCPT TO:<a@example.com>");
+        assertReply("354", "DATA");
+        assertTrue(dialog.expectsData());
     }
 }

@@ -112,21 +112,6 @@ class SmtpReceiverTest {
     }
 
     @Test
-    void commandLinesEndedByABareLfAreRefused(@TempDir Path dir) throws Exception {
-        start(new MaildirQueue(dir.resolve("spool")), 100_000);
-        try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.reply();
-            c.send("EHLO client.example.org\n");
-            assertEquals("500 5.5.2 Command line ended by a bare LF: end every line with CRLF", c.reply());
-            assertTrue(c.cmd("HELO client.example.org").startsWith("250 "), "HELO");
-            c.send("MAIL FROM:<a@example.org>\nNOOP\r\n");
-            assertTrue(c.reply().startsWith("500 5.5.2 Command line ended by a bare LF"), "MAIL with a bare LF is not taken");
-            assertEquals("250 2.0.0 Ok", c.reply());
-            assertTrue(c.cmd("RCPT TO:<one@example.com>").startsWith("503"), "no sender was set by the refused line");
-        }
-    }
-
-    @Test
     void theSessionRoutesItsMessageAfterTheReplyAndBeforeTheNextCommand(@TempDir Path dir) throws Exception {
         start(new LogQueue(dir.resolve("spool")), 100_000);
         try (SmtpClient c = new SmtpClient(receiver.port())) {
@@ -140,23 +125,6 @@ class SmtpReceiverTest {
             assertFalse(inbox.threads.get(0).startsWith("smtp-spool"), "routed in the session's thread, not a worker: " + inbox.threads);
         }
         assertEquals(0, receiver.inFlight());
-    }
-
-    @Test
-    void refusesForeignDomainsAndTrickyRelayForms() throws Exception {
-        start(new MemoryQueue(), 100_000);
-        try (SmtpClient c = new SmtpClient(receiver.port())) {
-            c.begin("s@example.org");
-            assertTrue(c.cmd("RCPT TO:<victim@elsewhere.org>").startsWith("550 5.7.1"));
-            assertTrue(c.cmd("RCPT TO:<@example.com:victim@elsewhere.org>").startsWith("550 5.7.1"), "source route");
-            assertTrue(c.cmd("RCPT TO:<victim%elsewhere.org@elsewhere.org>").startsWith("550 5.7.1"));
-            assertTrue(c.cmd("RCPT TO:<victim@elsewhere.org@example.org>").startsWith("501 5.1.3"), "two @ is no address at all");
-            assertTrue(c.cmd("RCPT TO:<victim@example.com.evil.org>").startsWith("550 5.7.1"));
-            assertTrue(c.cmd("RCPT TO:<nodomain>").startsWith("501 5.1.3"));
-            // the percent hack on an accepted domain is routed locally by its real domain, never relayed
-            assertTrue(c.cmd("RCPT TO:<victim%elsewhere.org@example.com>").startsWith("250 2.1."));
-            assertTrue(c.cmd("RCPT TO:<\"quoted local\"@example.com>").startsWith("250 2.1."));
-        }
     }
 
     @Test
