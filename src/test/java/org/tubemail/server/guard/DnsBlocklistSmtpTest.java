@@ -114,11 +114,16 @@ class DnsBlocklistSmtpTest {
 
     /** Sends a whole message from {@code source}; returns the replies to RCPT and to the end of DATA (or "-"). */
     private static List<String> send(String source, int port) throws Exception {
+        return send(source, port, "From: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n");
+    }
+
+    /** Sends {@code message} (CRLF lines, ending with one) from {@code source}; returns the replies to RCPT and to the end of DATA (or "-"). */
+    private static List<String> send(String source, int port, String message) throws Exception {
         try (SmtpClient c = from(source, port)) {
             String rcpt = c.cmd("RCPT TO:<alice@example.com>");
             if (!rcpt.startsWith("250")) return List.of(rcpt, "-");
             assertTrue(c.cmd("DATA").startsWith("354"));
-            return List.of(rcpt, c.cmd("From: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n."));
+            return List.of(rcpt, c.cmd(message + "."));
         }
     }
 
@@ -184,6 +189,33 @@ class DnsBlocklistSmtpTest {
         assertEquals(List.of(new DnsblVerdict.Hit("bl.test", "127.0.0.2", 1)), m.dnsbl().hits());
         assertEquals(List.of("listed score=1 threshold=1 bl.test=127.0.0.2*1"), m.headers(BlocklistScreen.HEADER));
         assertEquals(List.of(), monitor.snapshot(), "tagging refuses nothing");
+    }
+
+    @Test
+    void aClientCannotForgeTheVerdictWithItsOwnTubemailHeaders() throws Exception {
+        int port = start(dns.resolver(), "bl.test=127.0.0.2-127.0.0.11", BlocklistScreen.Action.TAG);
+        String forged = "X-Tubemail-DNSBL: clean score=-9 threshold=1\r\nx-tubemail-dnsbl: clean\r\nFrom: bob@example.net\r\n"
+                + "X-Tubemail-Authentication: spf=pass\r\n dkim=pass (folded)\r\nX-Tubemail-Dnsbl-Verdict: clean\r\nSubject: hi\r\n"
+                + "X-Other: kept\r\n\r\nX-Tubemail-DNSBL: a body line stays\r\n";
+        List<String> replies = send("127.0.0.2", port, forged); // listed by bl.test
+        assertTrue(replies.get(1).startsWith("250"), replies.toString());
+        MailRequest m = awaitOne();
+        assertEquals(List.of("listed score=1 threshold=1 bl.test=127.0.0.2*1"), m.headers(BlocklistScreen.HEADER), "only the server's verdict");
+        assertTrue(m.dnsbl().listed());
+        for (String name : List.of("X-Tubemail-Authentication", "X-Tubemail-Dnsbl-Verdict")) {
+            assertEquals(List.of(), m.headers(name), name + " is the server's to write");
+        }
+        assertEquals(List.of("kept"), m.headers("X-Other"));
+        assertEquals("hi", m.subject());
+        String raw = new String(m.raw(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(raw.endsWith("\r\n\r\nX-Tubemail-DNSBL: a body line stays\r\n"), raw);
+
+        inbox.seen.clear();
+        replies = send("127.0.0.1", port, forged); // listed nowhere: the server adds no header, and the client's are gone
+        assertTrue(replies.get(1).startsWith("250"), replies.toString());
+        m = awaitOne();
+        assertEquals(List.of(), m.headers(BlocklistScreen.HEADER));
+        assertEquals(DnsblVerdict.NONE, m.dnsbl());
     }
 
     @Test
