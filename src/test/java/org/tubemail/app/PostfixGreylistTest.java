@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tubemail.config.Settings;
-import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.Stateless;
 import org.tubemail.state.PgTestDb;
+import org.tubemail.support.Inbox;
 import org.tubemail.support.PostfixInstance;
 import org.tubemail.support.SmtpClient;
 
@@ -32,17 +27,6 @@ import org.tubemail.support.SmtpClient;
  * once; with the greylist in each state storage's store.
  */
 class PostfixGreylistTest {
-
-    @Handler("inbox")
-    public static class Inbox {
-        final List<MailRequest> seen = Collections.synchronizedList(new ArrayList<>());
-
-        @Stateless
-        @Route("(user)@(host)")
-        public void any(MailRequest msg) {
-            seen.add(msg);
-        }
-    }
 
     @TempDir
     Path home;

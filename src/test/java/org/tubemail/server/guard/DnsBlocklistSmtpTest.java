@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -26,15 +24,13 @@ import org.tubemail.io.FreeSpace;
 import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
-import org.tubemail.routing.Stateless;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.state.MemoryStorage;
+import org.tubemail.support.Inbox;
 import org.tubemail.support.Dnsmasq;
 import org.tubemail.support.SmtpClient;
 
@@ -44,17 +40,6 @@ import org.tubemail.support.SmtpClient;
  */
 class DnsBlocklistSmtpTest {
     private static Dnsmasq dns;
-
-    @Handler("inbox")
-    public static class Inbox {
-        final List<MailRequest> seen = Collections.synchronizedList(new ArrayList<>());
-
-        @Stateless
-        @Route("(user)@(host)")
-        public void any(MailRequest msg) {
-            seen.add(msg);
-        }
-    }
 
     private final Inbox inbox = new Inbox();
     private final RecordingMonitor monitor = new RecordingMonitor();
