@@ -32,10 +32,9 @@ final class SenderAuth {
                 throw s.invalid(reject ? "receiver.auth.reject" : "receiver.dmarc.enforce",
                         "false while receiver.auth.checks is false (there are no verdicts to act on)");
             }
-            if (router.routes().stream().anyMatch(m -> m.requiresAuthentication()) && s.string("receiver.auth.upstream.id", "").isEmpty()) {
-                LOG.warn("handlers accept only authenticated senders but receiver.auth.checks is off and no receiver.auth.upstream.id "
-                        + "is believed: all their mail goes to the undeliverable queue");
-            }
+            UnauthenticatedMailWarning.of(router.routes().stream().anyMatch(m -> m.requiresAuthentication()),
+                    !s.string("receiver.auth.upstream.id", "").isEmpty(), !s.list("receiver.trusted.networks", "").isEmpty())
+                    .ifPresent(w -> LOG.atLevel(w.warning() ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log(w.text()));
             return null;
         }
         String id = s.string("receiver.auth.id", hostName());

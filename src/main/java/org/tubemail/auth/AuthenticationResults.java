@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.tubemail.mail.Authentication;
+import org.tubemail.mail.HeaderFields;
 
 /**
  * Writes the {@code Authentication-Results:} header (RFC 8601) in front of a message, after removing
@@ -30,7 +31,7 @@ public final class AuthenticationResults {
     static void copyWithout(String authservId, byte[] message, ByteArrayOutputStream out) {
         int pos = 0;
         while (pos < message.length) {
-            int end = fieldEnd(message, pos);
+            int end = HeaderFields.fieldEnd(message, pos);
             if (end == pos) break; // the empty line: the body follows
             if (!mayBeResults(message, pos, end)
                     || !claims(new String(message, pos, end - pos, StandardCharsets.ISO_8859_1), authservId)) {
@@ -39,18 +40,6 @@ public final class AuthenticationResults {
             pos = end;
         }
         out.write(message, pos, message.length - pos);
-    }
-
-    /** Where the header field starting at {@code pos} ends (after its last line's LF), or {@code pos} on the empty line. */
-    static int fieldEnd(byte[] m, int pos) {
-        if (m[pos] == '\n' || (m[pos] == '\r' && pos + 1 < m.length && m[pos + 1] == '\n')) return pos;
-        int i = pos;
-        while (true) {
-            while (i < m.length && m[i] != '\n') i++;
-            if (i >= m.length) return m.length;
-            i++;
-            if (i >= m.length || (m[i] != ' ' && m[i] != '\t')) return i;
-        }
     }
 
     /** Whether the field may be an {@code Authentication-Results} one: its name starts with an {@code a}. */

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.tubemail.mail.Authentication;
+import org.tubemail.mail.HeaderFields;
 import org.tubemail.mail.Verdict;
 
 /**
@@ -49,7 +50,7 @@ public final class UpstreamResults {
         List<String> results = new ArrayList<>();
         int pos = 0;
         while (pos < message.length) {
-            int end = AuthenticationResults.fieldEnd(message, pos);
+            int end = HeaderFields.fieldEnd(message, pos);
             if (end == pos) break;
             String field = new String(message, pos, end - pos, StandardCharsets.ISO_8859_1);
             String name = field.substring(0, Math.max(0, field.indexOf(':'))).strip().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package org.tubemail.cli;
 
+import org.tubemail.config.SettingsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,14 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Generates a new application: a Maven build depending on Tubemail, its own {@code bin/tubemail}
- * launcher (builds the project when needed, then runs its classes and dependencies), commented
- * settings, a two-state handler with its test-kit test, a README and a {@code .gitignore}. Makes
- * sure the Tubemail artifact is in the local Maven repository first ({@link ArtifactInstaller}).
+ * launcher (builds the project when needed, then runs its classes and dependencies), settings
+ * written from the schema ({@link SettingsFile}: every key with its meaning and default), a
+ * two-state handler with its test-kit test, a README and a {@code .gitignore}. Makes sure the Tubemail artifact is in the local Maven repository first ({@link ArtifactInstaller}).
  * Exit codes: 0 done, 1 the folder exists (without {@code --force}) or cannot be written,
  * 2 bad arguments, 3 the Tubemail artifact could not be installed.
  */
@@ -97,7 +99,6 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
         files.put("pom.xml", "pom.xml.tmpl");
         files.put("README.md", "README.md.tmpl");
         files.put(".gitignore", "gitignore.tmpl");
-        files.put("config/settings.properties", "settings.properties.tmpl");
         files.put("config/logback.xml", "config/logback.xml");
         files.put("bin/tubemail", "bin/tubemail");
         files.put("src/main/java/app/" + pkg + "/SignupHandler.java", "SignupHandler.java.tmpl");
@@ -107,7 +108,22 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
             Files.createDirectories(out.getParent());
             Files.writeString(out, render(f.getValue(), values), StandardCharsets.UTF_8);
         }
+        Path settings = dir.resolve("config/settings.properties");
+        Files.writeString(settings, SettingsFile.render(List.of(name + ": Tubemail settings. Paths are relative to this project's folder (the one holding config/).",
+                "A bad value stops start-up with a message naming this file, the key and the expected form.",
+                "Every key is described in the Tubemail README, section \"Configuration\"."), settingsValues(pkg)), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(dir.resolve("bin/tubemail"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** What the generated application sets beyond the schema's defaults: its ports, its handler, its domain. */
+    private Map<String, String> settingsValues(String pkg) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("receiver.smtp.port", String.valueOf(port));
+        values.put("receiver.accepted.domains", "localhost");
+        values.put("handlers", "app." + pkg + ".SignupHandler");
+        values.put("route.default.host", "localhost");
+        values.put("http.port", String.valueOf(httpPort));
+        return values;
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

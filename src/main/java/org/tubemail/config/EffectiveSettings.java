@@ -1,5 +1,7 @@
 package org.tubemail.config;
 
+import org.tubemail.io.UrlSecrets;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -9,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The settings in effect, each with where it comes from: its declared default, or the settings file,
  * or an environment variable the file names as {@code ${env:NAME}}. Secrets (declared so in
- * {@link SettingsSchema}) are masked.
+ * {@link SettingsSchema}) are masked, and so are the passwords and tokens a URL carries
+ * ({@link UrlSecrets}).
  */
 public final class EffectiveSettings {
 
@@ -67,6 +70,8 @@ public final class EffectiveSettings {
             }
             if (SettingsSchema.isSecret(key) && !value.isEmpty() && !value.startsWith("(unset")) {
                 value = MASK;
+            } else if (SettingsSchema.find(key).map(k -> k.type() == SettingKey.Type.URL).orElse(false)) {
+                value = UrlSecrets.mask(value, MASK); // a JDBC or webhook URL may carry a password
             }
             List<String> variables = new ArrayList<>();
             Matcher m = ENV.matcher(raw);

@@ -1,7 +1,6 @@
 package org.tubemail.app;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,11 +10,8 @@ import org.tubemail.config.Settings;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.support.Dnsmasq;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,13 +33,7 @@ class AutoReplyEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.2", 0));
-            port = probe.getLocalPort();
-        }
-        senders = new GreenMail(new ServerSetup(port, "127.0.0.2", ServerSetup.PROTOCOL_SMTP));
-        senders.start();
+        senders = MailPeers.startMx(0);
         dns = Dnsmasq.builder()
                 .txt("example.org", "v=spf1 ip4:127.0.0.1 -all")
                 .txt("forged.test", "v=spf1 ip4:192.0.2.1 -all")
@@ -53,19 +43,13 @@ class AutoReplyEndToEndTest {
                 .mx("soft.test", "mx.senders.test", 10).mx("strict.test", "mx.senders.test", 10)
                 .a("mx.senders.test", "127.0.0.2")
                 .start();
-        server = TubemailServer.configure(Settings.of("test-settings", home, Map.ofEntries(
-                Map.entry("receiver.smtp.port", "0"),
-                Map.entry("http.port", "0"),
-                Map.entry("receiver.accepted.domains", "localhost, example.com"),
-                Map.entry("receiver.auth.checks", "true"),
-                Map.entry("dns.servers", dns.hostPort()),
-                Map.entry("route.default.host", "example\\.com"),
-                Map.entry("handlers", "org.tubemail.examples.echo.EchoHandler"),
-                Map.entry("storage.kind", "memory"),
-                Map.entry("reply.auto.limit", "2"),
-                Map.entry("relay.host", "mx"),
-                Map.entry("relay.port", String.valueOf(port)),
-                Map.entry("relay.helo", "example.com"))));
+        server = TubemailServer.configure(Settings.of("test-settings", home, MailPeers.serverSettings(dns, senders,
+                "http.port", "0",
+                "receiver.accepted.domains", "localhost, example.com",
+                "route.default.host", "example\\.com",
+                "handlers", "org.tubemail.examples.echo.EchoHandler",
+                "reply.auto.limit", "2",
+                "relay.helo", "example.com")));
         server.start();
     }
 

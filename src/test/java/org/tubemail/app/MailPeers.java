@@ -20,6 +20,41 @@ final class MailPeers {
     private MailPeers() {
     }
 
+    /**
+     * A GreenMail SMTP server on 127.0.0.2, at {@code port} (0: a free one), started: the MX that the
+     * test's DNS records point the people's domains to.
+     */
+    static GreenMail startMx(int port) throws java.io.IOException {
+        if (port == 0) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                port = probe.getLocalPort();
+            }
+        }
+        GreenMail mx = new GreenMail(new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.2",
+                com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
+        mx.start();
+        return mx;
+    }
+
+    /**
+     * The settings of a server that checks senders against {@code dns}, keeps states in memory and sends
+     * straight to the MX (on {@code mx}'s port), with {@code more} (key, value, key, value ...) added.
+     */
+    static java.util.Map<String, String> serverSettings(org.tubemail.support.Dnsmasq dns, GreenMail mx, String... more) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(java.util.Map.of(
+                "receiver.smtp.port", "0",
+                "receiver.auth.checks", "true",
+                "dns.servers", dns.hostPort(),
+                "storage.kind", "memory",
+                "relay.host", "mx",
+                "relay.port", String.valueOf(mx.getSmtp().getPort())));
+        for (int i = 0; i < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        return settings;
+    }
+
     /** Sends a short message over SMTP to 127.0.0.1:{@code port}, with the given Message-ID when not empty. */
     static void send(int port, String from, String to, String subject, String messageId) throws Exception {
         send(port, from, from, to, subject, messageId);

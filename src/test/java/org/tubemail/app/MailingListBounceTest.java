@@ -1,7 +1,6 @@
 package org.tubemail.app;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,16 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.config.Settings;
 import org.tubemail.support.Dnsmasq;
 import org.tubemail.support.PostfixInstance;
-import org.tubemail.support.RealParts;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +33,6 @@ class MailingListBounceTest {
     @TempDir
     Path home;
 
-    private Path postfixDir;
     private PostfixInstance postfix;
     private Dnsmasq dns;
     private GreenMail mailboxes;
@@ -49,42 +41,26 @@ class MailingListBounceTest {
     @BeforeEach
     void start() throws Exception {
         server = null;
-        postfixDir = Files.createTempDirectory(Path.of("/tmp"), "tubemail-list-bounce");
-        Files.createDirectories(postfixDir.resolve("etc"));
-        Path transport = postfixDir.resolve("etc/transport");
-        Files.writeString(transport, "");
-        postfix = PostfixInstance.start(postfixDir, List.of("transport_maps = texthash:" + transport,
-                "smtpd_reject_unlisted_recipient = no", "smtp_dns_support_level = disabled"));
+        postfix = PostfixInstance.routing("list-bounce", List.of());
         int port = postfix.smtpPort(); // every exchanger listens on this port: Postfix on 127.0.0.1, GreenMail on 127.0.0.2
-        mailboxes = new GreenMail(new ServerSetup(port, "127.0.0.2", ServerSetup.PROTOCOL_SMTP));
-        mailboxes.start();
+        mailboxes = MailPeers.startMx(port);
         dns = Dnsmasq.builder()
                 .txt("example.org", "v=spf1 ip4:127.0.0.1 -all").txt("gone.test", "v=spf1 ip4:127.0.0.1 -all")
                 .mx("example.org", "mx.example.org", 10).a("mx.example.org", "127.0.0.2")
                 .mx("gone.test", "mx.gone.test", 10).a("mx.gone.test", "127.0.0.1")
                 .start();
-        server = TubemailServer.configure(Settings.of("test-settings", home, Map.ofEntries(
-                Map.entry("receiver.smtp.port", "0"), Map.entry("http.enabled", "false"),
-                Map.entry("receiver.accepted.domains", "lists.example.com"),
-                Map.entry("receiver.auth.checks", "true"),
-                Map.entry("dns.servers", dns.hostPort()),
-                Map.entry("route.default.listdomain", "lists\\.example\\.com"),
-                Map.entry("handlers", "org.tubemail.examples.mailinglist.MailingListHandler"),
-                Map.entry("storage.kind", "memory"),
-                Map.entry("relay.host", "mx"),
-                Map.entry("relay.port", String.valueOf(port)))));
+        server = TubemailServer.configure(Settings.of("test-settings", home, MailPeers.serverSettings(dns, mailboxes,
+                "http.enabled", "false",
+                "receiver.accepted.domains", "lists.example.com",
+                "route.default.listdomain", "lists\\.example\\.com",
+                "handlers", "org.tubemail.examples.mailinglist.MailingListHandler")));
         server.start();
         route("gone.test smtp:[127.0.0.2]:" + port, "lists.example.com smtp:[127.0.0.1]:" + server.smtpPort());
     }
 
     /** Rewrites Postfix's transport table and reloads it. */
     private void route(String... lines) throws Exception {
-        Files.writeString(postfixDir.resolve("etc/transport"), String.join("\n", lines) + "\n");
-        Process p = new ProcessBuilder(RealParts.require("postfix", "postfix").toString(), "-c",
-                postfixDir.resolve("etc").toString(), "reload").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "postfix reload: " + out);
-        Thread.sleep(500); // the reloaded daemons read the table as they start
+        postfix.route(List.of(lines));
     }
 
     @AfterEach
@@ -100,9 +76,6 @@ class MailingListBounceTest {
         }
         if (postfix != null) {
             postfix.close();
-        }
-        try (var walk = Files.walk(postfixDir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -1,7 +1,6 @@
 package org.tubemail.app;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,15 +12,12 @@ import org.tubemail.mail.MailRequest;
 import org.tubemail.support.Dkimpy;
 import org.tubemail.support.Dnsmasq;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,13 +46,7 @@ class MailingListEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.2", 0));
-            port = probe.getLocalPort();
-        }
-        members = new GreenMail(new ServerSetup(port, "127.0.0.2", ServerSetup.PROTOCOL_SMTP));
-        members.start();
+        members = MailPeers.startMx(0);
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair listKey = rsa.generateKeyPair();
@@ -71,21 +61,15 @@ class MailingListEndToEndTest {
                 .mx("example.org", "mx.members.test", 10).mx("strict.example", "mx.members.test", 10)
                 .a("mx.members.test", "127.0.0.2")
                 .start();
-        server = TubemailServer.configure(Settings.of("test-settings", home, Map.ofEntries(
-                Map.entry("receiver.smtp.port", "0"),
-                Map.entry("http.port", "0"),
-                Map.entry("http.public.url", "https://lists.example.com"),
-                Map.entry("receiver.accepted.domains", "localhost, lists.example.com"),
-                Map.entry("receiver.auth.checks", "true"),
-                Map.entry("dns.servers", dns.hostPort()),
-                Map.entry("route.default.listdomain", "lists\\.example\\.com"),
-                Map.entry("handlers", "org.tubemail.examples.mailinglist.MailingListHandler"),
-                Map.entry("storage.kind", "memory"),
-                Map.entry("relay.host", "mx"),
-                Map.entry("relay.port", String.valueOf(port)),
-                Map.entry("relay.helo", "lists.example.com"),
-                Map.entry("relay.dkim.lists.example.com.selector", "s1"),
-                Map.entry("relay.dkim.lists.example.com.key", "config/dkim/lists.example.com.s1.pem"))));
+        server = TubemailServer.configure(Settings.of("test-settings", home, MailPeers.serverSettings(dns, members,
+                "http.port", "0",
+                "http.public.url", "https://lists.example.com",
+                "receiver.accepted.domains", "localhost, lists.example.com",
+                "route.default.listdomain", "lists\\.example\\.com",
+                "handlers", "org.tubemail.examples.mailinglist.MailingListHandler",
+                "relay.helo", "lists.example.com",
+                "relay.dkim.lists.example.com.selector", "s1",
+                "relay.dkim.lists.example.com.key", "config/dkim/lists.example.com.s1.pem")));
         server.start();
     }
 

@@ -12,7 +12,6 @@ import org.tubemail.config.Settings;
 import org.tubemail.mail.Bounce;
 import org.tubemail.support.PostfixInstance;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +45,6 @@ class PostfixBounceTest {
     private TubemailServer server;
     private PostfixInstance postfix;
     private BounceRecorder recorder;
-    private Path postfixDir;
 
     @BeforeEach
     void start() throws Exception {
@@ -58,29 +56,16 @@ class PostfixBounceTest {
                 "storage.kind", "memory")));
         server.start();
         recorder = (BounceRecorder) server.router().routes().get(0).module().instance();
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "tubemail-postfix-bounce");
-        postfixDir = dir;
-        Files.createDirectories(dir.resolve("etc"));
-        Files.writeString(dir.resolve("etc/transport"), String.join("\n",
+        postfix = PostfixInstance.routing("postfix-bounce", List.of(
                 "lists.example.com smtp:[127.0.0.1]:" + server.smtpPort(),
                 "gone.test error:5.1.2 Host or domain name not found",
-                "full.test retry:4.2.2 Mailbox full", ""));
-        postfix = PostfixInstance.start(dir, List.of(
-                "transport_maps = texthash:" + dir.resolve("etc/transport"),
-                "delay_warning_time = 1s",
-                "smtpd_reject_unlisted_recipient = no",
-                "smtp_dns_support_level = disabled"));
+                "full.test retry:4.2.2 Mailbox full"), "delay_warning_time = 1s");
     }
 
     @AfterEach
     void stop() throws Exception {
         if (postfix != null) {
             postfix.close();
-        }
-        if (postfixDir != null) {
-            try (var walk = Files.walk(postfixDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         if (server != null) {
             server.stop(Duration.ofSeconds(5));

@@ -3,11 +3,8 @@ package org.tubemail.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tubemail.config.Settings;
-import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.Stateless;
 import org.tubemail.state.PgTestDb;
+import org.tubemail.support.Inbox;
 import org.tubemail.support.PostfixInstance;
 import org.tubemail.support.SmtpClient;
 
@@ -34,33 +28,16 @@ import org.tubemail.support.SmtpClient;
  */
 class PostfixGreylistTest {
 
-    @Handler("inbox")
-    public static class Inbox {
-        final List<MailRequest> seen = Collections.synchronizedList(new ArrayList<>());
-
-        @Stateless
-        @Route("(user)@(host)")
-        public void any(MailRequest msg) {
-            seen.add(msg);
-        }
-    }
-
     @TempDir
     Path home;
 
     private TubemailServer server;
     private PostfixInstance postfix;
-    private Path postfixDir;
 
     @AfterEach
     void stop() throws Exception {
         if (postfix != null) {
             postfix.close();
-        }
-        if (postfixDir != null) {
-            try (var walk = Files.walk(postfixDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         if (server != null) {
             server.stop(Duration.ofSeconds(5));
@@ -90,13 +67,7 @@ class PostfixGreylistTest {
         server.start();
         Inbox inbox = (Inbox) server.router().routes().get(0).module().instance();
 
-        postfixDir = Files.createTempDirectory(Path.of("/tmp"), "tubemail-postfix-greylist");
-        Files.createDirectories(postfixDir.resolve("etc"));
-        Files.writeString(postfixDir.resolve("etc/transport"), "example.com smtp:[127.0.0.1]:" + server.smtpPort() + "\n");
-        postfix = PostfixInstance.start(postfixDir, List.of(
-                "transport_maps = texthash:" + postfixDir.resolve("etc/transport"),
-                "smtpd_reject_unlisted_recipient = no",
-                "smtp_dns_support_level = disabled"));
+        postfix = PostfixInstance.routing("postfix-greylist", List.of("example.com smtp:[127.0.0.1]:" + server.smtpPort()));
 
         try (SmtpClient c = new SmtpClient(postfix.smtpPort())) {
             c.begin("bob@example.net");

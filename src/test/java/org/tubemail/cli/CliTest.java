@@ -58,6 +58,7 @@ class CliTest {
         Path settings = home.resolve("config/settings.properties");
         Files.writeString(settings, Files.readString(settings).replace("\nrelay.password=\n", "\nrelay.password=hunter2hunter2\n")
                 .replace("\nhttp.token=\n", "\nhttp.token=${env:TUBEMAIL_TEST_UNSET_TOKEN}\n")
+                .replace("\nstorage.postgres.url=\n", "\nstorage.postgres.url=jdbc:postgresql://db.example.com/mail?user=tm&password=pgs3cret\n")
                 + "forward.http.hook=https://app.example.com/in#mail\nforward.http.hook.secret=0123456789abcdef\napp.shop.token=t0ken\napp.shop.owner=ann\n");
         assertEquals(0, run("config"), err.toString());
         String text = out.toString();
@@ -72,7 +73,9 @@ class CliTest {
         assertTrue(line(text, "http.token=").contains("(unset: environment variable TUBEMAIL_TEST_UNSET_TOKEN is not set)")
                 && line(text, "http.token=").endsWith("[environment TUBEMAIL_TEST_UNSET_TOKEN (config/settings.properties)]"), text);
         assertTrue(line(text, "dns.timeout.seconds=").endsWith("[config/settings.properties]") && line(text, "receiver.queue.poll.seconds=").endsWith("[default]"), text);
-        assertTrue(!text.contains("hunter2") && !text.contains("0123456789abcdef") && !text.contains("t0ken"), text);
+        assertTrue(line(text, "storage.postgres.url=").startsWith("storage.postgres.url=jdbc:postgresql://db.example.com/mail?user=tm&password=******** "),
+                "a JDBC URL's password is masked, the rest shown: " + text);
+        assertTrue(!text.contains("hunter2") && !text.contains("0123456789abcdef") && !text.contains("t0ken") && !text.contains("pgs3cret"), text);
         assertEquals(0, run("config", "--keys"));
         assertTrue(out.toString().contains("relay.dkim.DOMAIN.key") && out.toString().contains("receiver.tls.required"), out.toString());
     }

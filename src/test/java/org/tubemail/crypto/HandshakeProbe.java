@@ -4,18 +4,13 @@ import org.tubemail.server.tls.TlsContext;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
-import java.security.cert.CertificateFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +32,7 @@ public final class HandshakeProbe {
         CryptoProvider.use(CryptoProvider.Mode.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)));
         Path dir = Path.of(args[1]);
         TlsContext server = TlsContext.loadOrGenerate(null, null, dir, "mx.example.com");
-        SSLContext clientContext = clientTrusting(server.certFile());
+        SSLContext clientContext = server.clientTrustingThis();
         Security.removeProvider("SunEC");
         // JSSE looks up a named group's parameters (AlgorithmParameters "EC", no arithmetic) before it
         // uses it; the native provider has none, so this class from java.base stands in for SunEC's
@@ -67,18 +62,5 @@ public final class HandshakeProbe {
             }
             System.out.println("handshake failed: " + e + (root == e ? "" : " (" + root + ")"));
         }
-    }
-
-    private static SSLContext clientTrusting(Path certFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certFile)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tubemail.config.SettingsFile;
 import org.tubemail.support.RealParts;
 import org.tubemail.support.Shell;
 
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The distribution {@code target/tubemail-VERSION.tar.gz} (built by {@code mvn package}), unpacked
  * into a temporary folder: it starts with {@code bin/tubemail start} with Java only (no Maven on
- * the PATH), answers mail, stops gracefully; its systemd unit passes {@code systemd-analyze verify}.
+ * the PATH), answers mail, stops gracefully; its settings are the pristine ones written from the
+ * schema, never the working copy's; its systemd unit passes {@code systemd-analyze verify}.
  */
 class DistributionTest {
 
@@ -67,10 +69,20 @@ class DistributionTest {
     }
 
     @Test
+    void shipsSettingsWrittenFromTheSchemaNeverTheWorkingCopy() throws Exception {
+        // The working copy's config/settings.properties may hold a developer's edits and secrets; the archive's is
+        // written from the schema at build time, whatever the working copy holds.
+        assertEquals(SettingsFile.distribution(), Files.readString(dist.resolve("config/settings.properties")));
+        try (Stream<Path> config = Files.list(dist.resolve("config"))) {
+            assertEquals(List.of("logback.xml", "settings.properties"), config.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void startsAnswersAndStopsWithJavaOnlyAndNoMaven() throws Exception {
         int port = Shell.freePort();
         Path settings = dist.resolve("config/settings.properties");
-        Files.writeString(settings, Files.readString(settings).replace("receiver.smtp.port=8825", "receiver.smtp.port=" + port) + "\nhttp.port=0\n");
+        Files.writeString(settings, Files.readString(settings) + "\nreceiver.smtp.port=" + port + "\nhttp.port=0\n");
         // A PATH with the few tools the launcher uses, and no java and no mvn: Java comes from JAVA_HOME.
         Path bin = Files.createDirectories(tmp.resolve("path"));
         for (String tool : List.of("bash", "env", "sed", "head")) {

@@ -1,8 +1,6 @@
 package org.tubemail.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,26 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /api/graph}: each stateful module's states, arrows, Mermaid text and keys per state, after real SMTP. */
-class GraphApiTest {
-
-    @TempDir
-    Path home;
-    OpsFixture ops;
-
-    @BeforeEach
-    void start() throws Exception {
-        ops = new OpsFixture(home, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        ops.close();
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
-        return Call.JSON.readTree(r.body());
-    }
+class GraphApiTest extends RunningServerTest {
 
     private void deliver(String from, String expectedState) throws Exception {
         assertTrue(ops.smtp(from, "flaky@localhost", OpsFixture.mail(from, "flaky@localhost", "graph", "x")).startsWith("250"));

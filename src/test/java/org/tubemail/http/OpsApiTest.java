@@ -1,8 +1,6 @@
 package org.tubemail.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.app.TubemailServer;
@@ -19,26 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP listener of a running server: health, metrics, the JSON API and its security rules. */
-class OpsApiTest {
-
-    @TempDir
-    Path home;
-    OpsFixture ops;
-
-    @BeforeEach
-    void start() throws Exception {
-        ops = new OpsFixture(home, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        ops.close();
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
-        return Call.JSON.readTree(r.body());
-    }
+class OpsApiTest extends RunningServerTest {
 
     @Test
     void healthAndMetricsCountWhatHappens() throws Exception {

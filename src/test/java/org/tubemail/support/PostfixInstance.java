@@ -44,11 +44,42 @@ public final class PostfixInstance implements AutoCloseable {
     private final Path postfix;
     private final Path dir;
     private final int smtpPort;
+    private boolean ownsDir;
 
     private PostfixInstance(Path postfix, Path dir, int smtpPort) {
         this.postfix = postfix;
         this.dir = dir;
         this.smtpPort = smtpPort;
+    }
+
+    /**
+     * An instance in a new folder under {@code /tmp} (named after {@code name}; removed by {@link #close})
+     * that relays by the {@code transport} table (lines such as {@code example.com smtp:[127.0.0.1]:PORT},
+     * see {@link #route}), takes any recipient, and looks up no DNS; {@code mainCf} adds lines.
+     */
+    public static PostfixInstance routing(String name, List<String> transport, String... mainCf) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "tubemail-" + name);
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/transport"), String.join("\n", transport) + "\n");
+        List<String> lines = new java.util.ArrayList<>(List.of("transport_maps = texthash:" + dir.resolve("etc/transport"),
+                "smtpd_reject_unlisted_recipient = no", "smtp_dns_support_level = disabled"));
+        lines.addAll(List.of(mainCf));
+        PostfixInstance instance;
+        try {
+            instance = start(dir, lines);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            delete(dir);
+            throw e;
+        }
+        instance.ownsDir = true;
+        return instance;
+    }
+
+    /** Rewrites the transport table of an instance made by {@link #routing} and reloads Postfix. */
+    public void route(List<String> transport) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("etc/transport"), String.join("\n", transport) + "\n");
+        postfix("reload");
+        Thread.sleep(500); // the reloaded daemons read the table as they start
     }
 
     /**
@@ -137,7 +168,7 @@ public final class PostfixInstance implements AutoCloseable {
         }
     }
 
-    /** Stops the instance. */
+    /** Stops the instance; one made by {@link #routing} also removes its folder. */
     @Override
     public void close() throws IOException {
         try {
@@ -145,6 +176,16 @@ public final class PostfixInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while stopping Postfix", e);
+        } finally {
+            if (ownsDir) {
+                delete(dir);
+            }
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -25,17 +25,13 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateFactory;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +88,7 @@ public class CryptoBench {
         ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Path dir = Files.createTempDirectory("crypto-bench");
         server = TlsContext.loadOrGenerate(null, null, dir.resolve("tls"), "bench.localdomain");
-        client = clientTrusting(server.certFile());
+        client = server.clientTrustingThis();
         rsaRelay = relay(dir, rsa.getPrivate(), "rsa");
         edRelay = relay(dir, ed.getPrivate(), "ed");
         reply = MailResponse.to("ann@example.org").from("list@lists.example.com").subject("Welcome to the list")
@@ -112,19 +108,6 @@ public class CryptoBench {
         Files.writeString(pem, DkimKeys.toPem(key));
         DkimKeyring keys = new DkimKeyring().add(new DkimKey("lists.example.com", selector, DkimKeys.readPrivateKey(pem)));
         return new DkimSigningRelay((message, from, to) -> relayed.incrementAndGet(), keys);
-    }
-
-    private static SSLContext clientTrusting(Path certFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certFile)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
     }
 
     @Benchmark

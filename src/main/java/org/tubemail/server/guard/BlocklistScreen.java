@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.tubemail.dns.DnsBlocklist;
 import org.tubemail.mail.DnsblVerdict;
+import org.tubemail.server.TubemailFields;
 
 /**
  * Screens SMTP clients against DNS blocklists and allowlists ({@code receiver.dnsbl},
@@ -96,8 +97,12 @@ public final class BlocklistScreen {
         }
     }
 
-    /** {@code message} with an {@value #HEADER} header on top when a list named the client, else {@code message} itself. */
-    public static byte[] tag(DnsblVerdict verdict, byte[] message) {
+    /**
+     * {@code message} without the client's own {@code X-Tubemail-*} fields ({@link TubemailFields}), with an
+     * {@value #HEADER} header on top when a list named the client.
+     */
+    public static byte[] tag(DnsblVerdict verdict, byte[] client) {
+        byte[] message = TubemailFields.strip(client);
         if (verdict.equals(DnsblVerdict.NONE)) return message;
         byte[] header = (HEADER + ": " + verdict.summary() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[header.length + message.length];

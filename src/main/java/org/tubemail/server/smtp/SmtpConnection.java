@@ -45,7 +45,8 @@ import java.util.Map;
  * it opens, or behind a trusted proxy once its PROXY header names the client; a refused one gets
  * the {@code 421} instead of the greeting and is closed.
  * <p>Talkers ({@link TalkerSettings}): a client that sends before its greeting, or sends commands
- * ahead of their replies where {@link PipeliningRule} forbids it, gets {@code 554 5.5.0}; past the
+ * ahead of their replies where {@link PipeliningRule} forbids it, gets {@code 554 5.5.0} (a trusted
+ * client, as postscreen's allowlist, is neither delayed nor held to the pipelining rule); past the
  * soft error limit each reply is held back ({@link ErrorLimits}) while reading stops, and at the
  * hard limit the session ends; the loop's periodic check ({@link #checkPace}) ends a session past
  * its time limit or whose message arrives too slowly ({@link DataRate}). Each such end is
@@ -418,7 +419,7 @@ final class SmtpConnection {
                 }
                 continue;
             }
-            if (head < tail && talkers.forbidUnauthPipelining() && PipeliningRule.mustWait(line, dialog.pipeliningOffered())) {
+            if (head < tail && talkers.forbidUnauthPipelining() && !trusted() && PipeliningRule.mustWait(line, dialog.pipeliningOffered())) {
                 refuse(TalkerRefusal.UNAUTH_PIPELINING); // before the command runs: a DATA sent with its text never starts
                 return;
             }

@@ -190,6 +190,24 @@ public final class TlsContext {
         return certFile;
     }
 
+    /**
+     * A client's context that trusts this server's certificate alone (read now from {@link #certFile}):
+     * for a client on the same machine that checks it talks to this server, such as the crypto
+     * benchmark's and the provider test's handshakes with a generated certificate.
+     */
+    public SSLContext clientTrustingThis() throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(certFile)) {
+            trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tmf.getTrustManagers(), null);
+        return c;
+    }
+
     @Override
     public String toString() {
         return "TLS " + Arrays.toString(PROTOCOLS) + " with " + certFile;

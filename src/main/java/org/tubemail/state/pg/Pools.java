@@ -33,6 +33,6 @@ public final class Pools {
 
     /** {@code jdbcUrl} with any password in it masked, for messages. */
     public static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+        return org.tubemail.io.UrlSecrets.mask(jdbcUrl, "***");
     }
 }

@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -26,15 +24,13 @@ import org.tubemail.io.FreeSpace;
 import org.tubemail.mail.DnsblVerdict;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.queue.MemoryQueue;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
 import org.tubemail.routing.Router;
-import org.tubemail.routing.Stateless;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
 import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.server.smtp.SmtpReceiver;
 import org.tubemail.state.MemoryStorage;
+import org.tubemail.support.Inbox;
 import org.tubemail.support.Dnsmasq;
 import org.tubemail.support.SmtpClient;
 
@@ -44,17 +40,6 @@ import org.tubemail.support.SmtpClient;
  */
 class DnsBlocklistSmtpTest {
     private static Dnsmasq dns;
-
-    @Handler("inbox")
-    public static class Inbox {
-        final List<MailRequest> seen = Collections.synchronizedList(new ArrayList<>());
-
-        @Stateless
-        @Route("(user)@(host)")
-        public void any(MailRequest msg) {
-            seen.add(msg);
-        }
-    }
 
     private final Inbox inbox = new Inbox();
     private final RecordingMonitor monitor = new RecordingMonitor();
@@ -114,11 +99,16 @@ class DnsBlocklistSmtpTest {
 
     /** Sends a whole message from {@code source}; returns the replies to RCPT and to the end of DATA (or "-"). */
     private static List<String> send(String source, int port) throws Exception {
+        return send(source, port, "From: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n");
+    }
+
+    /** Sends {@code message} (CRLF lines, ending with one) from {@code source}; returns the replies to RCPT and to the end of DATA (or "-"). */
+    private static List<String> send(String source, int port, String message) throws Exception {
         try (SmtpClient c = from(source, port)) {
             String rcpt = c.cmd("RCPT TO:<alice@example.com>");
             if (!rcpt.startsWith("250")) return List.of(rcpt, "-");
             assertTrue(c.cmd("DATA").startsWith("354"));
-            return List.of(rcpt, c.cmd("From: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n."));
+            return List.of(rcpt, c.cmd(message + "."));
         }
     }
 
@@ -184,6 +174,33 @@ class DnsBlocklistSmtpTest {
         assertEquals(List.of(new DnsblVerdict.Hit("bl.test", "127.0.0.2", 1)), m.dnsbl().hits());
         assertEquals(List.of("listed score=1 threshold=1 bl.test=127.0.0.2*1"), m.headers(BlocklistScreen.HEADER));
         assertEquals(List.of(), monitor.snapshot(), "tagging refuses nothing");
+    }
+
+    @Test
+    void aClientCannotForgeTheVerdictWithItsOwnTubemailHeaders() throws Exception {
+        int port = start(dns.resolver(), "bl.test=127.0.0.2-127.0.0.11", BlocklistScreen.Action.TAG);
+        String forged = "X-Tubemail-DNSBL: clean score=-9 threshold=1\r\nx-tubemail-dnsbl: clean\r\nFrom: bob@example.net\r\n"
+                + "X-Tubemail-Authentication: spf=pass\r\n dkim=pass (folded)\r\nX-Tubemail-Dnsbl-Verdict: clean\r\nSubject: hi\r\n"
+                + "X-Other: kept\r\n\r\nX-Tubemail-DNSBL: a body line stays\r\n";
+        List<String> replies = send("127.0.0.2", port, forged); // listed by bl.test
+        assertTrue(replies.get(1).startsWith("250"), replies.toString());
+        MailRequest m = awaitOne();
+        assertEquals(List.of("listed score=1 threshold=1 bl.test=127.0.0.2*1"), m.headers(BlocklistScreen.HEADER), "only the server's verdict");
+        assertTrue(m.dnsbl().listed());
+        for (String name : List.of("X-Tubemail-Authentication", "X-Tubemail-Dnsbl-Verdict")) {
+            assertEquals(List.of(), m.headers(name), name + " is the server's to write");
+        }
+        assertEquals(List.of("kept"), m.headers("X-Other"));
+        assertEquals("hi", m.subject());
+        String raw = new String(m.raw(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(raw.endsWith("\r\n\r\nX-Tubemail-DNSBL: a body line stays\r\n"), raw);
+
+        inbox.seen.clear();
+        replies = send("127.0.0.1", port, forged); // listed nowhere: the server adds no header, and the client's are gone
+        assertTrue(replies.get(1).startsWith("250"), replies.toString());
+        m = awaitOne();
+        assertEquals(List.of(), m.headers(BlocklistScreen.HEADER));
+        assertEquals(DnsblVerdict.NONE, m.dnsbl());
     }
 
     @Test

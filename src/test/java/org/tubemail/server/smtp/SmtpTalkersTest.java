@@ -10,12 +10,16 @@ import org.tubemail.routing.Router;
 import org.tubemail.routing.Stateless;
 import org.tubemail.server.ConnectionSecurity;
 import org.tubemail.server.ReceiverSettings;
+import org.tubemail.server.guard.ClientLimits;
+import org.tubemail.server.guard.IpNetworks;
 import org.tubemail.server.guard.TalkerSettings;
 import org.tubemail.server.proxy.ProxyPolicy;
 import org.tubemail.support.SmtpClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,11 +73,23 @@ class SmtpTalkersTest {
     }
 
     private void start(TalkerSettings talkers, ConnectionSecurity security) throws IOException {
+        start(talkers, security, ClientLimits.NONE);
+    }
+
+    private void start(TalkerSettings talkers, ConnectionSecurity security, ClientLimits limits) throws IOException {
         Router router = Router.builder().defaultCapture("host", "example\\.com").defaultCapture("user", "known|alice")
                 .handlers(inbox).monitor(refusals).build();
         receiver = new SmtpReceiver(new ReceiverSettings("127.0.0.1", 0, Set.of("example.com"), 100_000, 1000,
-                Duration.ofSeconds(30), 50, 2), router, new MemoryQueue(), security).talkers(talkers);
+                Duration.ofSeconds(30), 50, 2), router, new MemoryQueue(), security).talkers(talkers).limits(limits);
         receiver.start();
+    }
+
+    /** A client connected from {@code source}, a loopback address. */
+    private SmtpClient from(String source) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", receiver.port()));
+        return new SmtpClient(s);
     }
 
     @AfterEach
@@ -300,6 +316,48 @@ class SmtpTalkersTest {
         }
         assertTrue(replies.subList(0, replies.size() - 1).stream().allMatch(r -> r.startsWith("250")), replies.toString());
         assertEquals(List.of("127.0.0.1 session_time 421 4.4.2"), refusals.seen);
+    }
+
+    // ---- trusted networks, as postscreen's allowlist: no greeting delay, no pipelining rule; error limits hold ----
+
+    @Test
+    void aTrustedClientIsGreetedAtOnceAndMayPipelineButItsErrorsAreStillLimited() throws Exception {
+        start(new TalkerSettings(Duration.ofSeconds(30), true, D.sessionMax(), D.dataMinBytesPerSecond(), D.dataRateWindow(), 2, 4,
+                Duration.ofMillis(20)), ConnectionSecurity.NONE, ClientLimits.NONE.trusting(IpNetworks.parse(List.of("127.0.0.2/32"))));
+        try (SmtpClient c = from("127.0.0.2")) {
+            assertReply("220", c.reply()); // at once: the test would wait 30 s otherwise, and fail on its read timeout
+            assertReply("250", c.cmd("HELO appliance.example.org"));
+            c.send("MAIL FROM:<s@example.org>\r\nRCPT TO:<known@example.com>\r\n"); // pipelined though PIPELINING was not offered
+            assertReply("250", c.reply());
+            assertReply("250", c.reply());
+            List<String> codes = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                codes.add(c.cmd("RCPT TO:<nobody" + i + "@example.com>"));
+            }
+            assertTrue(codes.stream().allMatch(r -> r.startsWith("550 5.1.1")), codes.toString());
+            assertReply("421 4.7.0 ", c.reply());
+        }
+        assertEquals(List.of("127.0.0.2 error_limit 421 4.7.0"), refusals.seen);
+
+        try (SmtpClient c = from("127.0.0.3")) { // not trusted: the same pipelining is refused
+            c.send("HELO client.example.org\r\n"); // before the greeting: an early talker
+            assertReply("554 5.5.0 ", c.reply());
+        }
+        assertEquals(List.of("127.0.0.2 error_limit 421 4.7.0", "127.0.0.3 early_talker 554 5.5.0"), refusals.seen);
+    }
+
+    @Test
+    void aTrustedClientMayPipelineWhereOthersAreRefused() throws Exception {
+        start(D, ConnectionSecurity.NONE, ClientLimits.NONE.trusting(IpNetworks.parse(List.of("127.0.0.2/32"))));
+        for (String source : List.of("127.0.0.2", "127.0.0.3")) {
+            try (SmtpClient c = from(source)) {
+                assertReply("220", c.reply());
+                assertReply("250", c.cmd("HELO client.example.org"));
+                c.send("MAIL FROM:<s@example.org>\r\nRCPT TO:<known@example.com>\r\n");
+                assertReply(source.equals("127.0.0.2") ? "250" : "554 5.5.0 ", c.reply());
+            }
+        }
+        assertEquals(List.of("127.0.0.3 unauth_pipelining 554 5.5.0"), refusals.seen);
     }
 
     // ---- noisy talkers ----
