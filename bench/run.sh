@@ -19,7 +19,7 @@
 #   cluster  1, 2 and 3 Tubemail servers (separate JVMs, states in PostgreSQL) behind HAProxy, with the log spool
 #            and with the PostgreSQL spool, and a whole Postfix MTA behind the same HAProxy, on a throwaway
 #            PostgreSQL (.ci/postgres.sh, fsync on); many senders, each waiting for its 250; the clock stops once
-#            every message is routed (about 6 minutes at the default counts)
+#            every message is routed (12.6 minutes with CLUSTER_MESSAGES=2000 CLUSTER_WARMUP=4000 under a load average of 40)
 #   crypto   JMH: the JCA operations of TLS, DKIM and HMACs, TLS 1.3 handshakes and the DKIM-signing relay, on the
 #            JDK's providers and on the native one (Amazon Corretto Crypto Provider)
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
@@ -33,8 +33,8 @@
 #              lines applied after postfix-mta.sh's own), ABUSE_JAVA_OPTS (default "-Xmx256m -XX:+ExitOnOutOfMemoryError"),
 #              ABUSE_OPTS (options of bench/scripts/abuse.py, e.g. "--legit 100 --idle 1000 --duration 40"; see its --help),
 #              ABUSE_SERVERS (default "tubemail postfix").
-#              cluster: CLUSTER_MESSAGES (per timed run, default 5000), CLUSTER_SENDERS (smtp-source processes, one sender
-#              and one session each, default 40), CLUSTER_WARMUP (messages per configuration, default 5000), CLUSTER_REPEAT
+#              cluster: CLUSTER_MESSAGES (per timed run, default 3000), CLUSTER_SENDERS (smtp-source processes, one sender
+#              and one session each, default 40), CLUSTER_WARMUP (messages per configuration, default 3000), CLUSTER_REPEAT
 #              (rounds, default 3), CLUSTER_SERVERS (default "1 2 3"), CLUSTER_SPOOLS (default "log postgres").
 set -euo pipefail
 
@@ -525,9 +525,9 @@ abuse_postfix() {
 # summed over the configuration's servers) show every message routed, or Postfix's queue is empty. CPU is read
 # from /proc before and after each run: the servers' JVMs (Postfix: all of its processes), PostgreSQL (the
 # configuration's backends and the server's own processes) and HAProxy.
-CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-5000}
+CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-3000}
 CLUSTER_SENDERS=${CLUSTER_SENDERS:-40}
-CLUSTER_WARMUP=${CLUSTER_WARMUP:-5000}
+CLUSTER_WARMUP=${CLUSTER_WARMUP:-3000}
 CLUSTER_REPEAT=${CLUSTER_REPEAT:-3}
 CL_NAMES=()
 CL_PORTS=()
