@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tubemail's benchmarks and writes bench/results/latest.md (raw outputs in bench/results/raw/).
 #
-# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth crypto profile abuse (default: all but profile and abuse)
+# Usage: bench/run.sh [STEP...]     steps: router storage smtp memory auth crypto profile abuse cluster (default: all but profile, abuse and cluster)
 #   router   JMH: router dispatch, 10/100/1000 routes, 1 and 2 threads
 #   storage  JMH: MemoryStorage vs MapDbStorage get/set, 1 and 2 threads; 64 durable MapDB writers
 #   smtp     smtp-source against smtp-sink, GreenMail, bare SubEthaSMTP, a whole Postfix MTA and Tubemail (installs
@@ -16,6 +16,10 @@
 #            (AbuseServer, from a settings file) and then Postfix with postscreen + anvil (postfix-mta.sh screen)
 #              bench/run.sh abuse
 #              ABUSE_TUBEMAIL_SETTINGS=other.properties bench/run.sh abuse     # other defences' settings (default bench/abuse-tubemail.properties)
+#   cluster  1, 2 and 3 Tubemail servers (separate JVMs, states in PostgreSQL) behind HAProxy, with the log spool
+#            and with the PostgreSQL spool, and a whole Postfix MTA behind the same HAProxy, on a throwaway
+#            PostgreSQL (.ci/postgres.sh, fsync on); many senders, each waiting for its 250; the clock stops once
+#            every message is routed (16 minutes at the default counts under a load average of 30-56; no quiet run yet)
 #   crypto   JMH: the JCA operations of TLS, DKIM and HMACs, TLS 1.3 handshakes and the DKIM-signing relay, on the
 #            JDK's providers and on the native one (Amazon Corretto Crypto Provider)
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
@@ -29,6 +33,9 @@
 #              lines applied after postfix-mta.sh's own), ABUSE_JAVA_OPTS (default "-Xmx256m -XX:+ExitOnOutOfMemoryError"),
 #              ABUSE_OPTS (options of bench/scripts/abuse.py, e.g. "--legit 100 --idle 1000 --duration 40"; see its --help),
 #              ABUSE_SERVERS (default "tubemail postfix").
+#              cluster: CLUSTER_MESSAGES (per timed run, default 3000), CLUSTER_SENDERS (smtp-source processes, one sender
+#              and one session each, default 40), CLUSTER_WARMUP (messages per configuration, default 3000), CLUSTER_REPEAT
+#              (rounds, default 3), CLUSTER_SERVERS (default "1 2 3"), CLUSTER_SPOOLS (default "log postgres").
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -50,12 +57,16 @@ STEPS=("$@")
 
 STARTED_PIDS=()
 POSTFIX_DIRS=()
+PG_DIRS=()
 cleanup() {
     for pid in "${STARTED_PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
     for dir in "${POSTFIX_DIRS[@]}"; do
         "$BENCH/scripts/postfix-mta.sh" stop "$dir" > /dev/null 2>&1 || true
+    done
+    for dir in "${PG_DIRS[@]}"; do
+        "$ROOT/.ci/postgres.sh" clean "$dir" > /dev/null 2>&1 || true
     done
 }
 trap cleanup EXIT
@@ -504,6 +515,250 @@ abuse_postfix() {
     rm -rf "$dir"
 }
 
+# The cluster step (issue 25 §7): for N in CLUSTER_SERVERS and each spool in CLUSTER_SPOOLS, N Tubemail servers,
+# each a JVM started by the distribution's launcher (TubemailCli start) from its own settings, with their states
+# in PostgreSQL (one database per configuration, so that no other configuration's server claims its messages),
+# behind one HAProxy frontend (tcp, round robin, send-proxy-v2); and a whole Postfix MTA (postfix-mta.sh) behind a
+# frontend of the same HAProxy. Everything runs at once and takes turns, as in the smtp step. The load is
+# CLUSTER_SENDERS smtp-source processes, each one sender with one session at a time (a new connection per message,
+# each waiting for its 250); the clock stops once the servers' routed counters (tubemail_messages_routed_total,
+# summed over the configuration's servers) show every message routed, or Postfix's queue is empty. CPU is read
+# from /proc before and after each run: the servers' JVMs (Postfix: all of its processes), PostgreSQL (the
+# configuration's backends and the server's own processes) and HAProxy.
+CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-3000}
+CLUSTER_SENDERS=${CLUSTER_SENDERS:-40}
+CLUSTER_WARMUP=${CLUSTER_WARMUP:-3000}
+CLUSTER_REPEAT=${CLUSTER_REPEAT:-3}
+CL_NAMES=()
+CL_PORTS=()
+CL_DRAIN=()
+CL_CPU=()
+CL_DB=()
+
+# cluster_load PORT MESSAGES: CLUSTER_SENDERS senders in parallel, MESSAGES / CLUSTER_SENDERS each.
+cluster_load() {
+    local port=$1 each=$(($2 / CLUSTER_SENDERS)) pids=() i rc=0
+    for i in $(seq "$CLUSTER_SENDERS"); do
+        smtp-source -s 1 -l 2048 -N -m "$each" -f "sender$i@senders.example.org" -t rcpt@example.com "127.0.0.1:$port" &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do
+        wait "$i" || rc=1
+    done
+    return $rc
+}
+
+# cluster_server HOME SMTP_PORT HTTP_PORT SPOOL DATABASE: one Tubemail server, as deployed, from its settings.
+cluster_server() {
+    local home=$1 smtp=$2 http=$3 spool=$4 db=$5
+    mkdir -p "$home/config"
+    cat > "$home/config/settings.properties" << PROPS
+receiver.smtp.host=127.0.0.1
+receiver.smtp.port=$smtp
+receiver.accepted.domains=example.com
+receiver.tls.enabled=false
+receiver.proxy.protocol=on
+receiver.proxy.trusted=127.0.0.1/32
+# the bench's senders all come from 127.0.0.1: exempt from the per-client limits
+receiver.trusted.networks=127.0.0.1/32
+handlers=org.tubemail.bench.MailboxHandler
+route.default.host=example\\\\.com
+storage.kind=postgres
+storage.postgres.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$db
+storage.postgres.user=tubemail
+storage.postgres.password=$PG_PASSWORD
+queue.spool.kind=$spool
+queue.spool=run/spool
+queue.undeliverable=run/undeliverable
+queue.relay.retry=run/relay-retry
+queue.forward.retry=run/forward-retry
+http.enabled=true
+http.host=127.0.0.1
+http.port=$http
+PROPS
+    echo "java -Xmx512m -cp $JAR org.tubemail.cli.TubemailCli --home $home start &  # settings: cluster-$db.properties" >> "$RAW/commands.txt"
+    [ -e "$RAW/cluster-$db.properties" ] || sed "s/password=.*/password=(secret)/" "$home/config/settings.properties" > "$RAW/cluster-$db.properties"
+    java -Xmx512m -cp "$JAR" org.tubemail.cli.TubemailCli --home "$home" start > "$home/server.log" 2>&1 &
+    SERVER_PID=$!
+    STARTED_PIDS+=("$SERVER_PID")
+}
+
+# Waits until the server answers on its metrics endpoint (it listens on SMTP by then).
+cluster_ready() {
+    local pid=$1 home=$2 url=$3
+    for _ in $(seq 240); do
+        python3 "$BENCH/scripts/cluster_probe.py" routed "$url" > /dev/null 2>&1 && return 0
+        if ! kill -0 "$pid" 2> /dev/null; then
+            log "the Tubemail server in $home exited; its log:"
+            cat "$home/server.log" >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+    log "the Tubemail server in $home was not ready after 120 s"
+    return 1
+}
+
+cluster_postgres() {
+    local dir
+    dir=$(mktemp -d)
+    rmdir "$dir"
+    PG_DIRS+=("$dir")
+    log "cluster: a throwaway PostgreSQL in $dir (fsync on, as in production)"
+    run "$ROOT/.ci/postgres.sh" start "$dir" > /dev/null
+    # .ci/postgres.sh turns fsync off for tests; a benchmark of durable acceptance wants it on. Every server
+    # holds up to receiver.workers + 4 connections per pool.
+    printf 'fsync = on\nmax_connections = 1000\n' >> "$dir/data/postgresql.conf"
+    "$ROOT/.ci/postgres.sh" stop "$dir"
+    "$ROOT/.ci/postgres.sh" restart "$dir"
+    # shellcheck disable=SC1091
+    . "$dir/env"
+    PG_PORT=$(cat "$dir/port")
+    PG_PASSWORD=$TUBEMAIL_PG_PASSWORD
+    PG_MASTER=$(head -1 "$dir/data/postmaster.pid")
+    PSQL=(env PGPASSWORD="$PG_PASSWORD" psql -q -h 127.0.0.1 -p "$PG_PORT" -U tubemail -d tubemail)
+    "${PSQL[@]}" -Atc "SELECT 'postgresql: ' || version() || '; fsync ' || current_setting('fsync') || ', synchronous_commit '
+        || current_setting('synchronous_commit') || ', shared_buffers ' || current_setting('shared_buffers')" >> "$RAW/cluster-conditions.txt"
+}
+
+step_cluster() {
+    ensure_postfix_tools
+    local haproxy_bin
+    haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
+    : > "$RAW/cluster.tsv"
+    {
+        echo "command: $(env | grep -E '^CLUSTER_' | sort | tr '\n' ' ')bench/run.sh cluster"
+        echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+        echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2> /dev/null || echo ' (with local changes)')"
+        echo "messages per run: $(( CLUSTER_MESSAGES / CLUSTER_SENDERS * CLUSTER_SENDERS )) from $CLUSTER_SENDERS senders; rounds: $CLUSTER_REPEAT"
+        echo "note: ${BENCH_NOTE:-none}"
+    } > "$RAW/cluster-conditions.txt"
+    cluster_postgres
+    local haproxy_cfg n spool i home smtp http db urls cpus pids=() homes=() fport
+    haproxy_cfg=$(mktemp)
+    cat > "$haproxy_cfg" << CFG
+global
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+CFG
+    # shellcheck disable=SC2206 # lists
+    local counts=(${CLUSTER_SERVERS:-1 2 3}) spools=(${CLUSTER_SPOOLS:-log postgres})
+    for spool in "${spools[@]}"; do
+        for n in "${counts[@]}"; do
+            db="${spool}_$n"
+            "${PSQL[@]}" -c "CREATE DATABASE $db OWNER tubemail"
+            fport=$(free_port)
+            printf 'frontend %s\n    bind 127.0.0.1:%s\n    default_backend %s\nbackend %s\n    balance roundrobin\n' \
+                "$db" "$fport" "$db" "$db" >> "$haproxy_cfg"
+            urls="" cpus="pg:$PG_MASTER:$db"
+            for i in $(seq "$n"); do
+                home=$(mktemp -d)
+                smtp=$(free_port)
+                http=$(free_port)
+                cluster_server "$home" "$smtp" "$http" "$spool" "$db"
+                pids+=("$SERVER_PID")
+                homes+=("$home")
+                urls+="${urls:+ }http://127.0.0.1:$http/metrics"
+                cpus="pid:$SERVER_PID $cpus"
+                echo "    server t$i 127.0.0.1:$smtp send-proxy-v2" >> "$haproxy_cfg"
+            done
+            CL_NAMES+=("$spool-$n")
+            CL_PORTS+=("$fport")
+            CL_DRAIN+=("$urls")
+            CL_CPU+=("$cpus")
+            CL_DB+=("$db")
+        done
+    done
+    local postfix_dir
+    postfix_dir=$(mktemp -d)
+    POSTFIX_DIRS+=("$postfix_dir")
+    smtp=$(free_port)
+    log "cluster: a whole Postfix MTA in $postfix_dir"
+    run "$BENCH/scripts/postfix-mta.sh" start "$postfix_dir" "$smtp" "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem"
+    fport=$(free_port)
+    printf 'frontend postfix\n    bind 127.0.0.1:%s\n    default_backend postfix\nbackend postfix\n    server p 127.0.0.1:%s\n' \
+        "$fport" "$smtp" >> "$haproxy_cfg"
+    CL_NAMES=(Postfix "${CL_NAMES[@]}")
+    CL_PORTS=("$fport" "${CL_PORTS[@]}")
+    CL_DRAIN=("postfix:$postfix_dir" "${CL_DRAIN[@]}")
+    CL_CPU=("tree:$(tr -d ' ' < "$postfix_dir/queue/pid/master.pid")" "${CL_CPU[@]}")
+    CL_DB=("" "${CL_DB[@]}")
+    cp "$haproxy_cfg" "$RAW/cluster-haproxy.cfg"
+    echo "$haproxy_bin -db -f cluster-haproxy.cfg &" >> "$RAW/commands.txt"
+    "$haproxy_bin" -db -f "$haproxy_cfg" > "$RAW/cluster-haproxy.log" 2>&1 &
+    local haproxy_pid=$!
+    STARTED_PIDS+=("$haproxy_pid")
+    log "cluster: waiting for ${#pids[@]} Tubemail servers"
+    local k=0
+    for i in "${!CL_NAMES[@]}"; do
+        for url in ${CL_DRAIN[$i]}; do
+            [[ $url == postfix:* ]] && continue
+            cluster_ready "${pids[$k]}" "${homes[$k]}" "$url"
+            k=$((k + 1))
+        done
+    done
+    echo "$(printf 'smtp-source -s 1 -l 2048 -N -m %s -f senderI@senders.example.org -t rcpt@example.com 127.0.0.1:FRONTEND & ' \
+        $((CLUSTER_MESSAGES / CLUSTER_SENDERS))) # I = 1..$CLUSTER_SENDERS at once, each configuration in turn, $CLUSTER_REPEAT rounds" \
+        >> "$RAW/commands.txt"
+    log "cluster: warming up (${CLUSTER_WARMUP} messages per configuration)"
+    for i in "${!CL_NAMES[@]}"; do
+        cluster_run "$i" warmup "$CLUSTER_WARMUP" "$haproxy_pid"
+    done
+    local round
+    for round in $(seq "$CLUSTER_REPEAT"); do
+        log "cluster: round $round of $CLUSTER_REPEAT"
+        for i in "${!CL_NAMES[@]}"; do
+            cluster_run "$i" "$round" "$CLUSTER_MESSAGES" "$haproxy_pid"
+        done
+    done
+    for i in "${!pids[@]}"; do
+        grep -h -E 'ERROR|Exception' "${homes[$i]}/server.log" | head -5 >> "$RAW/cluster-server-errors.txt" || true
+        SERVER_PID=${pids[$i]}
+        stop_server
+        rm -rf "${homes[$i]}"
+    done
+    kill "$haproxy_pid" 2> /dev/null || true
+    "$BENCH/scripts/postfix-mta.sh" stop "$postfix_dir" > /dev/null
+    rm -rf "$postfix_dir" "$haproxy_cfg"
+}
+
+# cluster_run INDEX ROUND MESSAGES HAPROXY_PID: one run of a configuration; the warm-up (ROUND warmup) is not recorded.
+cluster_run() {
+    local i=$1 round=$2 n=$(($3 / CLUSTER_SENDERS * CLUSTER_SENDERS)) hp=$4 name target=0 t0 t1 c0 c1 d0 d1 h0 h1 server_cpu=() pg=()
+    name=${CL_NAMES[$i]}
+    for spec in ${CL_CPU[$i]}; do
+        if [[ $spec == pg:* ]]; then pg+=("$spec"); else server_cpu+=("$spec"); fi
+    done
+    [[ ${CL_DRAIN[$i]} == postfix:* ]] || target=$(( $(python3 "$BENCH/scripts/cluster_probe.py" routed ${CL_DRAIN[$i]}) + n ))
+    c0=$(python3 "$BENCH/scripts/cluster_probe.py" cpu "${server_cpu[@]}")
+    d0=$([ ${#pg[@]} -gt 0 ] && python3 "$BENCH/scripts/cluster_probe.py" cpu "${pg[@]}" || echo 0)
+    h0=$(python3 "$BENCH/scripts/cluster_probe.py" cpu "pid:$hp")
+    t0=$(date +%s.%N)
+    cluster_load "${CL_PORTS[$i]}" "$n" || log "cluster: a sender to $name ended with an error (see above)"
+    if [[ ${CL_DRAIN[$i]} == postfix:* ]]; then
+        drain "${CL_DRAIN[$i]}"
+    else
+        # shellcheck disable=SC2086 # a list of URLs
+        python3 "$BENCH/scripts/cluster_probe.py" wait-routed "$target" 600 ${CL_DRAIN[$i]} \
+            || { log "cluster: $name did not route every message within 600 s"; return 1; }
+    fi
+    t1=$(date +%s.%N)
+    c1=$(python3 "$BENCH/scripts/cluster_probe.py" cpu "${server_cpu[@]}")
+    d1=$([ ${#pg[@]} -gt 0 ] && python3 "$BENCH/scripts/cluster_probe.py" cpu "${pg[@]}" || echo 0)
+    h1=$(python3 "$BENCH/scripts/cluster_probe.py" cpu "pid:$hp")
+    if [ "$round" != warmup ]; then
+        awk -v nm="$name" -v m="$n" -v a="$t0" -v b="$t1" -v r="$round" -v c="$(echo "$c1 - $c0" | bc)" \
+            -v d="$(echo "$d1 - $d0" | bc)" -v h="$(echo "$h1 - $h0" | bc)" \
+            'BEGIN { printf "%s\t%s\t%.3f\t%s\t%.2f\t%.2f\t%.2f\n", nm, m, b - a, r, c, d, h }' >> "$RAW/cluster.tsv"
+    fi
+    settle
+}
+
 mkdir -p "$RAW"
 rm -f "$RAW"/*
 : > "$RAW/commands.txt"
@@ -512,8 +767,8 @@ describe_machine
 bench_certificate
 for step in "${STEPS[@]}"; do
     case $step in
-        router | storage | smtp | memory | profile | auth | crypto | abuse) "step_$step" ;;
-        *) log "unknown step '$step': use router, storage, smtp, memory, profile, auth, crypto or abuse"; exit 2 ;;
+        router | storage | smtp | memory | profile | auth | crypto | abuse | cluster) "step_$step" ;;
+        *) log "unknown step '$step': use router, storage, smtp, memory, profile, auth, crypto, abuse or cluster"; exit 2 ;;
     esac
 done
 python3 "$BENCH/scripts/report.py" "$RAW" > "$RESULTS/latest.md"

@@ -20,6 +20,7 @@ POSTFIX_TLS_TARGET = 2.0   # Tubemail / Postfix full MTA, both with STARTTLS, at
 IDLE_MS_TARGET = 100       # a new client's wait with every idle connection open, at most
 ABUSE_DELIVERED_TARGET = 1.0  # share of legitimate messages delivered under attack, at least
 ABUSE_P99_TARGET = 2.0     # legitimate p99 time to 250 under attack / quiet, at most
+CLUSTER_POSTFIX_TARGET = 1.0  # PostgreSQL spool / Postfix full MTA, messages routed per second, at least
 
 
 MEDIAN_NOTE = ("Figures are the median of the measurement iterations; JMH's mean and 99.9% error follow, "
@@ -423,6 +424,81 @@ CRYPTO_OPERATIONS = [
 ]
 
 
+def cluster(raw, out):
+    f = raw / "cluster.tsv"
+    if not f.exists() or not f.read_text().strip():
+        return
+    out.append("## Several servers: 1, 2 and 3 Tubemail JVMs behind HAProxy, log and PostgreSQL spool, and Postfix\n")
+    n_cores = cores(raw)
+    out.append(f"**This machine has {n_cores} cores**: the 2 and 3 server JVMs, PostgreSQL, HAProxy and the load client "
+               "share them, so more servers cannot add cores here; what adding servers costs shows in the CPU per message, "
+               "and the msgs/CPU-s column (messages per second of CPU used by the servers and PostgreSQL) is the per-core "
+               "figure: what one core would carry. Each configuration is N server JVMs (`tubemail start` from its own "
+               "settings, MailboxHandler, states in PostgreSQL, one database per configuration) behind a frontend of one "
+               "HAProxy (tcp, round robin, `send-proxy-v2`); Postfix (postfix-mta.sh: smtpd, cleanup with fsync, qmgr, "
+               "discard) is behind a frontend of the same HAProxy. PostgreSQL runs with fsync on. The load is many "
+               "smtp-source processes at once, each one sender with one session, a new connection per message; the clock "
+               "stops when every message is routed (the servers' `tubemail_messages_routed_total`; Postfix: its queue is "
+               "empty). All configurations run at once and take turns, round after round; ratios are taken within a round, "
+               "then the median. CPU from /proc: the servers' JVMs (Postfix: all its processes), PostgreSQL (the "
+               "configuration's backends and the server's own processes); HAProxy's is listed apart, it is the same for all.\n")
+    cond = raw / "cluster-conditions.txt"
+    if cond.exists():
+        out.extend(f"- {line}" for line in cond.read_text().splitlines())
+        out.append("")
+    rows = [line.split("\t") for line in f.read_text().splitlines() if line.strip()]
+    runs, by_round = {}, {}
+    for name, n, secs, rnd, server, db, proxy in rows:
+        r = {"n": int(n), "rate": int(n) / float(secs), "server": float(server), "db": float(db), "proxy": float(proxy)}
+        runs.setdefault(name, []).append(r)
+        by_round[(name, rnd)] = r["rate"]
+
+    def ratio(name, base):
+        rs = [rate / by_round[(base, rnd)] for (nm, rnd), rate in by_round.items() if nm == name and (base, rnd) in by_round]
+        return statistics.median(rs) if rs else None
+
+    def label(name):
+        if name == "Postfix":
+            return "Postfix full MTA", ""
+        spool, servers = name.rsplit("-", 1)
+        return f"{servers} server{'s' if servers != '1' else ''}", spool
+
+    def x(v):
+        return "n/a" if v is None else f"{v:.2f}x"
+
+    out.append("| servers | spool | runs | msgs/s (median) | slowest - fastest | vs 1 server, log | PG spool / Postfix "
+               "| server CPU ms/msg | PostgreSQL CPU ms/msg | msgs/CPU-s | HAProxy CPU ms/msg |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    order = sorted(runs, key=lambda k: (k == "Postfix", k.rsplit("-", 1)[0] != "log", k))
+    for name in order:
+        rs = runs[name]
+        rates = [r["rate"] for r in rs]
+        msgs = sum(r["n"] for r in rs)
+        server, db, proxy = (sum(r[k] for r in rs) for k in ("server", "db", "proxy"))
+        servers, spool = label(name)
+        pg = ratio(name, "Postfix") if spool == "postgres" else None
+        per_cpu = msgs / (server + db) if server + db > 0 else float("nan")
+        out.append(f"| {servers} | {spool or '-'} | {len(rs)} | {fmt(statistics.median(rates))} | {fmt(min(rates))} - "
+                   f"{fmt(max(rates))} | {x(ratio(name, 'log-1'))} | "
+                   f"{x(pg) if spool == 'postgres' else '-'} | {server * 1000 / msgs:.2f} | {db * 1000 / msgs:.2f} | "
+                   f"{fmt(per_cpu)} | {proxy * 1000 / msgs:.2f} |")
+    out.append("")
+    for name in order:
+        if name.startswith("postgres-"):
+            r = ratio(name, "Postfix")
+            if r is not None:
+                out.append(f"- {label(name)[0]}, PostgreSQL spool / Postfix full MTA: **{r:.2f}x** (target ≥ "
+                           f"{CLUSTER_POSTFIX_TARGET:g}: {verdict(r >= CLUSTER_POSTFIX_TARGET)}); every accepted message is "
+                           "committed in PostgreSQL, which another server routes if this one dies with its disk; Postfix's "
+                           "queue is on its own machine's disk")
+    errors = raw / "cluster-server-errors.txt"
+    if errors.exists() and errors.read_text().strip():
+        out.append("\nErrors in the servers' logs (first lines):\n\n```")
+        out.extend(errors.read_text().splitlines()[:20])
+        out.append("```")
+    out.append("")
+
+
 def crypto(raw, out):
     rows = jmh(raw, "crypto")
     if not rows:
@@ -474,6 +550,7 @@ def main():
     memory_idle(raw, out)
     auth(raw, out)
     abuse(raw, out)
+    cluster(raw, out)
     crypto(raw, out)
     profile(raw, out)
     out.append("## Commands\n")

@@ -94,6 +94,8 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     private final String where;
     /** Messages done with whose removal failed: removed by the renewer (see {@link #remove}). */
     private final java.util.Set<Long> unremoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The order keys of the messages this spool holds, so that a removal need not read them first. */
+    private final java.util.Map<Long, Optional<String>> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Opens a pool on the database, brings the schema up to date ({@link Migrations}) and starts
@@ -153,25 +155,14 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
             int dropped = 0;
             for (int i = 0; i < messages.size(); i++) {
                 byte[] m = messages.get(i);
-                String orderKey = orderKeys.get(i);
-                long id = nextId(c);
-                Optional<String> first = dedupMillis > 0 ? firstCopy(c, m, id) : Optional.empty();
-                if (first.isPresent()) {
-                    keys.add(DeduplicatingQueue.DUPLICATE_PREFIX + first.get());
+                Optional<byte[]> digest = dedupMillis > 0 ? DedupKey.of(m) : Optional.empty();
+                Stored stored = insert(c, m, orderKeys.get(i), digest);
+                if (!stored.firstCopy()) {
+                    keys.add(DeduplicatingQueue.DUPLICATE_PREFIX + dropRepeat(c, stored.id(), digest.get()));
                     dropped++;
                     continue;
                 }
-                try (PreparedStatement st = c.prepareStatement("INSERT INTO tubemail_spool (id, order_key, accepted_by, message, head)"
-                        + " VALUES (?, ?, ?, ?, ? IS NULL OR NOT EXISTS (SELECT 1 FROM tubemail_spool WHERE order_key = ?))")) {
-                    st.setLong(1, id);
-                    st.setString(2, orderKey);
-                    st.setString(3, server);
-                    st.setBytes(4, m);
-                    st.setString(5, orderKey);
-                    st.setString(6, orderKey);
-                    st.executeUpdate();
-                }
-                keys.add(Long.toString(id));
+                keys.add(Long.toString(stored.id()));
             }
             if (dropped > 0) {
                 keys.stream().filter(k -> k.startsWith(DeduplicatingQueue.DUPLICATE_PREFIX))
@@ -197,37 +188,54 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         }
     }
 
-    private static long nextId(Connection c) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT nextval('tubemail_spool_id_seq')");
-             ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+    /** A row just inserted; {@code firstCopy}: no copy of the message was accepted within the window. */
+    private record Stored(long id, boolean firstCopy) {
+    }
+
+    /**
+     * Inserts the message, its key's head when no other message of the key waits, and, with a
+     * {@code digest}, records it in the de-duplication window unless a copy was accepted within it:
+     * one round trip. Waits for a concurrent transaction storing the same message.
+     */
+    private Stored insert(Connection c, byte[] m, String orderKey, Optional<byte[]> digest) throws SQLException {
+        String row = "INSERT INTO tubemail_spool (id, order_key, accepted_by, message, head)"
+                + " VALUES (nextval('tubemail_spool_id_seq'), ?, ?, ?, ? IS NULL OR NOT EXISTS (SELECT 1 FROM tubemail_spool WHERE order_key = ?))"
+                + " RETURNING id";
+        String sql = digest.isEmpty() ? "WITH s AS (" + row + ") SELECT s.id, 1 FROM s"
+                : "WITH s AS (" + row + "), d AS (INSERT INTO tubemail_dedup (digest, spool_key, expires_at)"
+                + " SELECT ?, s.id::text, now() + ? * interval '1 millisecond' FROM s ON CONFLICT (digest) DO UPDATE"
+                + " SET spool_key = EXCLUDED.spool_key, expires_at = EXCLUDED.expires_at WHERE tubemail_dedup.expires_at < now()"
+                + " RETURNING 1) SELECT s.id, (SELECT count(*) FROM d) FROM s";
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, orderKey);
+            st.setString(2, server);
+            st.setBytes(3, m);
+            st.setString(4, orderKey);
+            st.setString(5, orderKey);
+            if (digest.isPresent()) {
+                st.setBytes(6, digest.get());
+                st.setLong(7, dedupMillis);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new Stored(rs.getLong(1), rs.getLong(2) == 1);
+            }
         }
     }
 
     /**
-     * Records the message as seen under {@code id} unless a copy was accepted within the window;
-     * returns that copy's key then. Waits for a concurrent transaction storing the same message.
+     * Deletes the repeat just inserted under {@code id} (nothing to promote: the transaction holds
+     * its key's lock, and its key's other messages, if any, are older) and returns the first copy's key.
      */
-    private Optional<String> firstCopy(Connection c, byte[] m, long id) throws SQLException {
-        Optional<byte[]> digest = DedupKey.of(m);
-        if (digest.isEmpty()) {
-            return Optional.empty();
-        }
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO tubemail_dedup (digest, spool_key, expires_at)"
-                + " VALUES (?, ?, now() + ? * interval '1 millisecond') ON CONFLICT (digest) DO UPDATE"
-                + " SET spool_key = EXCLUDED.spool_key, expires_at = EXCLUDED.expires_at WHERE tubemail_dedup.expires_at < now()")) {
-            st.setBytes(1, digest.get());
-            st.setString(2, Long.toString(id));
-            st.setLong(3, dedupMillis);
-            if (st.executeUpdate() == 1) {
-                return Optional.empty();
-            }
+    private static String dropRepeat(Connection c, long id, byte[] digest) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM tubemail_spool WHERE id = ?")) {
+            st.setLong(1, id);
+            st.executeUpdate();
         }
         try (PreparedStatement st = c.prepareStatement("SELECT spool_key FROM tubemail_dedup WHERE digest = ?")) {
-            st.setBytes(1, digest.get());
+            st.setBytes(1, digest);
             try (ResultSet rs = st.executeQuery()) {
-                return Optional.of(rs.next() ? rs.getString(1) : "");
+                return rs.next() ? rs.getString(1) : "";
             }
         }
     }
@@ -248,7 +256,7 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
     @Override
     public Optional<QueuedMessage> claim() {
         return call("claim a message", c -> {
-            try (PreparedStatement st = c.prepareStatement(String.format(LEASE, "") + " RETURNING s.id, s.message")) {
+            try (PreparedStatement st = c.prepareStatement(String.format(LEASE, "") + " RETURNING s.id, s.order_key, s.message")) {
                 st.setString(1, owner);
                 st.setLong(2, leaseMillis);
                 return one(st);
@@ -275,7 +283,7 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
         }
         return call("claim message " + key, c -> {
             try (PreparedStatement st = c.prepareStatement(String.format(LEASE, " AND c.id = ?")
-                    + (pushed == null ? " RETURNING s.id, s.message" : " RETURNING s.id"))) {
+                    + (pushed == null ? " RETURNING s.id, s.order_key, s.message" : " RETURNING s.id, s.order_key"))) {
                 st.setString(1, owner);
                 st.setLong(2, leaseMillis);
                 st.setLong(3, id.get());
@@ -283,15 +291,25 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
                     return one(st);
                 }
                 try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(new QueuedMessage(key, pushed)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    held.put(id.get(), Optional.ofNullable(rs.getString(2)));
+                    return Optional.of(new QueuedMessage(key, pushed));
                 }
             }
         });
     }
 
-    private static Optional<QueuedMessage> one(PreparedStatement st) throws SQLException {
+    /** The message a claim returned (id, order key, bytes), remembering its order key for its removal. */
+    private Optional<QueuedMessage> one(PreparedStatement st) throws SQLException {
         try (ResultSet rs = st.executeQuery()) {
-            return rs.next() ? Optional.of(new QueuedMessage(Long.toString(rs.getLong(1)), rs.getBytes(2))) : Optional.empty();
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            long id = rs.getLong(1);
+            held.put(id, Optional.ofNullable(rs.getString(2)));
+            return Optional.of(new QueuedMessage(Long.toString(id), rs.getBytes(3)));
         }
     }
 
@@ -351,41 +369,48 @@ public final class PostgresSpool implements MessageQueue, AutoCloseable {
 
     /**
      * Deletes the message unless another spool holds it; when it was its key's head, the key's next
-     * message becomes the head, under the key's lock (so no message of the key is being stored meanwhile).
+     * message becomes the head, under the key's lock (so no message of the key is being stored
+     * meanwhile). The lock comes first, in a statement of its own, so that the statement that deletes
+     * and promotes sees every message of the key committed before it; the order key is known from the
+     * claim ({@link #held}), else read first.
      */
     private boolean delete(long id) {
-        return inTransaction("remove message " + id, c -> {
+        boolean deleted = inTransaction("remove message " + id, c -> {
+            Optional<String> known = held.get(id);
             String orderKey;
-            try (PreparedStatement st = c.prepareStatement("SELECT order_key FROM tubemail_spool WHERE id = ?")) {
-                st.setLong(1, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
+            if (known != null) {
+                orderKey = known.orElse(null);
+            } else {
+                try (PreparedStatement st = c.prepareStatement("SELECT order_key FROM tubemail_spool WHERE id = ?")) {
+                    st.setLong(1, id);
+                    try (ResultSet rs = st.executeQuery()) {
+                        if (!rs.next()) {
+                            return false;
+                        }
+                        orderKey = rs.getString(1);
                     }
-                    orderKey = rs.getString(1);
                 }
             }
             lockKeys(c, java.util.Collections.singletonList(orderKey));
-            try (PreparedStatement st = c.prepareStatement(
-                    "DELETE FROM tubemail_spool WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ?) RETURNING head")) {
+            // one snapshot for both parts: the promotion sees the deleted row, hence "id <> ?"
+            try (PreparedStatement st = c.prepareStatement("WITH d AS (DELETE FROM tubemail_spool WHERE id = ?"
+                    + " AND (lease_owner IS NULL OR lease_owner = ?) RETURNING head), p AS (UPDATE tubemail_spool SET head = true"
+                    + " WHERE ? IS NOT NULL AND EXISTS (SELECT 1 FROM d WHERE d.head)"
+                    + " AND id = (SELECT min(id) FROM tubemail_spool WHERE order_key = ? AND id <> ?))"
+                    + " SELECT count(*) FROM d")) {
                 st.setLong(1, id);
                 st.setString(2, owner);
+                st.setString(3, orderKey);
+                st.setString(4, orderKey);
+                st.setLong(5, id);
                 try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    if (!rs.getBoolean(1) || orderKey == null) {
-                        return true;
-                    }
+                    rs.next();
+                    return rs.getLong(1) == 1;
                 }
             }
-            try (PreparedStatement st = c.prepareStatement("UPDATE tubemail_spool SET head = true"
-                    + " WHERE id = (SELECT min(id) FROM tubemail_spool WHERE order_key = ?)")) {
-                st.setString(1, orderKey);
-                st.executeUpdate();
-            }
-            return true;
         });
+        held.remove(id);
+        return deleted;
     }
 
     @Override
