@@ -58,7 +58,7 @@ class SenderAuthTest {
         logger.setLevel(ch.qos.logback.classic.Level.INFO); // the test suite's logging may be quieter
         try {
             Router router = new TestKit().router(r -> r.defaultCapture("host", "example\\.com").handlers(new Members())).router();
-            assertNull(SenderAuth.create(Settings.of("settings.properties", Path.of("."), settings), router), "no checks");
+            assertNull(SenderAuth.create(Settings.of("settings.properties", Path.of("."), settings), router, null), "no checks: no DNS asked");
         } finally {
             logger.detachAppender(log);
             logger.setLevel(level);
