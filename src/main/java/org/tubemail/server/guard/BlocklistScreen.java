@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 import org.tubemail.dns.DnsBlocklist;
 import org.tubemail.mail.DnsblVerdict;
-import org.tubemail.server.TubemailFields;
+import org.tubemail.mail.TubemailFields;
 
 /**
  * Screens SMTP clients against DNS blocklists and allowlists ({@code receiver.dnsbl},

@@ -1,6 +1,4 @@
-package org.tubemail.server;
-
-import org.tubemail.mail.HeaderFields;
+package org.tubemail.mail;
 
 import java.io.ByteArrayOutputStream;
 
