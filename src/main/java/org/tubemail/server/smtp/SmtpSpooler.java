@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Takes the messages an {@link SmtpLoop} finished, stores them in the spool, routes them from the
@@ -39,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 final class SmtpSpooler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSpooler.class);
-    /** Most messages one worker pushes and routes at once; the rest are left to the other workers. */
-    private static final int MAX_BATCH = 8;
+    /** Most messages one worker pushes and routes at once. */
+    private static final int MAX_BATCH = 32;
 
     private record Arrival(SmtpConnection connection, byte[] message, Authentication authentication) {
     }
@@ -52,6 +53,7 @@ final class SmtpSpooler {
     private final List<Thread> threads = new ArrayList<>();
     private final int batch;
     private final boolean routeFirst;
+    private final ReentrantLock intake = new ReentrantLock();
     private volatile boolean stopping;
 
     /**
@@ -116,18 +118,23 @@ final class SmtpSpooler {
         List<Arrival> taken = new ArrayList<>();
         while (!stopping) {
             taken.clear();
+            List<byte[]> stored = new ArrayList<>();
+            List<String> keys;
+            // one worker at a time takes and pushes: while it waits for the disk, the next batch gathers
+            intake.lock();
             try {
                 Arrival first = arrivals.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 taken.add(first);
+                arrivals.drainTo(taken, batch - 1);
+                keys = store(taken, stored);
             } catch (InterruptedException e) {
                 return;
+            } finally {
+                intake.unlock();
             }
-            arrivals.drainTo(taken, batch - 1);
-            List<byte[]> stored = new ArrayList<>(taken.size());
-            List<String> keys = store(taken, stored);
             if (keys == null) {
                 continue;
             }
