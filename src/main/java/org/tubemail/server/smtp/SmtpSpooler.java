@@ -71,7 +71,7 @@ final class SmtpSpooler {
         this.host = host;
         this.batch = spool.syncsBatches() ? MAX_BATCH : 1;
         for (int i = 1; i <= workers; i++) {
-            Thread t = new Thread(this::work, "smtp-spooler-" + i);
+            Thread t = new Thread(this::work, "smtp-route-" + i);
             t.setDaemon(true);
             threads.add(t);
         }
