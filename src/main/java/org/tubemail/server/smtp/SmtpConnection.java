@@ -742,6 +742,15 @@ final class SmtpConnection {
         send(reply);
     }
 
+    /**
+     * Writes the reply given to {@link #complete} now, from the sink's thread, instead of when the
+     * loop takes the connection back: for a message that waits for a free routing thread. What the
+     * socket does not take is written by the loop after {@link #release}.
+     */
+    void sendReplyNow() {
+        writePending(); // on failure the loop finds the connection closed when it reads again
+    }
+
     /** Writes what the socket takes of the pending replies; false when the connection failed. */
     private boolean writePending() {
         try {

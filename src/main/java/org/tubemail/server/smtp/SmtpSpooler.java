@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,12 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes stored (nothing is read back), and answers each client, in that order, so that {@code 250}
  * means "on disk"; the loop writes the reply when it takes the session back.
  *
- * <p>{@code workers} threads each take the messages waiting at that moment (a few, when the spool
- * stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the log spool),
- * else one), push them, route them and give their sessions back: one thread from spool to reply,
- * so a message crosses threads only from the loop and back. Workers pushing at the same time share
- * the spool's sync (group commit), and while some wait for the disk others route. Each session
- * reads its next command only once its message is routed, so a client sending faster than mail is
+ * <p>{@code workers} routing threads each store messages, route them and give their sessions back:
+ * one thread from spool to reply, so a message crosses threads only from the loop and back. When
+ * the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the log
+ * spool), one worker at a time takes every message waiting (up to 32) and pushes them; while it
+ * waits for the disk the next batch gathers for the next worker, and it then routes its own batch
+ * while that one is stored. Otherwise each worker stores one message at a time. Each session reads
+ * its next command only once its message is routed, so a client sending faster than mail is
  * routed is slowed down instead of filling the spool.
  */
 final class SmtpSpooler {
@@ -54,6 +56,8 @@ final class SmtpSpooler {
     private final int batch;
     private final boolean routeFirst;
     private final ReentrantLock intake = new ReentrantLock();
+    /** Workers routing right now. */
+    private final AtomicInteger routingNow = new AtomicInteger();
     private volatile boolean stopping;
 
     /**
@@ -120,8 +124,10 @@ final class SmtpSpooler {
             taken.clear();
             List<byte[]> stored = new ArrayList<>();
             List<String> keys;
-            // one worker at a time takes and pushes: while it waits for the disk, the next batch gathers
-            intake.lock();
+            // for a batching spool, one worker at a time takes and pushes: while it waits for the disk, the next batch gathers
+            if (batch > 1) {
+                intake.lock();
+            }
             try {
                 Arrival first = arrivals.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -133,18 +139,31 @@ final class SmtpSpooler {
             } catch (InterruptedException e) {
                 return;
             } finally {
-                intake.unlock();
+                if (batch > 1) {
+                    intake.unlock();
+                }
             }
             if (keys == null) {
                 continue;
             }
             if (!routeFirst) {
-                // on disk: accepted, however routing goes; the loop writes the reply when routing gives the session back
+                // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
+                // session back, unless every other worker is busy routing: then the client need not wait for this one.
+                boolean backedUp = routingNow.get() >= threads.size() - 1;
                 for (int i = 0; i < taken.size(); i++) {
-                    taken.get(i).connection().complete(queued(keys.get(i)));
+                    SmtpConnection c = taken.get(i).connection();
+                    c.complete(queued(keys.get(i)));
+                    if (backedUp) {
+                        c.sendReplyNow();
+                    }
                 }
             }
-            route(taken, keys, stored);
+            routingNow.incrementAndGet();
+            try {
+                route(taken, keys, stored);
+            } finally {
+                routingNow.decrementAndGet();
+            }
         }
     }
 
