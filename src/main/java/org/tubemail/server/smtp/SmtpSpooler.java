@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,7 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the log
  * spool), one worker at a time takes every message waiting (up to 32) and pushes them; while it
  * waits for the disk the next batch gathers for the next worker, and it then routes its own batch
- * while that one is stored. Otherwise each worker stores one message at a time. Each session reads
+ * while that one is stored. Otherwise each worker stores one message at a time. A worker that finds
+ * every other worker routing (slow handlers) answers at once and leaves its batch to a backlog
+ * thread, so that storing goes on. Each session reads
  * its next command only once its message is routed, so a client sending faster than mail is
  * routed is slowed down instead of filling the spool.
  */
@@ -56,6 +59,8 @@ final class SmtpSpooler {
     private final int batch;
     private final boolean routeFirst;
     private final ReentrantLock intake = new ReentrantLock();
+    /** Routes the batches of a worker that found every other worker busy routing. */
+    private final ThreadPoolExecutor backlog;
     /** Workers routing right now. */
     private final AtomicInteger routingNow = new AtomicInteger();
     private volatile boolean stopping;
@@ -79,6 +84,13 @@ final class SmtpSpooler {
             t.setDaemon(true);
             threads.add(t);
         }
+        AtomicInteger n = new AtomicInteger();
+        this.backlog = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "smtp-route-backlog-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        backlog.allowCoreThreadTimeOut(true);
     }
 
     void start() {
@@ -100,13 +112,14 @@ final class SmtpSpooler {
             pause();
         }
         stopping = true; // idle workers notice within a poll; busy ones finish their batch
-        for (Thread t : threads) {
-            try {
+        try {
+            for (Thread t : threads) {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            backlog.shutdown();
+            backlog.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -146,10 +159,12 @@ final class SmtpSpooler {
             if (keys == null) {
                 continue;
             }
+            // every other worker busy routing (slow handlers): this one stays free to store, and a
+            // backlog thread routes the batch, as the spool processor's workers would
+            boolean backedUp = routingNow.get() >= threads.size() - 1;
             if (!routeFirst) {
                 // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
-                // session back, unless every other worker is busy routing: then the client need not wait for this one.
-                boolean backedUp = routingNow.get() >= threads.size() - 1;
+                // session back, unless the workers are backed up: then the client need not wait for them.
                 for (int i = 0; i < taken.size(); i++) {
                     SmtpConnection c = taken.get(i).connection();
                     c.complete(queued(keys.get(i)));
@@ -158,9 +173,14 @@ final class SmtpSpooler {
                     }
                 }
             }
+            List<Arrival> done = List.copyOf(taken);
+            if (backedUp) {
+                backlog.execute(() -> route(done, keys, stored));
+                continue;
+            }
             routingNow.incrementAndGet();
             try {
-                route(taken, keys, stored);
+                route(done, keys, stored);
             } finally {
                 routingNow.decrementAndGet();
             }
