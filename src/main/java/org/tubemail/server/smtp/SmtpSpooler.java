@@ -31,14 +31,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes stored (nothing is read back), and answers each client, in that order, so that {@code 250}
  * means "on disk"; the loop writes the reply when it takes the session back.
  *
- * <p>{@code workers} routing threads each store messages, route them and give their sessions back:
+ * <p>Routing threads each store messages, route them and give their sessions back:
  * one thread from spool to reply, so a message crosses threads only from the loop and back. When
  * the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the log
  * spool), one worker at a time takes every message waiting (up to 32) and pushes them; while it
  * waits for the disk the next batch gathers for the next worker, and it then routes its own batch
- * while that one is stored. Otherwise each worker stores one message at a time. A worker that finds
- * every other worker routing (slow handlers) answers at once and leaves its batch to a backlog
- * thread, so that storing goes on. Each session reads
+ * while that one is stored. Otherwise each worker stores one message at a time. There is one worker
+ * more than route at once: one that finds {@code workers} others routing (slow handlers) answers at
+ * once and leaves its batch to a backlog thread, so that storing goes on. Each session reads
  * its next command only once its message is routed, so a client sending faster than mail is
  * routed is slowed down instead of filling the spool.
  */
@@ -57,6 +57,7 @@ final class SmtpSpooler {
     private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int batch;
+    private final int workers;
     private final boolean routeFirst;
     private final ReentrantLock intake = new ReentrantLock();
     /** Routes the batches of a worker that found every other worker busy routing. */
@@ -79,7 +80,8 @@ final class SmtpSpooler {
         this.processor = processor;
         this.host = host;
         this.batch = spool.syncsBatches() ? MAX_BATCH : 1;
-        for (int i = 1; i <= workers; i++) {
+        this.workers = workers;
+        for (int i = 1; i <= workers + 1; i++) { // one more than route at once: someone is always there to store
             Thread t = new Thread(this::work, "smtp-route-" + i);
             t.setDaemon(true);
             threads.add(t);
@@ -159,9 +161,9 @@ final class SmtpSpooler {
             if (keys == null) {
                 continue;
             }
-            // every other worker busy routing (slow handlers): this one stays free to store, and a
-            // backlog thread routes the batch, as the spool processor's workers would
-            boolean backedUp = routingNow.get() >= threads.size() - 1;
+            // every routing slot taken (slow handlers): this worker stays free to store, and a
+            // backlog thread routes the batch once a slot is free
+            boolean backedUp = routingNow.get() >= workers;
             if (!routeFirst) {
                 // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
                 // session back, unless the workers are backed up: then the client need not wait for them.
