@@ -60,7 +60,7 @@ final class SmtpSpooler {
     private final int workers;
     private final boolean routeFirst;
     private final ReentrantLock intake = new ReentrantLock();
-    /** Routes the batches of a worker that found every other worker busy routing. */
+    /** Routes the batches of a worker that found {@code workers} others routing. */
     private final ThreadPoolExecutor backlog;
     /** Workers routing right now. */
     private final AtomicInteger routingNow = new AtomicInteger();
