@@ -27,7 +27,8 @@ for w in "${WORKS[@]}"; do
     for _ in $(seq 150); do grep -q READY "$w/server.log" 2>/dev/null && break; sleep 0.2; done
 done
 drain() { timeout 600 bash -c 'echo drain > "$1/drain-request" && read -r _ < "$1/drain-answer"' _ "$1"; }
-# per thread group (numbered threads summed): name, CPU ticks, context switches
+# per thread group (numbered threads summed): name, CPU ticks, context switches (a thread started
+# between two snapshots counts from zero: routing threads come and go)
 snap() {
     for t in /proc/$1/task/*; do
         name=$(cat "$t/comm" 2>/dev/null) || continue; s=$(cat "$t/stat" 2>/dev/null) || continue
@@ -50,7 +51,7 @@ for r in $(seq "$ROUNDS"); do for mode in new reused; do for i in "${!PIDS[@]}";
     snap "$p" > "$TMP/a"; p0=$(proc "$p"); t0=$(date +%s.%N)
     "${SRC[@]}" "${opt[@]}" -m "$N" "127.0.0.1:${PORTS[$i]}"; drain "${WORKS[$i]}"
     t1=$(date +%s.%N); p1=$(proc "$p"); snap "$p" > "$TMP/b"
-    threads=$(join "$TMP/a" "$TMP/b" | awk -v n="$N" -v hz="$HZ" '$1 ~ /^(smtp-loop|smtp-spooler|smtp-route|tubemail-state-)/ {
+    threads=$(join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$TMP/a" "$TMP/b" | awk -v n="$N" -v hz="$HZ" '$1 ~ /^(smtp-loop|smtp-spooler|smtp-route|tubemail-state-)/ {
         printf "%s %.1f µs %.2f cs; ", $1, ($4 - $2) * 1e6 / hz / n, ($5 - $3) / n }')
     awk -v r="$r" -v m="$mode" -v s="${NAMES[$i]}" -v a="$p0" -v b="$p1" -v n="$N" -v hz="$HZ" -v t0="$t0" -v t1="$t1" \
         -v th="$threads" -v l="$(cut -d' ' -f1 /proc/loadavg)" \

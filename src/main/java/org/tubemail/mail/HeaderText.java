@@ -63,6 +63,27 @@ final class HeaderText {
     }
 
     /**
+     * Whether every line of the header block ends with LF or CRLF: no bare CR, which the MIME
+     * parser takes for a line end but {@link #rawValues} does not, and no first line that starts
+     * with white space (which the parser reads as a header, {@link #rawValues} as a fold).
+     */
+    static boolean linesEndWithLf(byte[] message) {
+        if (message.length > 0 && (message[0] == ' ' || message[0] == '\t')) {
+            return false;
+        }
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\r' && (i + 1 == message.length || message[i + 1] != '\n')) {
+                return false;
+            }
+            if (message[i] == '\n' && (i + 1 == message.length || message[i + 1] == '\n'
+                    || message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n')) {
+                return true; // the empty line that ends the header block
+            }
+        }
+        return true;
+    }
+
+    /**
      * The values of header {@code name} as the bytes in {@code message} hold them (folds removed),
      * in message order: for values whose 8-bit text is not UTF-8, whose charset must be detected.
      */

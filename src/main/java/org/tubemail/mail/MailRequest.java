@@ -39,42 +39,59 @@ public final class MailRequest {
     private final Envelope envelope;
     private final String recipient;
     private final byte[] raw;
-    private final MimeMessage message;
     private final Decoded decoded;
     /** The handler module this copy is routed to, {@code ""} outside routing. */
     private final String module;
 
     /** What is decoded once per message and shared by its per-recipient views. */
     private static final class Decoded {
+        private final byte[] raw;
+        private final String from;
+        private MimeMessage message;
         volatile MimeParts parts;
         volatile String messageId;
         volatile Optional<Bounce> bounce;
+
+        Decoded(byte[] raw, String from) {
+            this.raw = raw;
+            this.from = from;
+        }
+
+        /** The parsed message, parsed on first use: routing alone reads its few headers from the raw bytes. */
+        synchronized MimeMessage message() {
+            if (message == null) {
+                try {
+                    message = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
+                } catch (MessagingException e) {
+                    throw new MailParseException("cannot parse message from <" + from + ">: " + e.getMessage(), e);
+                }
+            }
+            return message;
+        }
+
+        synchronized boolean parsed() {
+            return message != null;
+        }
     }
 
-    private MailRequest(Envelope envelope, String recipient, byte[] raw, MimeMessage message, Decoded decoded, String module) {
+    private MailRequest(Envelope envelope, String recipient, byte[] raw, Decoded decoded, String module) {
         this.envelope = envelope;
         this.recipient = recipient;
         this.raw = raw;
-        this.message = message;
         this.decoded = decoded;
         this.module = module;
     }
 
     /**
-     * Parses {@code raw} (an RFC 5322 message) received with {@code envelope}. Only the headers are
-     * read now; bodies are decoded when first asked for.
-     *
-     * @throws MailParseException when not even the header block can be read
+     * Takes {@code raw} (an RFC 5322 message) received with {@code envelope}. Nothing is parsed now:
+     * the header block is parsed when a header or the {@link #message()} is first asked for (the
+     * router's own questions, {@link #messageId()} and {@link #isBounce()}, read their headers from
+     * the raw bytes), and bodies are decoded when first asked for.
      */
     public static MailRequest parse(Envelope envelope, byte[] raw) {
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(raw, "raw");
-        try {
-            MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
-            return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, m, new Decoded(), "");
-        } catch (MessagingException e) {
-            throw new MailParseException("cannot parse message from <" + envelope.mailFrom() + ">: " + e.getMessage(), e);
-        }
+        return new MailRequest(envelope, Addresses.strip(envelope.recipients().get(0)), raw, new Decoded(raw, envelope.mailFrom()), "");
     }
 
     /** Builds a request from a message made in code, e.g. in tests. */
@@ -92,12 +109,12 @@ public final class MailRequest {
 
     /** The same message as seen by another of its envelope recipients. */
     public MailRequest forRecipient(String address) {
-        return new MailRequest(envelope, Addresses.strip(address), raw, message, decoded, module);
+        return new MailRequest(envelope, Addresses.strip(address), raw, decoded, module);
     }
 
     /** The same message as handed to the state methods of handler module {@code name} (the router does this). */
     public MailRequest forModule(String name) {
-        return new MailRequest(envelope, recipient, raw, message, decoded, Objects.requireNonNull(name, "name"));
+        return new MailRequest(envelope, recipient, raw, decoded, Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -181,9 +198,13 @@ public final class MailRequest {
         return raw.length;
     }
 
-    /** The parsed message. Treat it as read-only: handlers share it. */
+    /**
+     * The parsed message. Treat it as read-only: handlers share it.
+     *
+     * @throws MailParseException when not even the header block can be read
+     */
     public MimeMessage message() {
-        return message;
+        return decoded.message();
     }
 
     /** The first value of header {@code name}, decoded from RFC 2047 and unfolded, if present. */
@@ -206,7 +227,7 @@ public final class MailRequest {
     public String messageId() {
         String id = decoded.messageId;
         if (id == null) {
-            id = header("Message-ID").orElse("");
+            id = routingHeader("Message-ID").orElse("");
             decoded.messageId = id;
         }
         return id;
@@ -261,7 +282,7 @@ public final class MailRequest {
     private List<String> headersRaw(String name) {
         String[] v;
         try {
-            v = message.getHeader(name);
+            v = message().getHeader(name);
         } catch (MessagingException e) {
             return List.of();
         }
@@ -277,10 +298,29 @@ public final class MailRequest {
         return Arrays.asList(v);
     }
 
+    /**
+     * The first value of header {@code name} as {@link #header} gives it, read from the raw bytes
+     * while the message is not parsed and the value is ASCII (for the router's own questions, so
+     * that routing alone never runs the MIME parser); otherwise from the parsed message.
+     */
+    private Optional<String> routingHeader(String name) {
+        if (!decoded.parsed() && HeaderText.linesEndWithLf(raw)) {
+            List<byte[]> values = HeaderText.rawValues(raw, name);
+            if (values.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] first = values.get(0);
+            if (TextCharsets.isAscii(first)) {
+                return Optional.of(HeaderText.decode(new String(first, StandardCharsets.US_ASCII)));
+            }
+        }
+        return header(name);
+    }
+
     private MimeParts parts() {
         MimeParts p = decoded.parts;
         if (p == null) {
-            p = MimeParts.of(message);
+            p = MimeParts.of(message());
             decoded.parts = p;
         }
         return p;
@@ -331,7 +371,7 @@ public final class MailRequest {
         if (from().isEmpty()) {
             return true;
         }
-        String type = header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        String type = routingHeader("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("multipart/report") && type.contains("delivery-status")) {
             return true;
         }
@@ -362,7 +402,7 @@ public final class MailRequest {
     }
 
     private Optional<Bounce> readBounce() {
-        ReportParts report = ReportParts.of(message);
+        ReportParts report = ReportParts.of(message());
         if (report.deliveryStatus() != null) {
             DsnReader.Reading dsn = DsnReader.read(report.deliveryStatus(), report.returnedHeaders());
             if (dsn.understood()) {
@@ -377,7 +417,7 @@ public final class MailRequest {
     private java.util.Map<String, List<String>> topHeaders() {
         java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
         try {
-            for (var e = message.getAllHeaders(); e.hasMoreElements(); ) {
+            for (var e = message().getAllHeaders(); e.hasMoreElements(); ) {
                 jakarta.mail.Header h = e.nextElement();
                 if (h.getValue() != null) {
                     out.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(HeaderText.decode(h.getValue()));

@@ -82,7 +82,7 @@ final class TextCharsets {
         }
     }
 
-    private static boolean isAscii(byte[] bytes) {
+    static boolean isAscii(byte[] bytes) {
         for (byte b : bytes) {
             if (b < 0) {
                 return false;

@@ -66,6 +66,34 @@ class MailRequestTest {
                 .isBounce(), "an auto-reply is not a bounce");
     }
 
+    /**
+     * The router's questions read their headers from the raw bytes, without the MIME parser: the
+     * answers must be the parser's, whatever the header block looks like.
+     */
+    @Test
+    void routingHeadersReadWithoutTheParserMatchTheParser() {
+        List<String> heads = List.of(
+                "Message-ID:   <folded\r\n\t@example.org>  \r\nContent-Type: multipart/report;\r\n report-type=delivery-status; b=r\r\n",
+                "message-id: <lower@example.org>\r\nMESSAGE-ID: <second@example.org>\r\n",
+                "Subject: x\rMessage-ID: <after-bare-cr@example.org>\r\nContent-Type: multipart/report; report-type=delivery-status\r\n",
+                " Message-ID: <first-line-folded@example.org>\r\n",
+                "Message-ID: =?utf-8?q?=3Cencoded@example.org=3E?=\r\n",
+                "Message-ID: <caf\u00e9@example.org>\r\nContent-Type: multipart/report; report-type=delivery-status; x=\u00e9\r\n",
+                "Message-ID <no colon@example.org>\r\nContent-Type : multipart/REPORT; Report-Type=Delivery-Status\r\n",
+                "Subject: lf only\nMessage-ID: <lf@example.org>\n",
+                "");
+        for (String head : heads) {
+            String raw = head + "\r\nbody\r\nMessage-ID: <in-body@example.org>\r\n";
+            MailRequest quick = parse("a@example.org", raw, "b@example.com");
+            MailRequest parsed = parse("a@example.org", raw, "b@example.com");
+            parsed.message(); // parsed first: every header then comes from the parser
+            assertEquals(parsed.messageId(), quick.messageId(), head);
+            assertEquals(parsed.isBounce(), quick.isBounce(), head);
+        }
+        assertEquals("<folded\t@example.org>", parse("a@example.org", heads.get(0) + "\r\n", "b@example.com").messageId());
+        assertTrue(parse("a@example.org", heads.get(0) + "\r\n", "b@example.com").isBounce());
+    }
+
     @Test
     void missingHeadersReadAsEmpty() {
         MailRequest r = parse("a@example.org", "\r\njust a body\r\n", "b@example.com");

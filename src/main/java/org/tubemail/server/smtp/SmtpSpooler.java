@@ -24,27 +24,29 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Takes the messages an {@link SmtpLoop} finished, stores them in the spool, routes them from the
  * bytes stored (nothing is read back), and answers each client, in that order, so that {@code 250}
  * means "on disk"; the loop writes the reply when it takes the session back.
  *
- * <p>When the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the
- * log spool), one thread takes every message waiting at that moment and pushes them together: while
- * it waits for the disk, the next batch gathers. Otherwise {@code workers} threads push one message
- * each. Stored messages are then routed on up to {@code workers} routing threads, a few messages
- * per task so that a busy server wakes a thread per task rather than per message; each session
- * reads its next command only once its message is routed, so a client sending faster than mail is
+ * <p>Routing threads each store messages, route them and give their sessions back:
+ * one thread from spool to reply, so a message crosses threads only from the loop and back. When
+ * the spool stores a batch with one disk sync ({@link MessageQueue#syncsBatches()}, e.g. the log
+ * spool), one worker at a time takes every message waiting (up to 32) and pushes them; while it
+ * waits for the disk the next batch gathers for the next worker, and it then routes its own batch
+ * while that one is stored. Otherwise each worker stores one message at a time. There is one worker
+ * more than route at once: one that finds {@code workers} others routing (slow handlers) answers at
+ * once and leaves its batch to a backlog thread, so that storing goes on. Each session reads
+ * its next command only once its message is routed, so a client sending faster than mail is
  * routed is slowed down instead of filling the spool.
  */
 final class SmtpSpooler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSpooler.class);
-    /** Most messages in one spool push. */
-    private static final int MAX_BATCH = 256;
-    /** Most messages routed by one routing task. */
-    private static final int ROUTE_CHUNK = 8;
+    /** Most messages one worker pushes and routes at once. */
+    private static final int MAX_BATCH = 32;
 
     private record Arrival(SmtpConnection connection, byte[] message, Authentication authentication) {
     }
@@ -53,10 +55,16 @@ final class SmtpSpooler {
     private final SpoolProcessor processor;
     private final String host;
     private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-    private final List<Thread> pushers = new ArrayList<>();
-    private final ThreadPoolExecutor routing;
+    private final List<Thread> threads = new ArrayList<>();
     private final int batch;
+    private final int workers;
     private final boolean routeFirst;
+    private final ReentrantLock intake = new ReentrantLock();
+    /** Routes the batches of a worker that found {@code workers} others routing. */
+    private final ThreadPoolExecutor backlog;
+    /** Workers routing right now. */
+    private final AtomicInteger routingNow = new AtomicInteger();
+    private volatile boolean stopping;
 
     /**
      * @param spool      where messages are stored before {@code 250}
@@ -72,23 +80,23 @@ final class SmtpSpooler {
         this.processor = processor;
         this.host = host;
         this.batch = spool.syncsBatches() ? MAX_BATCH : 1;
-        int threads = spool.syncsBatches() ? 1 : workers;
-        for (int i = 1; i <= threads; i++) {
-            Thread t = new Thread(this::push, "smtp-spooler-" + i);
+        this.workers = workers;
+        for (int i = 1; i <= workers + 1; i++) { // one more than route at once: someone is always there to store
+            Thread t = new Thread(this::work, "smtp-route-" + i);
             t.setDaemon(true);
-            pushers.add(t);
+            threads.add(t);
         }
         AtomicInteger n = new AtomicInteger();
-        this.routing = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "smtp-route-" + n.incrementAndGet());
+        this.backlog = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "smtp-route-backlog-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        routing.allowCoreThreadTimeOut(true);
+        backlog.allowCoreThreadTimeOut(true);
     }
 
     void start() {
-        pushers.forEach(Thread::start);
+        threads.forEach(Thread::start);
     }
 
     /** Takes a finished message with its sender checks' verdicts: none, or {@code auth=local} from a trusted network, without checks. */
@@ -105,10 +113,13 @@ final class SmtpSpooler {
         while (!arrivals.isEmpty() && System.nanoTime() < deadline) {
             pause();
         }
-        pushers.forEach(Thread::interrupt);
-        routing.shutdown();
+        stopping = true; // idle workers notice within a poll; busy ones finish their batch
         try {
-            routing.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            backlog.shutdown();
+            backlog.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -122,25 +133,40 @@ final class SmtpSpooler {
         }
     }
 
-    private void push() {
+    private void work() {
         List<Arrival> taken = new ArrayList<>();
-        while (true) {
+        while (!stopping) {
             taken.clear();
+            List<byte[]> stored = new ArrayList<>();
+            List<String> keys;
+            // for a batching spool, one worker at a time takes and pushes: while it waits for the disk, the next batch gathers
+            if (batch > 1) {
+                intake.lock();
+            }
             try {
-                taken.add(arrivals.take());
+                Arrival first = arrivals.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                arrivals.drainTo(taken, batch - 1);
+                keys = store(taken, stored);
             } catch (InterruptedException e) {
                 return;
+            } finally {
+                if (batch > 1) {
+                    intake.unlock();
+                }
             }
-            arrivals.drainTo(taken, batch - 1);
-            List<byte[]> stored = new ArrayList<>(taken.size());
-            List<String> keys = store(taken, stored);
             if (keys == null) {
                 continue;
             }
+            // every routing slot taken (slow handlers): this worker stays free to store, and a
+            // backlog thread routes the batch once a slot is free
+            boolean backedUp = routingNow.get() >= workers;
             if (!routeFirst) {
                 // on disk: accepted, however routing goes. The loop writes the reply when routing gives the
-                // session back, unless every routing thread is busy: then the client need not wait for one.
-                boolean backedUp = routing.getActiveCount() + routing.getQueue().size() >= routing.getMaximumPoolSize();
+                // session back, unless the workers are backed up: then the client need not wait for them.
                 for (int i = 0; i < taken.size(); i++) {
                     SmtpConnection c = taken.get(i).connection();
                     c.complete(queued(keys.get(i)));
@@ -149,19 +175,18 @@ final class SmtpSpooler {
                     }
                 }
             }
-            for (int from = 0; from < taken.size(); from += ROUTE_CHUNK) {
-                int to = Math.min(taken.size(), from + ROUTE_CHUNK);
-                List<Stored> chunk = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    chunk.add(new Stored(taken.get(i).connection(), keys.get(i), stored.get(i)));
-                }
-                routing.execute(() -> route(chunk));
+            List<Arrival> done = List.copyOf(taken);
+            if (backedUp) {
+                backlog.execute(() -> route(done, keys, stored));
+                continue;
+            }
+            routingNow.incrementAndGet();
+            try {
+                route(done, keys, stored);
+            } finally {
+                routingNow.decrementAndGet();
             }
         }
-    }
-
-    /** A message on disk, to route: its session, its spool key, and its bytes as spooled (routed without reading them back). */
-    private record Stored(SmtpConnection connection, String key, byte[] bytes) {
     }
 
     /**
@@ -195,18 +220,18 @@ final class SmtpSpooler {
         return "250 2.0.0 Ok: queued as " + key;
     }
 
-    /** Routes a chunk of stored messages, then gives their sessions back to the loop, with one hand-over for the chunk. */
-    private void route(List<Stored> chunk) {
+    /** Routes stored messages, then gives their sessions back to the loop, with one hand-over per loop. */
+    private void route(List<Arrival> taken, List<String> keys, List<byte[]> stored) {
         try {
-            for (Stored m : chunk) {
+            for (int i = 0; i < taken.size(); i++) {
                 if (routeFirst) {
-                    m.connection().complete(routedReply(m.key(), m.bytes()));
+                    taken.get(i).connection().complete(routedReply(keys.get(i), stored.get(i)));
                 } else {
-                    processor.routeNow(m.key(), m.bytes(), Router.Rejects.KEEP);
+                    processor.routeNow(keys.get(i), stored.get(i), Router.Rejects.KEEP);
                 }
             }
         } finally {
-            SmtpConnection.releaseAll(chunk.stream().map(Stored::connection).toList());
+            SmtpConnection.releaseAll(taken.stream().map(Arrival::connection).toList());
         }
     }
 
