@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tubemail.app.TubemailServer;
@@ -72,6 +73,14 @@ class DurableAcceptanceCrashTest {
 
     private Process startServer() throws Exception {
         return ChildServer.start(home, port);
+    }
+
+    /** A server left by a failed run would keep the port and take other tests' mail. */
+    @AfterEach
+    void killServer() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
     }
 
     /** Waits (up to two minutes) while the server is being killed and started again. */
@@ -166,7 +175,7 @@ class DurableAcceptanceCrashTest {
             }
             up.set(false);
             server.destroyForcibly(); // SIGKILL
-            server.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(server.waitFor(2, TimeUnit.MINUTES), "the killed server is gone (else the next one cannot bind its port)");
             report.snapshot("after-kill-" + kill);
             server = startServer();
             starts.incrementAndGet();
