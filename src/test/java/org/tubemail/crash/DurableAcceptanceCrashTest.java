@@ -4,21 +4,20 @@ import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tubemail.app.TubemailServer;
 import org.tubemail.config.Settings;
 import org.tubemail.queue.MessageQueue;
 import org.junit.jupiter.api.io.TempDir;
-import org.tubemail.queue.EnvelopeHeaders;
 import org.tubemail.queue.MaildirQueue;
 import org.tubemail.queue.PostgresSpool;
 import org.tubemail.monitor.Monitor;
 import org.tubemail.state.PgTestDb;
 
-import java.io.File;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Durable acceptance under {@code kill -9}: 5,000 messages are sent while the server process is
  * killed three times and restarted; every message answered {@code 250} must afterwards be handled
  * (at least once: a crash between routing and removal from the spool routes a message again) or
- * still be queued. Prints sent, accepted, accounted for, lost and handled twice.
+ * still be queued. Prints sent, accepted, accounted for, lost and handled twice, and for each lost
+ * message where it was last seen ({@link LossReport}: its reply and spool key, the spool copies taken
+ * after each kill that held it, routed or waiting, and the server's log lines on its key). Mail is
+ * sent only while a server of this test holds the port (not to whatever listens there meanwhile).
  */
 class DurableAcceptanceCrashTest {
 
@@ -72,6 +75,30 @@ class DurableAcceptanceCrashTest {
         return ChildServer.start(home, port);
     }
 
+    /** A server left by a failed run would keep the port and take other tests' mail. */
+    @AfterEach
+    void killServer() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    /** Waits (up to two minutes) while the server is being killed and started again. */
+    private static void awaitUp(AtomicBoolean up) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!up.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static void close(Transport transport) {
+        try {
+            transport.close();
+        } catch (jakarta.mail.MessagingException e) {
+            // the message's fate was decided by the reply to its data
+        }
+    }
+
     @ParameterizedTest(name = "spool {0}")
     @ValueSource(strings = {"log", "maildir", "postgres"})
     void everyAcceptedMessageIsAccountedForAfterKillMinus9(String spoolKind) throws Exception {
@@ -95,6 +122,9 @@ class DurableAcceptanceCrashTest {
                 "queue.spool.kind=" + spoolKind, database,
                 "receiver.trusted.networks=127.0.0.1/32", "")); // the load comes from one client: no per-client rates
         server = startServer();
+        LossReport report = new LossReport(home, spoolKind);
+        AtomicInteger starts = new AtomicInteger(1); // which server start is current: lost messages name it
+        AtomicBoolean up = new AtomicBoolean(true); // mail goes only to a server of this test, never to a port it does not hold
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -111,6 +141,9 @@ class DurableAcceptanceCrashTest {
                 int seq;
                 while ((seq = next.getAndIncrement()) < MESSAGES) {
                     for (int attempt = 0; attempt < 100 && !accepted.contains(seq); attempt++) {
+                        awaitUp(up);
+                        int start = starts.get();
+                        Transport transport = session.getTransport("smtp");
                         try {
                             MimeMessage m = new MimeMessage(session);
                             m.setFrom("sender" + (seq % 50) + "@example.org");
@@ -118,11 +151,17 @@ class DurableAcceptanceCrashTest {
                             m.setSubject("message " + seq);
                             m.setHeader("X-Seq", String.valueOf(seq));
                             m.setText("body of " + seq);
-                            Transport.send(m);
-                            accepted.add(seq); // the server answered 250 to DATA
+                            m.saveChanges();
+                            transport.connect();
+                            transport.sendMessage(m, m.getAllRecipients()); // returns once the server answered 250 to the data
+                            report.accepted(seq, start, starts.get(), transport instanceof SMTPTransport smtp
+                                    ? smtp.getLastServerResponse().trim() : "250");
+                            accepted.add(seq);
                         } catch (jakarta.mail.MessagingException e) {
-                            refused.incrementAndGet(); // not accepted: the server was down or answered an error; try again
+                            refused.incrementAndGet(); // not accepted: the server was killed or answered an error; try again
                             Thread.sleep(100);
+                        } finally {
+                            close(transport);
                         }
                     }
                 }
@@ -134,9 +173,13 @@ class DurableAcceptanceCrashTest {
             while (next.get() < target) {
                 Thread.sleep(10);
             }
+            up.set(false);
             server.destroyForcibly(); // SIGKILL
-            server.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(server.waitFor(2, TimeUnit.MINUTES), "the killed server is gone (else the next one cannot bind its port)");
+            report.snapshot("after-kill-" + kill);
             server = startServer();
+            starts.incrementAndGet();
+            up.set(true);
         }
         for (Future<?> f : futures) {
             f.get(5, TimeUnit.MINUTES);
@@ -149,6 +192,7 @@ class DurableAcceptanceCrashTest {
         }
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "graceful stop");
+        report.snapshot("after-stop");
 
         List<String> handledLines = handledLines();
         Set<Integer> handled = handledSeqs();
@@ -157,13 +201,7 @@ class DurableAcceptanceCrashTest {
         Settings settings = Settings.load(home);
         for (MessageQueue queue : List.of(new org.tubemail.app.Assembly(settings).openSpool(), new MaildirQueue(home.resolve("run/undeliverable")))) {
             for (String key : queue.keys()) {
-                queue.get(key).ifPresent(bytes -> {
-                    String text = new String(EnvelopeHeaders.unwrap(bytes).message(), StandardCharsets.UTF_8);
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^X-Seq: (\\d+)").matcher(text);
-                    if (m.find()) {
-                        queued.add(Integer.parseInt(m.group(1)));
-                    }
-                });
+                queue.get(key).flatMap(LossReport::seqOf).ifPresent(queued::add);
             }
             if (queue instanceof AutoCloseable c) {
                 c.close();
@@ -181,7 +219,9 @@ class DurableAcceptanceCrashTest {
         System.out.printf("crash test (spool " + spoolKind + "): sent %d, accepted %d, refused attempts %d, accounted for %d (handled %d, queued %d), lost %d, "
                 + "handled twice %d, kills %d%n", MESSAGES, accepted.size(), refused.get(), accounted, handled.size(), queued.size(),
                 lost.size(), twice, KILLS);
-        assertEquals(List.of(), lost, "messages answered 250 but neither handled nor queued");
+        List<String> where = report.explain(lost);
+        where.forEach(System.out::println);
+        assertEquals(List.of(), lost, "messages answered 250 but neither handled nor queued:\n" + String.join("\n", where));
         assertTrue(accepted.size() > MESSAGES / 2, "most messages should be accepted: " + accepted.size());
     }
 }
