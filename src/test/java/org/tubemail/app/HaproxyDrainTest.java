@@ -176,13 +176,19 @@ class HaproxyDrainTest {
                 return null;
             }));
         }
+        long sendingFor = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (accepted.size() < 50) {
+            assertTrue(System.nanoTime() < sendingFor, "only " + accepted.size() + " of 50 accepted in 2 minutes; "
+                    + temporary.get() + " temporary and " + permanent.get() + " permanent refusals");
             Thread.sleep(20);
         }
         CompletableFuture<Void> drained = CompletableFuture.runAsync(a::drain);
         awaitStatus(stats, "mx1", "DOWN");
         int atDown = accepted.size();
+        sendingFor = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (accepted.size() < atDown + 50) {
+            assertTrue(System.nanoTime() < sendingFor, "only " + (accepted.size() - atDown) + " of 50 accepted by the other server in 2 minutes; "
+                    + temporary.get() + " temporary and " + permanent.get() + " permanent refusals");
             Thread.sleep(20);
         }
         sending.set(false);
