@@ -576,9 +576,9 @@ http.enabled=true
 http.host=127.0.0.1
 http.port=$http
 PROPS
-    echo "java -Xmx512m -cp $JAR org.tubemail.cli.TubemailCli --home $home start &  # settings: cluster-$db.properties" >> "$RAW/commands.txt"
+    echo "java -Xmx512m -cp $JAR org.tubemail.internal.cli.TubemailCli --home $home start &  # settings: cluster-$db.properties" >> "$RAW/commands.txt"
     [ -e "$RAW/cluster-$db.properties" ] || sed "s/password=.*/password=(secret)/" "$home/config/settings.properties" > "$RAW/cluster-$db.properties"
-    java -Xmx512m -cp "$JAR" org.tubemail.cli.TubemailCli --home "$home" start > "$home/server.log" 2>&1 &
+    java -Xmx512m -cp "$JAR" org.tubemail.internal.cli.TubemailCli --home "$home" start > "$home/server.log" 2>&1 &
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
 }

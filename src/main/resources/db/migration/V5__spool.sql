@@ -1,4 +1,4 @@
--- The shared SMTP spool (queue.spool.kind=postgres, org.tubemail.queue.PostgresSpool): a message is
+-- The shared SMTP spool (queue.spool.kind=postgres, org.tubemail.internal.queue.PostgresSpool): a message is
 -- committed here before its 250. id is the acceptance order; order_key the normalised envelope
 -- sender (NULL for bounces: no order). head marks the oldest row of its order_key (every bounce is
 -- a head), kept so under a transaction-scoped advisory lock per order_key; only a head is claimed,

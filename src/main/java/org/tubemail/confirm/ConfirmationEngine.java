@@ -1,6 +1,6 @@
 package org.tubemail.confirm;
 
-import org.tubemail.mail.Addresses;
+import org.tubemail.internal.mail.Addresses;
 import org.tubemail.mail.MailRequest;
 
 import java.security.SecureRandom;

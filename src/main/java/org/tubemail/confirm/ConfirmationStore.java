@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * Where a {@link ConfirmationEngine} keeps pending confirmations: at most one per
  * {@code (target, sender)}. Implementations are thread-safe and behave alike (one contract test
- * suite runs against each): {@link MemoryConfirmationStore}, {@link MapDbConfirmationStore} and
- * {@link PostgresConfirmationStore}; {@link ConfirmationStores#beside} picks the one that matches
+ * suite runs against each): {@code MemoryConfirmationStore}, {@code MapDbConfirmationStore} and
+ * {@code PostgresConfirmationStore}; {@code ConfirmationStores.beside} picks the one that matches
  * the state storage. When a method returns, its change is as durable as the store promises.
  */
 public interface ConfirmationStore extends AutoCloseable {

@@ -1,5 +1,8 @@
 package org.tubemail.mail;
 
+import org.tubemail.internal.mail.Addresses;
+import org.tubemail.internal.mail.OrganizationalDomain;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

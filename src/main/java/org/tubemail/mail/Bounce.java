@@ -1,5 +1,7 @@
 package org.tubemail.mail;
 
+import org.tubemail.internal.mail.StatusCode;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,15 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
+import org.tubemail.internal.mail.Addresses;
+import org.tubemail.internal.mail.BounceHeuristics;
+import org.tubemail.internal.mail.DsnReader;
+import org.tubemail.internal.mail.HeaderText;
+import org.tubemail.internal.mail.HtmlText;
+import org.tubemail.internal.mail.MimeParts;
+import org.tubemail.internal.mail.ReportParts;
+import org.tubemail.internal.mail.StreamProviderPin;
+import org.tubemail.internal.mail.TextCharsets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +34,7 @@ import java.util.Properties;
  * re-encoding.
  *
  * <p>Header and body accessors never throw on malformed input: a part that cannot be decoded is
- * skipped and the problem is reported by {@link MimeParts}.
+ * skipped and the problem is reported by {@code MimeParts}.
  */
 public final class MailRequest {
 
@@ -172,7 +181,7 @@ public final class MailRequest {
 
     /**
      * The envelope recipient being routed now, as the client wrote it (routes match it in any case
-     * and hand their captures over in lower case; {@link Addresses#folded} gives that form).
+     * and hand their captures over in lower case; {@code Addresses.folded} gives that form).
      */
     public String to() {
         return recipient;

@@ -10,6 +10,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
+import org.tubemail.internal.mail.StreamProviderPin;
 
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;

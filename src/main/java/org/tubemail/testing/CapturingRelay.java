@@ -1,7 +1,7 @@
 package org.tubemail.testing;
 
 import jakarta.mail.internet.MimeMessage;
-import org.tubemail.relay.Relay;
+import org.tubemail.handler.Relay;
 
 import java.util.ArrayList;
 import java.util.List;

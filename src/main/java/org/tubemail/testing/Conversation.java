@@ -1,6 +1,6 @@
 package org.tubemail.testing;
 
-import org.tubemail.routing.DeliveryReport;
+import org.tubemail.internal.routing.DeliveryReport;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,20 +1,20 @@
 package org.tubemail.testing;
 
-import org.tubemail.confirm.MemoryConfirmationStore;
+import org.tubemail.internal.confirm.MemoryConfirmationStore;
+import org.tubemail.internal.queue.MemoryQueue;
+import org.tubemail.internal.routing.DeliveryReport;
+import org.tubemail.internal.routing.HandlerModule;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.routing.StateGraph;
+import org.tubemail.internal.state.MemoryStorage;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.queue.MemoryQueue;
-import org.tubemail.routing.DeliveryReport;
-import org.tubemail.routing.HandlerModule;
-import org.tubemail.routing.Router;
-import org.tubemail.routing.StateGraph;
-import org.tubemail.state.MemoryStorage;
 
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * Everything a handler unit test needs, in memory and without a network: a router over a
- * {@link MemoryStorage}, an in-memory undeliverable queue, and a {@link CapturingRelay}.
+ * {@code MemoryStorage}, an in-memory undeliverable queue, and a {@link CapturingRelay}.
  *
  * <pre>{@code
  * TestKit kit = new TestKit();
@@ -95,7 +95,7 @@ public final class TestKit {
 
     /**
      * The state of {@code module} for {@code key}. The default key is the envelope sender in lower
-     * case ({@link org.tubemail.mail.Addresses#forStateKey}); a {@link org.tubemail.routing.StateKeyed}
+     * case ({@code Addresses.forStateKey}); a {@link org.tubemail.handler.StateKeyed}
      * module's key is whatever it returns.
      */
     public String state(Class<?> module, String key) {

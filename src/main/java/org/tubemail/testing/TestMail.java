@@ -1,6 +1,6 @@
 package org.tubemail.testing;
 
-import org.tubemail.mail.Addresses;
+import org.tubemail.internal.mail.Addresses;
 import org.tubemail.mail.Authentication;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;

@@ -1,6 +1,7 @@
 package org.tubemail.mail;
 
 import org.junit.jupiter.api.Test;
+import org.tubemail.internal.mail.Addresses;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

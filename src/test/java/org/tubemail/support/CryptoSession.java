@@ -2,7 +2,7 @@ package org.tubemail.support;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
-import org.tubemail.crypto.CryptoProvider;
+import org.tubemail.internal.crypto.CryptoProvider;
 
 /**
  * Puts the JCA provider of this test run in place before any test, as a server's start-up does:

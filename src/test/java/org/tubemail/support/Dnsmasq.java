@@ -1,5 +1,8 @@
 package org.tubemail.support;
 
+import org.tubemail.internal.dns.DnsResolver;
+import org.tubemail.internal.dns.DnsSettings;
+
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import org.tubemail.dns.DnsResolver;
-import org.tubemail.dns.DnsSettings;
 
 /**
  * A real dnsmasq on 127.0.0.1 and a free port, serving only the records a test gives it: no system

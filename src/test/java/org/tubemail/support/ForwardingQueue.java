@@ -1,7 +1,7 @@
 package org.tubemail.support;
 
-import org.tubemail.queue.MemoryQueue;
-import org.tubemail.queue.MessageQueue;
+import org.tubemail.internal.queue.MemoryQueue;
+import org.tubemail.internal.queue.MessageQueue;
 
 import java.util.List;
 import java.util.Optional;

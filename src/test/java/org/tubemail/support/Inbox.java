@@ -1,9 +1,9 @@
 package org.tubemail.support;
 
+import org.tubemail.handler.Handler;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.Stateless;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.Stateless;
 
 import java.util.ArrayList;
 import java.util.Collections;

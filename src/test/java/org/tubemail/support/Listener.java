@@ -1,12 +1,12 @@
 package org.tubemail.support;
 
-import org.tubemail.queue.MaildirQueue;
-import org.tubemail.routing.Router;
-import org.tubemail.server.Receiver;
-import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.lmtp.LmtpReceiver;
-import org.tubemail.server.lmtp.UnixLmtpReceiver;
-import org.tubemail.server.smtp.SmtpReceiver;
+import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.server.Receiver;
+import org.tubemail.internal.server.ReceiverSettings;
+import org.tubemail.internal.server.lmtp.LmtpReceiver;
+import org.tubemail.internal.server.lmtp.UnixLmtpReceiver;
+import org.tubemail.internal.server.smtp.SmtpReceiver;
 
 import java.io.IOException;
 import java.nio.file.Path;

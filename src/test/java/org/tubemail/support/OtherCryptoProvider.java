@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.tubemail.crypto.CryptoProvider;
+import org.tubemail.internal.crypto.CryptoProvider;
 
 /**
  * Runs a test class on the JCA provider that the rest of the suite does not use: the JDK's when the

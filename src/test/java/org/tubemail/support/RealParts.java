@@ -1,10 +1,10 @@
 package org.tubemail.support;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Tests that run a real third-party program (dnsmasq, Postfix, HAProxy, a DKIM verifier, Chromium)

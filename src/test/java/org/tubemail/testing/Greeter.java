@@ -1,10 +1,10 @@
 package org.tubemail.testing;
 
+import org.tubemail.handler.Relay;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
-import org.tubemail.relay.Relay;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
 
 /** The README's handler example: greets a sender once, then says it has met them. */
 public class Greeter {

@@ -2,10 +2,10 @@ package org.tubemail.testing;
 
 import org.tubemail.confirm.ConfirmationEngine;
 import org.tubemail.confirm.ConfirmationStore;
+import org.tubemail.handler.Relay;
+import org.tubemail.handler.Route;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
-import org.tubemail.relay.Relay;
-import org.tubemail.routing.Route;
 import org.tubemail.view.Templates;
 
 import java.time.Duration;

@@ -2,10 +2,10 @@ package org.tubemail.web;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tubemail.app.TubemailServer;
-import org.tubemail.config.Boot;
-import org.tubemail.config.BootContext;
-import org.tubemail.config.Settings;
+import org.tubemail.boot.Boot;
+import org.tubemail.boot.BootContext;
+import org.tubemail.internal.app.TubemailServer;
+import org.tubemail.internal.config.Settings;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package org.tubemail.bench;
 
-import org.tubemail.app.TubemailServer;
-import org.tubemail.config.Settings;
+import org.tubemail.internal.app.TubemailServer;
+import org.tubemail.internal.config.Settings;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,17 +1,35 @@
 package org.tubemail.bench;
 
+import org.tubemail.internal.auth.Authenticator;
+import org.tubemail.internal.crypto.CryptoProvider;
+import org.tubemail.internal.dkim.DkimKey;
+import org.tubemail.internal.dkim.DkimKeys;
+import org.tubemail.internal.dkim.DkimSigner;
+import org.tubemail.internal.dkim.DkimVerifier;
+import org.tubemail.internal.dns.DnsResolver;
+import org.tubemail.internal.dns.DnsSettings;
+import org.tubemail.internal.queue.LogQueue;
+import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.server.ReceiverSettings;
+import org.tubemail.internal.server.smtp.SenderChecks;
+import org.tubemail.internal.server.smtp.SmtpReceiver;
+import org.tubemail.internal.state.MapDbStorage;
+import org.tubemail.mail.Authentication;
+import org.tubemail.mail.Verdict;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -28,24 +46,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
-
-import org.tubemail.auth.Authenticator;
-import org.tubemail.crypto.CryptoProvider;
-import org.tubemail.dkim.DkimKey;
-import org.tubemail.dkim.DkimKeys;
-import org.tubemail.dkim.DkimSigner;
-import org.tubemail.dkim.DkimVerifier;
-import org.tubemail.dns.DnsResolver;
-import org.tubemail.dns.DnsSettings;
-import org.tubemail.mail.Authentication;
-import org.tubemail.mail.Verdict;
-import org.tubemail.queue.LogQueue;
-import org.tubemail.queue.MaildirQueue;
-import org.tubemail.routing.Router;
-import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.smtp.SenderChecks;
-import org.tubemail.server.smtp.SmtpReceiver;
-import org.tubemail.state.MapDbStorage;
 
 /**
  * What SPF, DKIM and DMARC checks cost with a warm DNS cache: two Tubemail SMTP servers as in the

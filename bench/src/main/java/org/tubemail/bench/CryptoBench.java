@@ -11,20 +11,14 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.tubemail.crypto.CryptoProvider;
-import org.tubemail.dkim.DkimKey;
-import org.tubemail.dkim.DkimKeyring;
-import org.tubemail.dkim.DkimKeys;
+import org.tubemail.internal.crypto.CryptoProvider;
+import org.tubemail.internal.dkim.DkimKey;
+import org.tubemail.internal.dkim.DkimKeyring;
+import org.tubemail.internal.dkim.DkimKeys;
+import org.tubemail.internal.relay.DkimSigningRelay;
+import org.tubemail.internal.server.tls.TlsContext;
 import org.tubemail.mail.MailResponse;
-import org.tubemail.relay.DkimSigningRelay;
-import org.tubemail.server.tls.TlsContext;
 
-import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +31,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 /**
  * The JCA operations Tubemail's TLS, DKIM and HMACs do, on the JDK's providers and on Amazon Corretto

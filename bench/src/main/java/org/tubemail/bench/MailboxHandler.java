@@ -1,11 +1,11 @@
 package org.tubemail.bench;
 
-import org.tubemail.mail.Addresses;
+import org.tubemail.handler.Handler;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
+import org.tubemail.handler.StateKeyed;
+import org.tubemail.internal.mail.Addresses;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
-import org.tubemail.routing.StateKeyed;
 
 import java.util.Locale;
 import java.util.Map;

@@ -13,12 +13,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.ThreadParams;
 import org.tubemail.bench.generated.GeneratedRoutes;
+import org.tubemail.internal.queue.MemoryQueue;
+import org.tubemail.internal.routing.DeliveryReport;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.state.MemoryStorage;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.queue.MemoryQueue;
-import org.tubemail.routing.DeliveryReport;
-import org.tubemail.routing.Router;
-import org.tubemail.state.MemoryStorage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

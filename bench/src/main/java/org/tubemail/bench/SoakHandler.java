@@ -1,10 +1,10 @@
 package org.tubemail.bench;
 
-import org.tubemail.config.BootContext;
+import org.tubemail.boot.BootContext;
+import org.tubemail.handler.Handler;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

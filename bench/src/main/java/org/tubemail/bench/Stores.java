@@ -1,8 +1,8 @@
 package org.tubemail.bench;
 
-import org.tubemail.state.MapDbStorage;
-import org.tubemail.state.MemoryStorage;
-import org.tubemail.state.StateStorage;
+import org.tubemail.internal.state.MapDbStorage;
+import org.tubemail.internal.state.MemoryStorage;
+import org.tubemail.internal.state.StateStorage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,17 +1,17 @@
 package org.tubemail.bench;
 
-import org.tubemail.app.Assembly;
-import org.tubemail.config.Settings;
-import org.tubemail.crypto.CryptoProvider;
-import org.tubemail.monitor.Monitor;
-import org.tubemail.queue.LogQueue;
-import org.tubemail.queue.MaildirQueue;
-import org.tubemail.queue.MessageQueue;
-import org.tubemail.routing.Router;
-import org.tubemail.server.ConnectionSecurity;
-import org.tubemail.server.ReceiverSettings;
-import org.tubemail.server.smtp.SmtpReceiver;
-import org.tubemail.server.tls.TlsContext;
+import org.tubemail.internal.app.Assembly;
+import org.tubemail.internal.config.Settings;
+import org.tubemail.internal.crypto.CryptoProvider;
+import org.tubemail.internal.monitor.Monitor;
+import org.tubemail.internal.queue.LogQueue;
+import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.internal.queue.MessageQueue;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.server.ConnectionSecurity;
+import org.tubemail.internal.server.ReceiverSettings;
+import org.tubemail.internal.server.smtp.SmtpReceiver;
+import org.tubemail.internal.server.tls.TlsContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

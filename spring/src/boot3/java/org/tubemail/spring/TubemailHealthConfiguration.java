@@ -7,7 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.tubemail.state.StateStorage;
+import org.tubemail.internal.state.StateStorage;
 
 /**
  * Actuator health for Tubemail (Spring Boot 3), when the application has Spring Boot Actuator:

@@ -1,13 +1,13 @@
 package org.tubemail.spring;
 
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.tubemail.state.StateStorage;
+import org.tubemail.internal.state.StateStorage;
 
 /**
  * Actuator health for Tubemail (Spring Boot 4), when the application has Spring Boot Actuator:

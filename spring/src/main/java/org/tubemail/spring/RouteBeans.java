@@ -4,9 +4,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.ClassUtils;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
-import org.tubemail.routing.Routes;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
+import org.tubemail.handler.Routes;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
-import org.tubemail.config.ConfigException;
-import org.tubemail.config.Settings;
-import org.tubemail.config.SettingsSchema;
+import org.tubemail.internal.config.ConfigException;
+import org.tubemail.internal.config.Settings;
+import org.tubemail.internal.config.SettingsSchema;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.tubemail.spring;
 
-import org.tubemail.state.StateStorage;
+import org.tubemail.internal.state.StateStorage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

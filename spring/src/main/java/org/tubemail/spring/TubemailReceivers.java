@@ -1,8 +1,8 @@
 package org.tubemail.spring;
 
 import org.springframework.context.SmartLifecycle;
-import org.tubemail.app.Assembly;
-import org.tubemail.app.TubemailServer;
+import org.tubemail.internal.app.Assembly;
+import org.tubemail.internal.app.TubemailServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

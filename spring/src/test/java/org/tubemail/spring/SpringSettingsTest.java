@@ -2,8 +2,8 @@ package org.tubemail.spring;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
-import org.tubemail.config.ConfigException;
-import org.tubemail.config.Settings;
+import org.tubemail.internal.config.ConfigException;
+import org.tubemail.internal.config.Settings;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.tubemail.spring;
 
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -9,14 +10,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.tubemail.handler.Route;
+import org.tubemail.internal.monitor.Monitor;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.state.MemoryStorage;
+import org.tubemail.internal.state.StateStorage;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.monitor.Monitor;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.Router;
-import org.tubemail.state.MemoryStorage;
-import org.tubemail.state.StateStorage;
-
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

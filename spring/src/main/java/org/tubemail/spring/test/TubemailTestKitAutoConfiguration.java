@@ -3,12 +3,12 @@ package org.tubemail.spring.test;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.tubemail.app.Assembly;
-import org.tubemail.config.Settings;
-import org.tubemail.relay.Relay;
-import org.tubemail.routing.Router;
+import org.tubemail.handler.Relay;
+import org.tubemail.internal.app.Assembly;
+import org.tubemail.internal.config.Settings;
+import org.tubemail.internal.routing.Router;
+import org.tubemail.internal.state.StateStorage;
 import org.tubemail.spring.TubemailAutoConfiguration;
-import org.tubemail.state.StateStorage;
 import org.tubemail.testing.TestKit;
 
 /**

@@ -4,9 +4,9 @@ import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.type.classreading.MetadataReader;
 import org.springframework.core.type.classreading.MetadataReaderFactory;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
-import org.tubemail.routing.Routes;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
+import org.tubemail.handler.Routes;
 
 /** In a {@link TubemailTest}, component scanning finds only classes with {@code @Route} methods. */
 public final class TubemailTypeExcludeFilter extends TypeExcludeFilter {

@@ -1,8 +1,8 @@
 package org.tubemail.spring.slice;
 
 import org.springframework.stereotype.Component;
+import org.tubemail.handler.Route;
 import org.tubemail.mail.MailRequest;
-import org.tubemail.routing.Route;
 
 /** A handler: scanned by {@code @TubemailTest}. */
 @Component

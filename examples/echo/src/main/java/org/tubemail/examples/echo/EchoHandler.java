@@ -1,11 +1,11 @@
 package org.tubemail.examples.echo;
 
+import org.tubemail.handler.Handler;
+import org.tubemail.handler.Relay;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.Stateless;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
-import org.tubemail.relay.Relay;
-import org.tubemail.routing.Handler;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.Stateless;
 
 /**
  * Answers every message sent to {@code echo@host} with a reply quoting it. The reply is

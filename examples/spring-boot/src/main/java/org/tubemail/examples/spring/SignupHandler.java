@@ -1,11 +1,11 @@
 package org.tubemail.examples.spring;
 
 import org.springframework.stereotype.Component;
+import org.tubemail.handler.Relay;
+import org.tubemail.handler.Route;
+import org.tubemail.handler.RouteLike;
 import org.tubemail.mail.MailRequest;
 import org.tubemail.mail.MailResponse;
-import org.tubemail.relay.Relay;
-import org.tubemail.routing.Route;
-import org.tubemail.routing.RouteLike;
 
 /**
  * A sign-up by mail at join@(host), one state per sender, kept in the state storage (MapDB by

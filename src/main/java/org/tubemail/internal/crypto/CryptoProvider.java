@@ -1,0 +1,190 @@
+package org.tubemail.internal.crypto;
+
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import com.amazon.corretto.crypto.provider.SelfTestStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.Security;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JCA provider Tubemail's cryptography runs on (TLS through JSSE, DKIM signatures, HMACs):
+ * Amazon Corretto Crypto Provider (native code on AWS-LC), installed as the most-preferred provider
+ * when its native library loads and its own self-tests pass; otherwise the JDK's providers, with one
+ * log line saying why. The choice is process-wide: the last {@link #use} wins. Code that does
+ * cryptography never names a provider ({@code Signature.getInstance(alg)}), so it follows this one.
+ */
+public final class CryptoProvider {
+
+    /** The system property that gives the default choice ({@code native} or {@code jdk}), e.g. for a test run. */
+    public static final String PROPERTY = "tubemail.crypto.provider";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CryptoProvider.class);
+    private static final String NATIVE_NAME = "AmazonCorrettoCryptoProvider";
+
+    private static InUse current;
+    /** Counts the changes of the provider list that {@link #use} made. */
+    private static volatile int generation;
+
+    /** Which provider to use. */
+    public enum Mode {
+        /** The native provider when it loads, else the JDK's. */
+        NATIVE,
+        /** Only the JDK's own providers. */
+        JDK;
+
+        /** The setting's spelling: {@code native} or {@code jdk}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The provider in use.
+     *
+     * @param requested what was asked for
+     * @param provider  the provider name ({@code AmazonCorrettoCryptoProvider}, or {@code JDK})
+     * @param version   its version (for the native one, with the AWS-LC version), or the Java version
+     * @param reason    why the JDK's providers are in use although the native one was asked for, else empty
+     */
+    public record InUse(Mode requested, String provider, String version, String reason) {
+
+        /** Whether the native provider is in use. */
+        public boolean isNative() {
+            return provider.equals(NATIVE_NAME);
+        }
+
+        /** One line for {@code status} and the log. */
+        public String describe() {
+            String line = provider + " " + version;
+            if (!reason.isEmpty()) {
+                return line + " (native provider not in use: " + reason + ")";
+            }
+            return requested == Mode.JDK ? line + " (crypto.provider=jdk)" : line;
+        }
+
+        /** The fields {@code /api/status} shows. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("provider", provider);
+            out.put("version", version);
+            out.put("native", isNative());
+            out.put("requested", requested.label());
+            out.put("description", describe());
+            if (!reason.isEmpty()) {
+                out.put("reason", reason);
+            }
+            return out;
+        }
+    }
+
+    private CryptoProvider() {
+    }
+
+    /**
+     * The default choice: the system property {@value #PROPERTY} ({@code native} or {@code jdk}),
+     * else {@code native}.
+     *
+     * @throws IllegalArgumentException when the property holds anything else
+     */
+    public static Mode defaultMode() {
+        String v = System.getProperty(PROPERTY, Mode.NATIVE.label()).trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "native" -> Mode.NATIVE;
+            case "jdk" -> Mode.JDK;
+            default -> throw new IllegalArgumentException("system property " + PROPERTY + " = '" + v + "': expected native or jdk");
+        };
+    }
+
+    /**
+     * Puts the chosen provider in place, process-wide: for {@link Mode#NATIVE} the native provider
+     * first in the provider list (once its self-tests passed), for {@link Mode#JDK} without it.
+     * Logs one line when what is in use changes.
+     */
+    public static synchronized InUse use(Mode mode) {
+        if (current != null && current.requested() == mode && current.isNative() == (Security.getProvider(NATIVE_NAME) != null)) {
+            return current; // in place already (or, for native, failed already: that does not change within a process)
+        }
+        InUse next = mode == Mode.NATIVE ? installNative() : removeNative(Mode.JDK, "");
+        if (!next.equals(current)) {
+            generation++;
+            if (next.isNative() || next.reason().isEmpty()) {
+                LOG.info("crypto: {}{}", next.describe(), next.isNative() ? ", self-tests passed, first in the provider list" : "");
+            } else {
+                LOG.warn("crypto: JDK providers in use, the native provider did not load: {}", next.reason());
+            }
+        }
+        current = next;
+        return next;
+    }
+
+    /**
+     * A number that changes whenever {@link #use} changed the providers: a JCA object kept for reuse
+     * (it stays with the provider it was first initialised on) is got anew when this changed.
+     */
+    public static int generation() {
+        return generation;
+    }
+
+    /** What is in use now; the JDK's providers unless {@link #use} installed the native one. */
+    public static synchronized InUse current() {
+        if (current == null) {
+            boolean installed = Security.getProvider(NATIVE_NAME) != null;
+            return installed ? nativeInUse() : jdk(Mode.JDK, "");
+        }
+        return current;
+    }
+
+    private static InUse installNative() {
+        try {
+            AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+            Throwable loading = accp.getLoadingError();
+            if (loading != null) {
+                return removeNative(Mode.NATIVE, "its native library did not load on " + platform() + ": " + message(loading));
+            }
+            SelfTestStatus tests = accp.runSelfTests();
+            if (tests != SelfTestStatus.PASSED) {
+                return removeNative(Mode.NATIVE, "its self-tests did not pass (" + tests + ")");
+            }
+            if (Security.getProvider(NATIVE_NAME) == null) {
+                AmazonCorrettoCryptoProvider.install();
+            }
+            accp.assertHealthy();
+            return nativeInUse();
+        } catch (LinkageError e) {
+            return removeNative(Mode.NATIVE, "it is not on the class path or does not link on " + platform() + ": " + message(e));
+        } catch (RuntimeException e) {
+            return removeNative(Mode.NATIVE, "its health check failed: " + message(e));
+        }
+    }
+
+    private static InUse nativeInUse() {
+        AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + ")", "");
+    }
+
+    /** Takes the native provider out of the list (a no-op when it is not there): the JDK's providers remain. */
+    private static InUse removeNative(Mode requested, String reason) {
+        Security.removeProvider(NATIVE_NAME);
+        return jdk(requested, reason);
+    }
+
+    private static InUse jdk(Mode requested, String reason) {
+        return new InUse(requested, "JDK", Runtime.version().toString(), reason);
+    }
+
+    private static String platform() {
+        return System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+    }
+
+    private static String message(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

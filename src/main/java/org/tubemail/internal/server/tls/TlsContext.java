@@ -1,0 +1,215 @@
+package org.tubemail.internal.server.tls;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The server side of STARTTLS: a certificate chain and key from PEM files, TLS 1.3 and 1.2 only,
+ * forward-secret AEAD cipher suites only, in the server's order of preference. The files are
+ * looked at (modification time and size) whenever a client starts TLS, and read again when they
+ * changed, so a renewed certificate (certbot, say) is used without a restart; a pair that cannot
+ * be read, or whose key does not match the certificate (half-written, mid-renewal), is refused
+ * with a warning and the previous pair stays in use until the files are right.
+ */
+public final class TlsContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsContext.class);
+
+    static {
+        // The JDK's own switch against client-initiated renegotiation (a CPU cost a client imposes
+        // at will); read once, at the first server handshake in the JVM. TlsChannel checks too.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+    /** The only protocol versions offered. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** Offered in this order where the JDK has them: TLS 1.3 suites, then ECDHE with AES-GCM or ChaCha20-Poly1305. */
+    private static final List<String> CIPHERS = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+
+    private record Loaded(SSLContext context, String stamp, String[] ciphers) {
+    }
+
+    private final Path certFile;
+    private final Path keyFile;
+    private volatile Loaded loaded;
+    private volatile String refusedStamp = "";
+
+    private TlsContext(Path certFile, Path keyFile, Loaded loaded) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
+        this.loaded = loaded;
+    }
+
+    /**
+     * Reads the pair now (so a wrong file fails start-up, not the first client).
+     *
+     * @throws IOException naming the file and what is wrong
+     */
+    public static TlsContext load(Path certFile, Path keyFile) throws IOException {
+        return new TlsContext(certFile, keyFile, read(certFile, keyFile));
+    }
+
+    /**
+     * The configured pair, or when {@code certFile} is {@code null} a self-signed certificate for
+     * {@code host} in {@code generatedDir} (made on first use).
+     */
+    public static TlsContext loadOrGenerate(Path certFile, Path keyFile, Path generatedDir, String host) throws IOException {
+        if (certFile != null) {
+            return load(certFile, keyFile);
+        }
+        Path cert = SelfSignedCertificate.ensure(generatedDir, host);
+        return load(cert, cert.resolveSibling(SelfSignedCertificate.KEY));
+    }
+
+    private static Loaded read(Path certFile, Path keyFile) throws IOException {
+        String stamp = stamp(certFile, keyFile);
+        PemKeyMaterial pair = PemKeyMaterial.read(certFile, keyFile);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] none = new char[0];
+            store.setKeyEntry("server", pair.key(), none, pair.chain().toArray(new X509Certificate[0]));
+            // SunX509 reads the key out of the store once; PKIX's key manager reads it again for
+            // every full handshake, decrypting PKCS#12 (PBKDF2, 10,000 rounds of HMAC-SHA256): that
+            // was about half the server's CPU per new STARTTLS session (bench/BENCHMARKS.md)
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+            kmf.init(store, none);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
+            String[] ciphers = CIPHERS.stream().filter(supported::contains).toArray(String[]::new);
+            return new Loaded(context, stamp, ciphers);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certFile + ", " + keyFile + ": cannot use this certificate and key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String stamp(Path certFile, Path keyFile) throws IOException {
+        return Files.getLastModifiedTime(certFile).toMillis() + "/" + Files.size(certFile) + "/"
+                + Files.getLastModifiedTime(keyFile).toMillis() + "/" + Files.size(keyFile);
+    }
+
+    /** A server-side engine for one connection, with the current certificate. */
+    public SSLEngine newEngine() {
+        Loaded l = current();
+        SSLEngine engine = l.context().createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(parameters(engine.getSSLParameters(), l));
+        return engine;
+    }
+
+    /**
+     * Turns an accepted plain socket into the server side of TLS (for thread-per-connection
+     * receivers); the handshake happens on the first read or {@link SSLSocket#startHandshake()}. A
+     * client that starts a second handshake (a TLS 1.2 renegotiation) has its socket closed.
+     */
+    public SSLSocket upgrade(Socket plain) throws IOException {
+        Loaded l = current();
+        SSLSocket s = (SSLSocket) l.context().getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+        s.setUseClientMode(false);
+        s.setSSLParameters(parameters(s.getSSLParameters(), l));
+        refuseRenegotiation(s);
+        return s;
+    }
+
+    /** Closes the socket when the client starts a second handshake (a TLS 1.2 renegotiation). */
+    private static void refuseRenegotiation(SSLSocket s) {
+        boolean[] done = {false};
+        s.addHandshakeCompletedListener(e -> {
+            if (done[0]) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            done[0] = true;
+        });
+    }
+
+    private static SSLParameters parameters(SSLParameters p, Loaded l) {
+        p.setProtocols(PROTOCOLS);
+        p.setCipherSuites(l.ciphers());
+        p.setUseCipherSuitesOrder(true);
+        p.setNeedClientAuth(false);
+        p.setWantClientAuth(false);
+        return p;
+    }
+
+    private Loaded current() {
+        Loaded l = loaded;
+        String stamp;
+        try {
+            stamp = stamp(certFile, keyFile);
+        } catch (IOException e) {
+            return l; // a file is missing for a moment (being replaced): keep the pair in use
+        }
+        if (stamp.equals(l.stamp()) || stamp.equals(refusedStamp)) {
+            return l;
+        }
+        synchronized (this) {
+            l = loaded;
+            if (stamp.equals(l.stamp())) {
+                return l;
+            }
+            try {
+                l = read(certFile, keyFile);
+                loaded = l;
+                LOG.info("TLS certificate reloaded from {}", certFile);
+            } catch (IOException e) {
+                refusedStamp = stamp;
+                LOG.warn("TLS certificate not reloaded, the previous one stays in use: {}", e.getMessage());
+            }
+            return l;
+        }
+    }
+
+    /** The certificate file in use. */
+    public Path certFile() {
+        return certFile;
+    }
+
+    /**
+     * A client's context that trusts this server's certificate alone (read now from {@link #certFile}):
+     * for a client on the same machine that checks it talks to this server, such as the crypto
+     * benchmark's and the provider test's handshakes with a generated certificate.
+     */
+    public SSLContext clientTrustingThis() throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(certFile)) {
+            trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tmf.getTrustManagers(), null);
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "TLS " + Arrays.toString(PROTOCOLS) + " with " + certFile;
+    }
+}
