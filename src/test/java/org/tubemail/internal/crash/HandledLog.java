@@ -30,18 +30,32 @@ final class HandledLog {
      * server answered {@code 250} to its data. {@code seq} becomes its {@code X-Seq}.
      */
     static boolean send(String source, int port, String sender, String seq, String messageId) {
+        return reply(source, port, sender, seq, messageId).startsWith("250");
+    }
+
+    /**
+     * As {@link #send}, returning the server's reply to the data, or its first refusal before it;
+     * {@code "4xx"} and the exception when the connection failed or dropped (a client tries again).
+     */
+    static String reply(String source, int port, String sender, String seq, String messageId) {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(source, 0));
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             SmtpClient c = new SmtpClient(s);
-            if (!c.reply().startsWith("220") || !c.cmd("HELO client").startsWith("250") || !c.cmd("MAIL FROM:<" + sender + ">").startsWith("250")
-                    || !c.cmd("RCPT TO:<load@example.com>").startsWith("250") || !c.cmd("DATA").startsWith("354")) {
-                return false;
+            String r = c.reply();
+            for (String command : List.of("HELO client", "MAIL FROM:<" + sender + ">", "RCPT TO:<load@example.com>", "DATA")) {
+                if (!r.startsWith("2") && !r.startsWith("354")) {
+                    return r;
+                }
+                r = c.cmd(command);
+            }
+            if (!r.startsWith("354")) {
+                return r;
             }
             c.send("Message-ID: <" + messageId + ">\r\nFrom: " + sender + "\r\nX-Seq: " + seq + "\r\nSubject: " + seq + "\r\n\r\nbody\r\n.\r\n");
-            return c.reply().startsWith("250");
+            return c.reply();
         } catch (IOException e) {
-            return false;
+            return "4xx " + e;
         }
     }
 
