@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The JCA provider Tubemail's cryptography runs on (TLS through JSSE, DKIM signatures, HMACs):
  * Amazon Corretto Crypto Provider (native code on AWS-LC), installed as the most-preferred provider
- * when its native library loads and its own self-tests pass; otherwise the JDK's providers, with one
+ * when its native library loads and its own self-tests pass, followed by {@link BouncyCastleX25519}
+ * for the X25519 key exchange it lacks; otherwise the JDK's providers, with one
  * log line saying why. The choice is process-wide: the last {@link #use} wins. Code that does
  * cryptography never names a provider ({@code Signature.getInstance(alg)}), so it follows this one.
  */
@@ -152,6 +153,9 @@ public final class CryptoProvider {
             if (Security.getProvider(NATIVE_NAME) == null) {
                 AmazonCorrettoCryptoProvider.install();
             }
+            if (Security.getProvider(BouncyCastleX25519.NAME) == null) {
+                Security.insertProviderAt(new BouncyCastleX25519(), 2); // right after the native provider, which has no X25519 for JSSE
+            }
             accp.assertHealthy();
             return nativeInUse();
         } catch (LinkageError e) {
@@ -163,12 +167,14 @@ public final class CryptoProvider {
 
     private static InUse nativeInUse() {
         AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + ")", "");
+        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + "), X25519 on Bouncy Castle "
+                + BouncyCastleX25519.bouncyCastleVersion(), "");
     }
 
     /** Takes the native provider out of the list (a no-op when it is not there): the JDK's providers remain. */
     private static InUse removeNative(Mode requested, String reason) {
         Security.removeProvider(NATIVE_NAME);
+        Security.removeProvider(BouncyCastleX25519.NAME);
         return jdk(requested, reason);
     }
 

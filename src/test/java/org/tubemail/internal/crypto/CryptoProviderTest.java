@@ -55,6 +55,8 @@ class CryptoProviderTest {
         // what JSSE, the DKIM signer and verifier and the HMACs ask for, without naming a provider
         assertEquals(NATIVE, KeyAgreement.getInstance("ECDH").getProvider().getName());
         assertEquals(NATIVE, KeyPairGenerator.getInstance("EC").getProvider().getName());
+        assertEquals(BouncyCastleX25519.NAME, KeyAgreement.getInstance("XDH").getProvider().getName()); // TLS 1.3's x25519
+        assertEquals(BouncyCastleX25519.NAME, KeyPairGenerator.getInstance("XDH").getProvider().getName());
         assertEquals(NATIVE, Mac.getInstance("HmacSHA256").getProvider().getName());
         assertEquals(NATIVE, Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName());
         for (String alg : List.of("SHA256withECDSA", "RSASSA-PSS", "SHA256withRSA", "Ed25519")) {
@@ -80,6 +82,7 @@ class CryptoProviderTest {
             names.add(p.getName());
         }
         assertFalse(names.contains(NATIVE), names.toString());
+        assertFalse(names.contains(BouncyCastleX25519.NAME), names.toString());
         assertEquals("SunEC", KeyAgreement.getInstance("ECDH").getProvider().getName());
         assertEquals("SunJCE", Mac.getInstance("HmacSHA256").getProvider().getName());
     }
@@ -87,15 +90,24 @@ class CryptoProviderTest {
     /** A TLS 1.3 handshake limited to P-256 with the JDK's EC provider gone: possible only on the native provider. */
     @Test
     void jsseDoesItsEllipticCurveWorkOnTheNativeProvider(@TempDir Path dir) throws Exception {
-        String onNative = probe("native", dir.resolve("native"));
+        String onNative = probe("native", dir.resolve("native"), "secp256r1");
         assertTrue(onNative.contains("handshake ok TLSv1.3 TLS_AES_"), onNative);
-        String onJdk = probe("jdk", dir.resolve("jdk")); // the control: the same handshake without it cannot complete
+        String onJdk = probe("jdk", dir.resolve("jdk"), "secp256r1"); // the control: the same handshake without it cannot complete
         assertTrue(onJdk.contains("handshake failed"), onJdk);
     }
 
-    private static String probe(String mode, Path dir) throws Exception {
+    /** The same with the x25519 key exchange that clients offer first: on Bouncy Castle beside the native provider. */
+    @Test
+    void jsseDoesX25519OnBouncyCastleBesideTheNativeProvider(@TempDir Path dir) throws Exception {
+        String onNative = probe("native", dir.resolve("native"), "x25519");
+        assertTrue(onNative.contains("handshake ok TLSv1.3 TLS_AES_"), onNative);
+        String onJdk = probe("jdk", dir.resolve("jdk"), "x25519");
+        assertTrue(onJdk.contains("handshake failed"), onJdk);
+    }
+
+    private static String probe(String mode, Path dir, String group) throws Exception {
         Files.createDirectories(dir);
-        Shell.Result r = Shell.run(dir, 120, env -> { }, List.of(java(), "-Djdk.tls.namedGroups=secp256r1",
+        Shell.Result r = Shell.run(dir, 120, env -> { }, List.of(java(), "-Djdk.tls.namedGroups=" + group,
                 "-cp", System.getProperty("java.class.path"), HandshakeProbe.class.getName(), mode, dir.resolve("tls").toString()));
         assertEquals(0, r.code(), r.output());
         return r.output();
