@@ -180,23 +180,16 @@ class ClusterTest {
         Map<String, String> sourceOf = new ConcurrentHashMap<>();
         AtomicInteger failed = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(senders);
-        List<Future<?>> done = new ArrayList<>();
-        for (int s = 0; s < senders; s++) {
-            String sender = "c" + s + "@example.org";
-            String source = "127.0.3." + (s + 2);
-            sourceOf.put(sender, source);
-            done.add(clients.submit(() -> {
-                for (int i = 0; i < each; i++) {
-                    String seq = sender + ":" + i;
-                    while (!HandledLog.send(source, mx, sender, seq, sender + "." + i)) {
-                        failed.incrementAndGet();
-                        Thread.sleep(200); // a retrying client
-                    }
-                    accepted.add(seq);
+        List<Future<?>> done = senders(clients, senders, "c", 3, sourceOf, (sender, source) -> {
+            for (int i = 0; i < each; i++) {
+                String seq = sender + ":" + i;
+                while (!HandledLog.send(source, mx, sender, seq, sender + "." + i)) {
+                    failed.incrementAndGet();
+                    Thread.sleep(200); // a retrying client
                 }
-                return null;
-            }));
-        }
+                accepted.add(seq);
+            }
+        });
         awaitAccepted(accepted, total / 4);
         servers[0].destroyForcibly(); // kill -9, restarted on its disk
         servers[0].waitFor(30, TimeUnit.SECONDS);
@@ -210,11 +203,7 @@ class ClusterTest {
         servers[2].destroy(); // SIGTERM: a drain (readiness 503, 421 4.3.2 to new clients, open sessions finish), then a stop that hands its claims back
         assertTrue(servers[2].waitFor(60, TimeUnit.SECONDS), "graceful stop");
         start(2);
-        for (Future<?> f : done) {
-            f.get(3, TimeUnit.MINUTES);
-        }
-        clients.shutdown();
-        Outcome o = outcome(accepted, sourceOf);
+        Outcome o = outcome(clients, done, accepted, sourceOf);
         System.out.printf("cluster, 3 servers behind haproxy: sent %d, accepted %d, failed attempts %d, handled %d, lost %d, "
                         + "order violations %d, handled again %d, wrong client address %d%n",
                 total, accepted.size(), failed.get(), o.handled(), o.lost().size(), o.order().violations(), o.order().repeats(), o.wrongPeer());
@@ -239,28 +228,21 @@ class ClusterTest {
         AtomicInteger temporary = new AtomicInteger();
         AtomicInteger permanent = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(senders);
-        List<Future<?>> done = new ArrayList<>();
-        for (int s = 0; s < senders; s++) {
-            String sender = "r" + s + "@example.org";
-            String source = "127.0.4." + (s + 2);
-            sourceOf.put(sender, source);
-            done.add(clients.submit(() -> {
-                for (int i = 0; restarting.get() || i < 5; i++) {
-                    String seq = sender + ":" + i;
-                    String reply;
-                    while (!(reply = HandledLog.reply(source, mx, sender, seq, sender + "." + i)).startsWith("250")) {
-                        if (reply.startsWith("5")) {
-                            permanent.incrementAndGet();
-                            return null; // refused for good: this sender stops, the test fails
-                        }
-                        temporary.incrementAndGet();
-                        Thread.sleep(200); // a retrying client
+        List<Future<?>> done = senders(clients, senders, "r", 4, sourceOf, (sender, source) -> {
+            for (int i = 0; restarting.get() || i < 5; i++) {
+                String seq = sender + ":" + i;
+                String reply;
+                while (!(reply = HandledLog.reply(source, mx, sender, seq, sender + "." + i)).startsWith("250")) {
+                    if (reply.startsWith("5")) {
+                        permanent.incrementAndGet();
+                        return; // refused for good: this sender stops, the test fails
                     }
-                    accepted.add(seq);
+                    temporary.incrementAndGet();
+                    Thread.sleep(200); // a retrying client
                 }
-                return null;
-            }));
-        }
+                accepted.add(seq);
+            }
+        });
         awaitAccepted(accepted, 100);
         for (int n = 0; n < SERVERS; n++) {
             int before = accepted.size();
@@ -271,11 +253,7 @@ class ClusterTest {
             awaitAccepted(accepted, before + 60); // the mail goes on while each server is away and back
         }
         restarting.set(false);
-        for (Future<?> f : done) {
-            f.get(3, TimeUnit.MINUTES);
-        }
-        clients.shutdown();
-        Outcome o = outcome(accepted, sourceOf);
+        Outcome o = outcome(clients, done, accepted, sourceOf);
         System.out.printf("cluster, rolling restart of 3 servers by drains behind haproxy: accepted %d, temporary refusals %d, "
                         + "permanent %d, handled %d, lost %d, order violations %d, handled again %d, wrong client address %d%n",
                 accepted.size(), temporary.get(), permanent.get(), o.handled(), o.lost().size(), o.order().violations(),
@@ -287,12 +265,39 @@ class ClusterTest {
         assertEquals(0, o.wrongPeer(), "client addresses through the PROXY header");
     }
 
+    /** One sender's client: its address and the 127/8 address it sends from. */
+    @FunctionalInterface
+    private interface Sender {
+        void send(String sender, String source) throws Exception;
+    }
+
+    /** Starts {@code count} senders, {@code NAME<i>@example.org} from 127.0.{@code net}.{@code i + 2}, each on its own thread. */
+    private static List<Future<?>> senders(ExecutorService pool, int count, String name, int net, Map<String, String> sourceOf,
+                                           Sender client) {
+        List<Future<?>> done = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            String sender = name + s + "@example.org";
+            String source = "127.0." + net + "." + (s + 2);
+            sourceOf.put(sender, source);
+            done.add(pool.submit(() -> {
+                client.send(sender, source);
+                return null;
+            }));
+        }
+        return done;
+    }
+
     /** What the servers' handlers logged against what was accepted. */
     private record Outcome(int handled, Set<String> lost, HandledLog.Order order, int wrongPeer) {
     }
 
-    /** Waits (2 minutes at most) until every accepted message was handled, then reads the log. */
-    private Outcome outcome(Set<String> accepted, Map<String, String> sourceOf) throws Exception {
+    /** Waits for the senders, then (2 minutes at most) until every accepted message was handled, and reads the log. */
+    private Outcome outcome(ExecutorService clients, List<Future<?>> senders, Set<String> accepted, Map<String, String> sourceOf)
+            throws Exception {
+        for (Future<?> f : senders) {
+            f.get(3, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!handledSeqs().containsAll(accepted) && System.nanoTime() < deadline) {
             Thread.sleep(200);
