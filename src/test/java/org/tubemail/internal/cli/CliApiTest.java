@@ -5,12 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.internal.app.TubemailServer;
 import org.tubemail.internal.config.Settings;
 import org.tubemail.internal.http.FlakyHandler;
+import org.tubemail.support.Shell;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,30 +23,16 @@ class CliApiTest {
     @TempDir
     Path home;
 
-    private final StringWriter out = new StringWriter();
-
     private String run(String... args) {
-        out.getBuffer().setLength(0);
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        StringWriter err = new StringWriter();
-        int code = TubemailCli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
-        return code + "\n" + out + err;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        CliRun r = CliRun.of(home, args);
+        return r.code() + "\n" + r.out() + r.err();
     }
 
     @Test
     void commandsAskTheRunningServerAndFallBackToFiles() throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
-                "receiver.smtp.port=0", "http.port=" + freePort(), "receiver.accepted.domains=localhost", "route.default.host=localhost",
+                "receiver.smtp.port=0", "http.port=" + Shell.freePort(), "receiver.accepted.domains=localhost", "route.default.host=localhost",
                 "handlers=" + FlakyHandler.class.getName(), "handler.timeout.seconds=0", ""));
         FlakyHandler.FAIL.set(true);
         TubemailServer server = TubemailServer.configure(Settings.load(home));

@@ -36,16 +36,10 @@ class CliWhileRunningTest {
     private String err;
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = TubemailCli.run(all, new PrintWriter(o, true), new PrintWriter(e, true));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun r = CliRun.of(home, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private String said() {

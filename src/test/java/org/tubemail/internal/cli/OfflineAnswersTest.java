@@ -5,11 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.internal.app.TubemailServer;
 import org.tubemail.internal.config.Settings;
 import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.support.Shell;
 import org.tubemail.support.SmtpClient;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,23 +36,9 @@ class OfflineAnswersTest {
     @TempDir
     Path home;
 
-    private final StringWriter out = new StringWriter();
-
     private String run(String... args) {
-        out.getBuffer().setLength(0);
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        StringWriter err = new StringWriter();
-        int code = TubemailCli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
-        return code + "\n" + out;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        CliRun r = CliRun.of(home, args);
+        return r.code() + "\n" + r.out();
     }
 
     /** What the verbs say about routes and queues, without what differs by nature (notes, uptime, paths, live states). */
@@ -95,9 +79,9 @@ class OfflineAnswersTest {
     void stoppedAndRunningServersAnswerAlike() throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
-                "receiver.smtp.port=0", "http.port=" + freePort(), "receiver.accepted.domains=localhost", "route.default.host=localhost",
+                "receiver.smtp.port=0", "http.port=" + Shell.freePort(), "receiver.accepted.domains=localhost", "route.default.host=localhost",
                 "handlers=org.tubemail.examples.echo.EchoHandler",
-                "forward.http.support=http://127.0.0.1:" + freePort() + "/hook", "forward.http.support.secret=0123456789abcdef",
+                "forward.http.support=http://127.0.0.1:" + Shell.freePort() + "/hook", "forward.http.support.secret=0123456789abcdef",
                 "forward.retry.seconds=3600", ""));
         byte[] lost = "From: <a@example.org>\r\nSubject: kept\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
         new MaildirQueue(home.resolve("run/undeliverable")).push(lost);
