@@ -104,18 +104,26 @@ final class LmtpAcceptor {
         }
     }
 
-    /** Stops accepting, lets running sessions finish for up to {@code grace}, then interrupts them. */
-    void stop(Duration grace) throws InterruptedException {
+    /**
+     * Stops accepting, lets running sessions finish for up to {@code grace}, then interrupts them; an
+     * interrupt of the caller cuts the wait short (and stays set).
+     */
+    void stop(Duration grace) {
         running = false;
         try {
             server.close();
         } catch (IOException e) {
             LOG.warn("closing the {} listener failed: {}", name, e.getMessage());
         }
-        acceptor.join(1000);
-        sessions.shutdown();
-        if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            acceptor.join(1000);
+            sessions.shutdown();
+            if (!sessions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                sessions.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             sessions.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

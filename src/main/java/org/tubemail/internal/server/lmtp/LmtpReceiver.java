@@ -88,11 +88,7 @@ public final class LmtpReceiver implements Receiver {
         if (acceptor == null) {
             return;
         }
-        try {
-            acceptor.stop(grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acceptor.stop(grace);
         acceptor = null;
     }
 }

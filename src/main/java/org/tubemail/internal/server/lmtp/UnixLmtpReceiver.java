@@ -121,11 +121,7 @@ public final class UnixLmtpReceiver implements Receiver {
         if (acceptor == null) {
             return;
         }
-        try {
-            acceptor.stop(grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acceptor.stop(grace);
         acceptor = null;
         try {
             Files.deleteIfExists(path);
