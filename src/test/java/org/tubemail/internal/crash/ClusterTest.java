@@ -10,9 +10,9 @@ import org.tubemail.internal.queue.PostgresSpool;
 import org.tubemail.internal.state.PgTestDb;
 import org.tubemail.internal.state.PostgresStorage;
 import org.tubemail.support.RealParts;
+import org.tubemail.support.Shell;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,12 +92,6 @@ class ClusterTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private void start(int n) throws Exception {
         Path home = dir.resolve("server" + n);
         Files.createDirectories(home.resolve("config"));
@@ -117,7 +111,7 @@ class ClusterTest {
      */
     private int startHaproxy() throws Exception {
         Path program = RealParts.require("haproxy", "haproxy");
-        int port = freePort();
+        int port = Shell.freePort();
         StringBuilder config = new StringBuilder("""
                 global
                     maxconn 500
@@ -169,7 +163,7 @@ class ClusterTest {
     @Test
     void threeServersBehindHaproxyLoseNothingAndKeepOrderThroughKillsAndARestart() throws Exception {
         for (int n = 0; n < SERVERS; n++) {
-            ports[n] = freePort();
+            ports[n] = Shell.freePort();
             start(n);
         }
         int mx = startHaproxy();
@@ -216,8 +210,8 @@ class ClusterTest {
     @Test
     void aRollingRestartByDrainsBehindHaproxysHealthCheckLosesNothingAndRefusesNothingForGood() throws Exception {
         for (int n = 0; n < SERVERS; n++) {
-            ports[n] = freePort();
-            httpPorts[n] = freePort();
+            ports[n] = Shell.freePort();
+            httpPorts[n] = Shell.freePort();
             start(n);
         }
         int mx = startHaproxy();

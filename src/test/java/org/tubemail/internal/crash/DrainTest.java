@@ -4,11 +4,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tubemail.internal.cli.TubemailCli;
+import org.tubemail.support.Shell;
 import org.tubemail.support.SmtpClient;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,12 +37,6 @@ class DrainTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int httpPort;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private HttpResponse<String> ready() throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -63,8 +57,8 @@ class DrainTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"SIGTERM", "stop --drain"})
     void openSessionsFinishNewClientsGet421AndTheProcessExits(String how) throws Exception {
-        int smtpPort = freePort();
-        httpPort = freePort();
+        int smtpPort = Shell.freePort();
+        httpPort = Shell.freePort();
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.properties"), String.join("\n",
                 "receiver.smtp.port=" + smtpPort, "http.port=" + httpPort, "receiver.accepted.domains=example.com",
