@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # TLS audit of the SMTP receiver's STARTTLS with testssl.sh (Debian package testssl.sh), once on
-# each JCA provider (the native Amazon Corretto Crypto Provider, then the JDK's).
+# each JCA provider (the native Amazon Corretto Crypto Provider, with the server's TLS on Conscrypt's
+# BoringSSL, then the JDK's, with JSSE).
 #
 # Starts `bin/tubemail log` in a throwaway home (so STARTTLS runs with the self-signed certificate
 # made under its run/tls/ on first start, as on a fresh install) on a free loopback port, runs
@@ -54,12 +55,13 @@ for provider in native jdk; do
     done
     # the provider the server says it runs on must be the one asked for
     want="crypto: JDK"
-    [ "$provider" = native ] && want="crypto: AmazonCorrettoCryptoProvider"
-    grep -q "$want" "$home/server.log" || { echo "security-check: the server did not run on the $provider provider:" >&2; cat "$home/server.log" >&2; exit 1; }
+    [ "$provider" = native ] && want="crypto: AmazonCorrettoCryptoProvider .*, TLS on Conscrypt "
+    grep -q -- "$want" "$home/server.log" || { echo "security-check: the server did not run on the $provider provider:" >&2; cat "$home/server.log" >&2; exit 1; }
     echo "security-check: provider $provider: $(grep -o 'crypto: .*' "$home/server.log" | head -n 1)"
     testssl --starttls smtp --quiet --color 0 --warnings off --jsonfile "$home/testssl.json" \
         "${checks[@]}" "127.0.0.1:$port" > "$home/testssl.txt" 2>&1 || true
     stop_server
+    cp "$home/testssl.json" "${TESTSSL_KEEP:-$home}/testssl-$provider.json" 2> /dev/null || true
     python3 - "$home/testssl.json" << 'PY'
 import json, sys
 # What a self-signed certificate on 127.0.0.1 causes by nature; anything else HIGH or CRITICAL fails.

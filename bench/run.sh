@@ -24,7 +24,8 @@
 #            JDK's providers and on the native one (Amazon Corretto Crypto Provider)
 # Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
-#              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
+#              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_WARMUP (STARTTLS sessions in each TLS server's
+#              warm-up, default 20000, at most 120 s), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
 #              sends first in each STARTTLS run, default 500), SMTP_TLS_CLIENT (native: bench/tlsload/tlsload.c on OpenSSL,
 #              the default; java: the bench's SmtpLoad on the JDK's TLS), MEMORY_IDLE (idle connections in the second memory
 #              check, default 10000, half TLS), BENCH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar), BENCH_NOTE (a line about the conditions, e.g. other load on the machine).
@@ -48,6 +49,7 @@ SMTP_MESSAGES=${SMTP_MESSAGES:-10000}
 SMTP_WARMUP=${SMTP_WARMUP:-40000}
 SMTP_REPEAT=${SMTP_REPEAT:-3}
 SMTP_TLS_MESSAGES=${SMTP_TLS_MESSAGES:-2000}
+SMTP_TLS_WARMUP=${SMTP_TLS_WARMUP:-20000}
 SMTP_TLS_CLIENT_WARMUP=${SMTP_TLS_CLIENT_WARMUP:-500}
 SMTP_TLS_CLIENT=${SMTP_TLS_CLIENT:-native}
 TLSLOAD=$BENCH/target/tlsload
@@ -242,14 +244,16 @@ drain() {
 
 # Warm-up, the same for every server: up to SMTP_WARMUP messages or 30 s in each mode, so that the
 # JVM servers are measured after their JIT has compiled the per-connection paths too; the servers
-# that speak TLS (warm_up PORT WORK tls) also get SMTP_TLS_MESSAGES STARTTLS sessions, so that a
-# JVM's TLS handshake code is compiled before the first timed STARTTLS run, as Postfix's is.
+# that speak TLS (warm_up PORT WORK tls) also get SMTP_TLS_WARMUP STARTTLS sessions, so that a
+# JVM's TLS handshake code is compiled before the first timed STARTTLS run, as Postfix's is: on the
+# 2-core machines the JIT still compiled handshake code after 15,000 sessions (about a tenth of the
+# server's CPU per session) and had settled by 25,000 (bench/BENCHMARKS.md, "Where the STARTTLS time goes").
 warm_up() {
     local port=$1 work=$2 tls=${3:-}
     timeout 30 "${SMTP_SOURCE[@]}" -d -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     timeout 30 "${SMTP_SOURCE[@]}" -m "$SMTP_WARMUP" "127.0.0.1:$port" || true
     if [ -n "$tls" ]; then
-        timeout 60 "${TLS_CLIENT[@]}" "$port" "$SMTP_TLS_MESSAGES" 20 "${TLS_FLAGS[@]}" > /dev/null || true
+        timeout 120 "${TLS_CLIENT[@]}" "$port" "$SMTP_TLS_WARMUP" 20 "${TLS_FLAGS[@]}" > /dev/null || true
     fi
     drain "$work"
     settle

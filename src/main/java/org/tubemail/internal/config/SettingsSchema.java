@@ -178,7 +178,7 @@ public final class SettingsSchema {
             key("http.enabled", BOOLEAN, "true", "the HTTP listener (health, metrics, API, console)"),
             key("http.host", TEXT, "127.0.0.1", "HTTP listener address"),
             key("http.port", PORT, "8827", "HTTP listener port"),
-            key("crypto.provider", CHOICE, "native", "native: Amazon Corretto Crypto Provider first when it loads; jdk: the JDK's providers only"),
+            key("crypto.provider", CHOICE, "native", "native: Amazon Corretto Crypto Provider first, and the server's TLS on Conscrypt (BoringSSL), each when it loads; jdk: the JDK's providers and JSSE only"),
             key("drain.delay.seconds", SECONDS, "0", "on a drain, wait this long with readiness 503 before refusing new clients"),
             key("drain.timeout.seconds", SECONDS, "30", "a drain waits at most this long for sessions and routing to finish"),
             secret("http.token", "", "Bearer token for /api and /metrics"),

@@ -2,9 +2,15 @@ package org.tubemail.internal.crypto;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.amazon.corretto.crypto.provider.SelfTestStatus;
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.Security;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,6 +23,11 @@ import java.util.Map;
  * for the X25519 key exchange it lacks; otherwise the JDK's providers, with one
  * log line saying why. The choice is process-wide: the last {@link #use} wins. Code that does
  * cryptography never names a provider ({@code Signature.getInstance(alg)}), so it follows this one.
+ *
+ * <p>The server side of TLS is the one exception: in native mode it runs on Conscrypt, whose
+ * {@code SSLEngine} is BoringSSL (handshake, key exchange and records in native code), when its
+ * library loads; {@link #serverTlsContext()} gives it. Conscrypt is not put in the provider list,
+ * so it serves nothing else. Without it the server's TLS runs on JSSE over the providers above.
  */
 public final class CryptoProvider {
 
@@ -25,8 +36,12 @@ public final class CryptoProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(CryptoProvider.class);
     private static final String NATIVE_NAME = "AmazonCorrettoCryptoProvider";
+    /** The server's TLS on JSSE, over the providers in the list. */
+    private static final String JSSE = "JSSE";
 
     private static InUse current;
+    /** Conscrypt, when the server's TLS runs on it; else {@code null}. */
+    private static Provider tls;
     /** Counts the changes of the provider list that {@link #use} made. */
     private static volatile int generation;
 
@@ -50,21 +65,31 @@ public final class CryptoProvider {
      * @param provider  the provider name ({@code AmazonCorrettoCryptoProvider}, or {@code JDK})
      * @param version   its version (for the native one, with the AWS-LC version), or the Java version
      * @param reason    why the JDK's providers are in use although the native one was asked for, else empty
+     * @param tls       what the server's TLS runs on: {@code Conscrypt 2.6.1 (BoringSSL)}, or {@code JSSE}
+     * @param tlsReason why JSSE although native was asked for, else empty
      */
-    public record InUse(Mode requested, String provider, String version, String reason) {
+    public record InUse(Mode requested, String provider, String version, String reason, String tls, String tlsReason) {
 
         /** Whether the native provider is in use. */
         public boolean isNative() {
             return provider.equals(NATIVE_NAME);
         }
 
+        /** Whether the server's TLS runs on Conscrypt (BoringSSL). */
+        public boolean nativeTls() {
+            return !tls.equals(JSSE);
+        }
+
         /** One line for {@code status} and the log. */
         public String describe() {
             String line = provider + " " + version;
             if (!reason.isEmpty()) {
-                return line + " (native provider not in use: " + reason + ")";
+                line += " (native provider not in use: " + reason + ")";
+            } else if (requested == Mode.JDK) {
+                line += " (crypto.provider=jdk)";
             }
-            return requested == Mode.JDK ? line + " (crypto.provider=jdk)" : line;
+            line += ", TLS on " + tls;
+            return tlsReason.isEmpty() ? line : line + " (Conscrypt not in use: " + tlsReason + ")";
         }
 
         /** The fields {@code /api/status} shows. */
@@ -74,9 +99,13 @@ public final class CryptoProvider {
             out.put("version", version);
             out.put("native", isNative());
             out.put("requested", requested.label());
+            out.put("tls", tls);
             out.put("description", describe());
             if (!reason.isEmpty()) {
                 out.put("reason", reason);
+            }
+            if (!tlsReason.isEmpty()) {
+                out.put("tlsReason", tlsReason);
             }
             return out;
         }
@@ -112,10 +141,12 @@ public final class CryptoProvider {
         InUse next = mode == Mode.NATIVE ? installNative() : removeNative(Mode.JDK, "");
         if (!next.equals(current)) {
             generation++;
-            if (next.isNative() || next.reason().isEmpty()) {
-                LOG.info("crypto: {}{}", next.describe(), next.isNative() ? ", self-tests passed, first in the provider list" : "");
-            } else {
+            if (!next.reason().isEmpty()) {
                 LOG.warn("crypto: JDK providers in use, the native provider did not load: {}", next.reason());
+            } else if (!next.tlsReason().isEmpty()) {
+                LOG.warn("crypto: {}; the server's TLS runs on JSSE, Conscrypt did not load: {}", next.describe(), next.tlsReason());
+            } else {
+                LOG.info("crypto: {}{}", next.describe(), next.isNative() ? ", self-tests passed, first in the provider list" : "");
             }
         }
         current = next;
@@ -134,9 +165,41 @@ public final class CryptoProvider {
     public static synchronized InUse current() {
         if (current == null) {
             boolean installed = Security.getProvider(NATIVE_NAME) != null;
-            return installed ? nativeInUse() : jdk(Mode.JDK, "");
+            return installed ? nativeInUse("") : jdk(Mode.JDK, "");
         }
         return current;
+    }
+
+    /**
+     * A new, uninitialised {@code SSLContext} for the server side of TLS: Conscrypt's when native
+     * mode put it in use, else JSSE's.
+     */
+    public static SSLContext serverTlsContext() throws NoSuchAlgorithmException {
+        Provider p;
+        synchronized (CryptoProvider.class) {
+            p = tls;
+        }
+        return p == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", p);
+    }
+
+    /**
+     * Sets what differs between the engines on a server engine of {@link #serverTlsContext()}:
+     * Conscrypt issues TLS 1.3 session tickets only when asked, as JSSE does by default, so that a
+     * client's next session resumes without a signature.
+     */
+    public static SSLEngine serverEngine(SSLEngine engine) {
+        if (Conscrypt.isConscrypt(engine)) {
+            Conscrypt.setUseSessionTickets(engine, true);
+        }
+        return engine;
+    }
+
+    /** {@link #serverEngine(SSLEngine)} for a server socket of {@link #serverTlsContext()}. */
+    public static SSLSocket serverSocket(SSLSocket socket) {
+        if (Conscrypt.isConscrypt(socket)) {
+            Conscrypt.setUseSessionTickets(socket, true);
+        }
+        return socket;
     }
 
     private static InUse installNative() {
@@ -157,7 +220,7 @@ public final class CryptoProvider {
                 Security.insertProviderAt(new BouncyCastleX25519(), 2); // right after the native provider, which has no X25519 for JSSE
             }
             accp.assertHealthy();
-            return nativeInUse();
+            return nativeInUse(loadConscrypt());
         } catch (LinkageError e) {
             return removeNative(Mode.NATIVE, "it is not on the class path or does not link on " + platform() + ": " + message(e));
         } catch (RuntimeException e) {
@@ -165,21 +228,50 @@ public final class CryptoProvider {
         }
     }
 
-    private static InUse nativeInUse() {
+    /**
+     * Puts Conscrypt in place for the server's TLS once its library loads and it makes an engine;
+     * returns why not, else an empty string.
+     */
+    private static String loadConscrypt() {
+        try {
+            Conscrypt.checkAvailability();
+            Provider p = Conscrypt.newProviderBuilder().setName("Conscrypt").provideTrustManager(false).build();
+            SSLContext probe = SSLContext.getInstance("TLS", p);
+            probe.init(null, null, null);
+            probe.createSSLEngine().getSupportedCipherSuites();
+            tls = p;
+            return "";
+        } catch (LinkageError | RuntimeException | java.security.GeneralSecurityException e) {
+            tls = null;
+            return "its native library did not load on " + platform() + ": " + message(e);
+        }
+    }
+
+    private static InUse nativeInUse(String tlsReason) {
         AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-        return new InUse(Mode.NATIVE, NATIVE_NAME, accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + "), X25519 on Bouncy Castle "
-                + BouncyCastleX25519.bouncyCastleVersion(), "");
+        String version = accp.getVersionStr() + " (" + accp.getAwsLcVersionStr() + "), X25519 on Bouncy Castle "
+                + BouncyCastleX25519.bouncyCastleVersion();
+        return new InUse(Mode.NATIVE, NATIVE_NAME, version, "", tlsName(), tlsReason);
+    }
+
+    private static String tlsName() {
+        if (tls == null) {
+            return JSSE;
+        }
+        Conscrypt.Version v = Conscrypt.version();
+        return "Conscrypt " + v.major() + "." + v.minor() + "." + v.patch() + " (BoringSSL)";
     }
 
     /** Takes the native provider out of the list (a no-op when it is not there): the JDK's providers remain. */
     private static InUse removeNative(Mode requested, String reason) {
         Security.removeProvider(NATIVE_NAME);
         Security.removeProvider(BouncyCastleX25519.NAME);
+        tls = null;
         return jdk(requested, reason);
     }
 
     private static InUse jdk(Mode requested, String reason) {
-        return new InUse(requested, "JDK", Runtime.version().toString(), reason);
+        return new InUse(requested, "JDK", Runtime.version().toString(), reason, JSSE, "");
     }
 
     private static String platform() {

@@ -63,7 +63,12 @@ class CryptoProviderTest {
             assertEquals(NATIVE, Signature.getInstance(alg).getProvider().getName(), alg);
         }
         assertEquals(Map.of("provider", NATIVE, "version", inUse.version(), "native", true, "requested", "native",
-                "description", inUse.describe()), inUse.toMap());
+                "tls", inUse.tls(), "description", inUse.describe()), inUse.toMap());
+        // the server's TLS: BoringSSL inside Conscrypt, which is not in the provider list
+        assertTrue(inUse.nativeTls(), inUse.describe());
+        assertTrue(inUse.tls().matches("Conscrypt \\d+\\.\\d+\\.\\d+ \\(BoringSSL\\)"), inUse.tls());
+        assertEquals("Conscrypt", CryptoProvider.serverTlsContext().getProvider().getName());
+        assertFalse(Arrays.stream(Security.getProviders()).anyMatch(p -> p.getName().equals("Conscrypt")));
         assertEquals(inUse, CryptoProvider.use(CryptoProvider.Mode.NATIVE)); // a second call changes nothing
         assertEquals(1, Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(NATIVE)).count());
     }
@@ -75,7 +80,9 @@ class CryptoProviderTest {
         assertFalse(inUse.isNative());
         assertEquals("JDK", inUse.provider());
         assertEquals("", inUse.reason());
-        assertTrue(inUse.describe().endsWith("(crypto.provider=jdk)"), inUse.describe());
+        assertTrue(inUse.describe().endsWith("(crypto.provider=jdk), TLS on JSSE"), inUse.describe());
+        assertFalse(inUse.nativeTls());
+        assertEquals("SunJSSE", CryptoProvider.serverTlsContext().getProvider().getName());
         assertEquals(inUse, CryptoProvider.current());
         List<String> names = new ArrayList<>();
         for (Provider p : Security.getProviders()) {
@@ -127,6 +134,22 @@ class CryptoProviderTest {
                 r.output());
     }
 
+    /** Where Conscrypt's library cannot load, the server's TLS runs on JSSE, and one log line and status say why. */
+    @Test
+    void withoutConscryptsLibraryTlsRunsOnJsseAndStatusSaysWhy(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.copy(Path.of("config/settings.properties"), home.resolve("config/settings.properties"));
+        // Conscrypt copies its library out of its jar into this folder before loading it: a file in its place
+        // leaves it none to load, as on a machine it was not built for
+        Path notAFolder = Files.writeString(home.resolve("not-a-folder"), "");
+        Shell.Result r = Shell.run(home, 120, env -> { }, List.of(java(), "-Dorg.conscrypt.native.workdir=" + notAFolder,
+                "-cp", System.getProperty("java.class.path"), "org.tubemail.internal.cli.TubemailCli", "--home", home.toString(), "status"));
+        assertTrue(r.output().contains("crypto " + NATIVE + " "), r.output());
+        assertTrue(r.output().contains(", TLS on JSSE (Conscrypt not in use: its native library did not load on Linux/amd64: "), r.output());
+        assertEquals(1, r.output().lines().filter(l -> l.contains("the server's TLS runs on JSSE, Conscrypt did not load")).count(),
+                r.output());
+    }
+
     @Test
     void statusSaysWhichProviderIsInUse(@TempDir Path home) throws Exception {
         Files.createDirectories(home.resolve("config"));
@@ -134,7 +157,7 @@ class CryptoProviderTest {
         java.io.StringWriter out = new java.io.StringWriter();
         org.tubemail.internal.cli.TubemailCli.run(new String[] {"--home", home.toString(), "status"}, new java.io.PrintWriter(out, true),
                 new java.io.PrintWriter(new java.io.StringWriter(), true));
-        assertTrue(out.toString().contains("crypto JDK " + Runtime.version() + " (crypto.provider=jdk)"), out.toString());
+        assertTrue(out.toString().contains("crypto JDK " + Runtime.version() + " (crypto.provider=jdk), TLS on JSSE"), out.toString());
         assertFalse(Arrays.stream(Security.getProviders()).anyMatch(p -> p.getName().equals(NATIVE)));
     }
 

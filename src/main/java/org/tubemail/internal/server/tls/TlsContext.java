@@ -1,6 +1,7 @@
 package org.tubemail.internal.server.tls;
 
 import org.slf4j.Logger;
+import org.tubemail.internal.crypto.CryptoProvider;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class TlsContext {
             // was about half the server's CPU per new STARTTLS session (bench/BENCHMARKS.md)
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(store, none);
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = CryptoProvider.serverTlsContext();
             context.init(kmf.getKeyManagers(), null, null);
             Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
             String[] ciphers = CIPHERS.stream().filter(supported::contains).toArray(String[]::new);
@@ -113,7 +114,7 @@ public final class TlsContext {
     /** A server-side engine for one connection, with the current certificate. */
     public SSLEngine newEngine() {
         Loaded l = current();
-        SSLEngine engine = l.context().createSSLEngine();
+        SSLEngine engine = CryptoProvider.serverEngine(l.context().createSSLEngine());
         engine.setUseClientMode(false);
         engine.setSSLParameters(parameters(engine.getSSLParameters(), l));
         return engine;
@@ -126,7 +127,7 @@ public final class TlsContext {
      */
     public SSLSocket upgrade(Socket plain) throws IOException {
         Loaded l = current();
-        SSLSocket s = (SSLSocket) l.context().getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+        SSLSocket s = CryptoProvider.serverSocket((SSLSocket) l.context().getSocketFactory().createSocket(plain, null, plain.getPort(), true));
         s.setUseClientMode(false);
         s.setSSLParameters(parameters(s.getSSLParameters(), l));
         refuseRenegotiation(s);
