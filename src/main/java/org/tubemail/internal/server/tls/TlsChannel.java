@@ -22,8 +22,9 @@ import javax.net.ssl.SSLSession;
  * the executor's thread), after which reading goes on.
  *
  * <p>Memory: an idle connection keeps only its {@link SSLEngine}. The network and plaintext
- * buffers (about 16 KiB each) exist only while they hold bytes, so ten thousand idle TLS sessions
- * do not hold half a gigabyte of empty buffers.
+ * buffers (about 16 KiB each) belong to a connection only while they hold bytes, so ten thousand
+ * idle TLS sessions do not hold half a gigabyte of empty buffers; an emptied one is kept for the
+ * thread's next read or write ({@link SpareBuffers}) rather than allocated and zeroed anew.
  *
  * <p>Refused: a client-initiated renegotiation (a second handshake in TLS 1.2) fails the channel
  * with an {@link SSLException}. TLS 1.3 post-handshake messages (key updates, tickets) are fine.
@@ -32,6 +33,8 @@ import javax.net.ssl.SSLSession;
  * hand-over that orders them (as the SMTP loop hands a connection to its spooler).
  */
 public final class TlsChannel implements ByteChannel {
+
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final SocketChannel raw;
     private final SSLEngine engine;
@@ -128,7 +131,7 @@ public final class TlsChannel implements ByteChannel {
                 return 0;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                wrap(ByteBuffer.allocate(0));
+                wrap(NOTHING);
                 continue;
             }
             if (netIn == null || eof) {
@@ -138,7 +141,7 @@ public final class TlsChannel implements ByteChannel {
                 }
             }
             if (appIn == null) {
-                appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+                appIn = SpareBuffers.take(engine.getSession().getApplicationBufferSize());
             } else {
                 appIn.compact();
             }
@@ -148,10 +151,10 @@ public final class TlsChannel implements ByteChannel {
             } finally {
                 appIn.flip();
                 if (!appIn.hasRemaining()) {
-                    appIn = null;
+                    appIn = SpareBuffers.give(appIn);
                 }
                 if (!netIn.hasRemaining()) {
-                    netIn = null;
+                    netIn = SpareBuffers.give(netIn);
                 }
             }
             checkRenegotiation(r);
@@ -197,7 +200,7 @@ public final class TlsChannel implements ByteChannel {
         dst.put(appIn);
         appIn.limit(limit);
         if (!appIn.hasRemaining()) {
-            appIn = null;
+            appIn = SpareBuffers.give(appIn);
         }
         return n;
     }
@@ -205,7 +208,7 @@ public final class TlsChannel implements ByteChannel {
     /** Reads ciphertext from the socket; returns the count, or -1 at its end. */
     private int fill() throws IOException {
         if (netIn == null) {
-            netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            netIn = SpareBuffers.take(engine.getSession().getPacketBufferSize());
             netIn.flip();
         }
         netIn.compact();
@@ -219,7 +222,7 @@ public final class TlsChannel implements ByteChannel {
             eof = true;
         }
         if (!netIn.hasRemaining()) {
-            netIn = null;
+            netIn = SpareBuffers.give(netIn);
         }
         return n;
     }
@@ -249,7 +252,7 @@ public final class TlsChannel implements ByteChannel {
     /** Encrypts what {@code src} holds into the outgoing buffer; returns the bytes consumed. */
     private int wrap(ByteBuffer src) throws IOException {
         if (netOut == null) {
-            netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            netOut = SpareBuffers.take(engine.getSession().getPacketBufferSize());
         } else {
             netOut.compact();
         }
@@ -259,7 +262,7 @@ public final class TlsChannel implements ByteChannel {
         } finally {
             netOut.flip();
             if (!netOut.hasRemaining()) {
-                netOut = null;
+                netOut = SpareBuffers.give(netOut);
             }
         }
         switch (r.getStatus()) {
@@ -288,7 +291,7 @@ public final class TlsChannel implements ByteChannel {
                 return false;
             }
             if (!netOut.hasRemaining()) {
-                netOut = null;
+                netOut = SpareBuffers.give(netOut);
             }
         }
         return true;
