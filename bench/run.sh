@@ -22,7 +22,7 @@
 #            every message is routed (6 minutes quiet with CLUSTER_MESSAGES=2000 CLUSTER_WARMUP=2000; 16 at the defaults under load)
 #   crypto   JMH: the JCA operations of TLS, DKIM and HMACs, TLS 1.3 handshakes and the DKIM-signing relay, on the
 #            JDK's providers and on the native one (Amazon Corretto Crypto Provider)
-# Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
+# Environment: AUTH_MESSAGES (default 10000), AUTH_ROUNDS (default 3), AUTH_WARMUP (messages per server first, default 40000), SMTP_MESSAGES (default 10000), SMTP_REPEAT (rounds, default 3), SMTP_WARMUP (default 40000, per mode,
 #              at most 30 s), SMTP_PAUSE (seconds after each timed run, default 2), JMH_OPTS (default "-wi 3 -i 3 -w 3s -r 2s -f 1"),
 #              SMTP_TLS_MESSAGES (per STARTTLS run, default 2000), SMTP_TLS_WARMUP (STARTTLS sessions in each TLS server's
 #              warm-up, default 20000, at most 120 s), SMTP_TLS_CLIENT_WARMUP (untimed messages SmtpLoad
@@ -421,7 +421,7 @@ step_auth() {
     local work
     work=$(mktemp -d)
     run java -Xmx1g -Dlogback.configurationFile="$ROOT/config/logback.xml" -cp "$JAR" org.tubemail.bench.AuthCost \
-        "$(command -v dnsmasq || echo /usr/sbin/dnsmasq)" "$work" "${AUTH_MESSAGES:-10000}" "${AUTH_ROUNDS:-3}" > "$RAW/auth.txt"
+        "$(command -v dnsmasq || echo /usr/sbin/dnsmasq)" "$work" "${AUTH_MESSAGES:-10000}" "${AUTH_ROUNDS:-3}" "${AUTH_WARMUP:-40000}" > "$RAW/auth.txt"
     rm -rf "$work"
 }
 

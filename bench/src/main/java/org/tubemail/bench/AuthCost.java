@@ -58,7 +58,7 @@ import java.util.stream.LongStream;
  * alone on one thread (all three, DKIM alone, the bare RSA verification), each run's CPU per
  * message by thread group (from {@code /proc/self/task}), the rates, and the median ratio (target:
  * checks on ≥ 0.8 × checks off). Usage:
- * {@code java -cp benchmarks.jar org.tubemail.bench.AuthCost DNSMASQ WORK_DIR [MESSAGES] [ROUNDS]}.
+ * {@code java -cp benchmarks.jar org.tubemail.bench.AuthCost DNSMASQ WORK_DIR [MESSAGES] [ROUNDS] [WARM_UP]}.
  */
 public final class AuthCost {
     private static final int CONNECTIONS = 20;
@@ -104,6 +104,8 @@ public final class AuthCost {
         Path work = Files.createDirectories(Path.of(Ports.arg(args, 1, "WORK_DIR")));
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        // as the SMTP step's: long enough that the JIT has settled (10,000 left C2 compiling through two rounds)
+        int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 40_000;
         // as the server: the native provider when it loads (-Dtubemail.crypto.provider=jdk for the JDK's)
         System.out.println("crypto: " + CryptoProvider.use(CryptoProvider.defaultMode()).describe());
 
@@ -128,9 +130,11 @@ public final class AuthCost {
         Server off = start("checks off", work.resolve("off"), null);
         Server on = start("checks on", work.resolve("on"), checks);
 
-        System.out.println("warm-up (" + messages + " messages each)");
-        run(off, source.next(messages));
-        run(on, source.next(messages));
+        System.out.println("warm-up (" + warmUp + " messages each)");
+        for (int done = 0; done < warmUp; done += messages) {
+            run(off, source.next(Math.min(messages, warmUp - done)));
+            run(on, source.next(Math.min(messages, warmUp - done)));
+        }
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             double a = run(off, source.next(messages));
