@@ -48,7 +48,8 @@ public final class TlsContext {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
-    private record Loaded(SSLContext context, String stamp, String[] ciphers) {
+    /** A pair in use: its context, and the parameters every engine and socket gets (copied by each, never changed). */
+    private record Loaded(SSLContext context, String stamp, SSLParameters parameters) {
     }
 
     private final Path certFile;
@@ -100,7 +101,7 @@ public final class TlsContext {
             context.init(kmf.getKeyManagers(), null, null);
             Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
             String[] ciphers = CIPHERS.stream().filter(supported::contains).toArray(String[]::new);
-            return new Loaded(context, stamp, ciphers);
+            return new Loaded(context, stamp, parameters(ciphers));
         } catch (GeneralSecurityException e) {
             throw new IOException(certFile + ", " + keyFile + ": cannot use this certificate and key: " + e.getMessage(), e);
         }
@@ -116,7 +117,7 @@ public final class TlsContext {
         Loaded l = current();
         SSLEngine engine = CryptoProvider.serverEngine(l.context().createSSLEngine());
         engine.setUseClientMode(false);
-        engine.setSSLParameters(parameters(engine.getSSLParameters(), l));
+        engine.setSSLParameters(l.parameters());
         return engine;
     }
 
@@ -129,7 +130,7 @@ public final class TlsContext {
         Loaded l = current();
         SSLSocket s = CryptoProvider.serverSocket((SSLSocket) l.context().getSocketFactory().createSocket(plain, null, plain.getPort(), true));
         s.setUseClientMode(false);
-        s.setSSLParameters(parameters(s.getSSLParameters(), l));
+        s.setSSLParameters(l.parameters());
         refuseRenegotiation(s);
         return s;
     }
@@ -149,9 +150,14 @@ public final class TlsContext {
         });
     }
 
-    private static SSLParameters parameters(SSLParameters p, Loaded l) {
+    /**
+     * Set on each engine from one object, not read from the engine and changed: Conscrypt looks a
+     * newer Java's named-groups methods up by reflection on each get and set, and fails.
+     */
+    private static SSLParameters parameters(String[] ciphers) {
+        SSLParameters p = new SSLParameters();
         p.setProtocols(PROTOCOLS);
-        p.setCipherSuites(l.ciphers());
+        p.setCipherSuites(ciphers);
         p.setUseCipherSuitesOrder(true);
         p.setNeedClientAuth(false);
         p.setWantClientAuth(false);
