@@ -402,7 +402,7 @@ step_memory() {
 memory_idle() {
     log "memory: Tubemail in -Xmx256m, $MEMORY_IDLE idle connections (half TLS), then a new client"
     local port work
-    local want=$((MEMORY_IDLE + 1024)) hard
+    local want=$((2 * MEMORY_IDLE + 1024)) hard # a TLS session on Conscrypt holds a pipe (two descriptors) besides its socket
     hard=$(ulimit -Hn)
     [ "$hard" != unlimited ] && [ "$want" -gt "$hard" ] && want=$hard
     ulimit -n "$want" # the server and the client (two processes) each hold one end of every connection

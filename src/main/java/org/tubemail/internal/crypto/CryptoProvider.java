@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocket;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
@@ -192,14 +191,6 @@ public final class CryptoProvider {
             Conscrypt.setUseSessionTickets(engine, true);
         }
         return engine;
-    }
-
-    /** {@link #serverEngine(SSLEngine)} for a server socket of {@link #serverTlsContext()}. */
-    public static SSLSocket serverSocket(SSLSocket socket) {
-        if (Conscrypt.isConscrypt(socket)) {
-            Conscrypt.setUseSessionTickets(socket, true);
-        }
-        return socket;
     }
 
     private static InUse installNative() {

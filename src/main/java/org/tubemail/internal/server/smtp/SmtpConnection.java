@@ -645,7 +645,7 @@ final class SmtpConnection {
     private void startTls() {
         upgrading = false;
         try {
-            tls = new TlsChannel(channel, loop.security().tls().newEngine(), loop.tlsTasks(), () -> loop.execute(this::tlsTasksDone));
+            tls = loop.security().tls().newChannel(channel, loop.tlsTasks(), () -> loop.execute(this::tlsTasksDone));
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: cannot start TLS: {}", this, e.toString());
             close(null);
@@ -702,7 +702,11 @@ final class SmtpConnection {
         key.cancel();
         client.close();
         try {
-            channel.close();
+            if (tls != null) {
+                tls.close(); // ends the engine's session too
+            } else {
+                channel.close();
+            }
         } catch (IOException e) {
             LOG.debug("closing {}: {}", peer, e.toString());
         }

@@ -85,6 +85,10 @@ final class SmtpLoop {
     private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
     private TalkerSettings talkers = TalkerSettings.DEFAULTS;
     private final LoopTimers timers = new LoopTimers();
+    /** How long accepting pauses when it fails (no file descriptor left). */
+    static final int ACCEPT_PAUSE_MILLIS = 100;
+    private long lastAcceptWarning;
+    private final Runnable resumeAccepting;
     private BlocklistScreen screen;
 
     /**
@@ -119,6 +123,14 @@ final class SmtpLoop {
             selector.close();
             throw e;
         }
+        this.resumeAccepting = () -> {
+            SelectionKey key = listener.keyFor(selector);
+            if (key != null && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        };
+        // what a pause of accepting runs is loaded now: with no descriptor left, no class file can be opened
+        timers.schedule(System.nanoTime(), 1, () -> { });
         this.thread = new Thread(this::run, "smtp-loop-" + port());
     }
 
@@ -332,9 +344,15 @@ final class SmtpLoop {
 
     private void accept() throws IOException {
         SocketChannel ch;
-        while (!stopping && (ch = listener.accept()) != null) {
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        while (!stopping && (ch = acceptOrPause()) != null) {
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                LOG.debug("SMTP listener on port {}: dropping a connection that failed at once: {}", settings.port(), e.toString());
+                closeQuietly(ch);
+                continue;
+            }
             if (refusingNew) {
                 refuse(ch, "421 4.3.2 " + host + " is shutting down, try again later", null);
                 continue;
@@ -351,6 +369,31 @@ final class SmtpLoop {
             connections.add(c);
             open = connections.size();
             c.open();
+        }
+    }
+
+    /**
+     * The next pending connection, or {@code null}. When the process is out of file descriptors
+     * (or the kernel of socket memory), accepting stops for {@value #ACCEPT_PAUSE_MILLIS} ms with a
+     * warning, the pending clients wait in the backlog, and the connections already open go on:
+     * the listener does not fail for want of a descriptor.
+     */
+    private SocketChannel acceptOrPause() {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            SelectionKey key = listener.keyFor(selector);
+            long now = System.nanoTime();
+            if (now - lastAcceptWarning > TimeUnit.SECONDS.toNanos(10) || lastAcceptWarning == 0) {
+                lastAcceptWarning = now;
+                LOG.warn("SMTP listener on port {}: cannot accept ({}), {} connections open; accepting again in {} ms",
+                        settings.port(), e.getMessage(), connections.size(), ACCEPT_PAUSE_MILLIS);
+            }
+            if (key != null && key.isValid()) {
+                key.interestOps(0);
+                schedule(TimeUnit.MILLISECONDS.toNanos(ACCEPT_PAUSE_MILLIS), resumeAccepting);
+            }
+            return null;
         }
     }
 

@@ -49,6 +49,7 @@ public final class TlsChannel implements ByteChannel {
     private final Executor tasks;
     private final Runnable tasksDone;
     private volatile boolean tasksRunning;
+    private Runnable onClose;
 
     /** Starts the server side of TLS on {@code raw}, handshake tasks on the calling thread. */
     public TlsChannel(SocketChannel raw, SSLEngine engine) throws SSLException {
@@ -67,6 +68,12 @@ public final class TlsChannel implements ByteChannel {
         this.tasks = tasks;
         this.tasksDone = tasksDone;
         engine.beginHandshake();
+    }
+
+    /** Runs {@code action} once, when this channel is closed; returns this channel. */
+    TlsChannel onClose(Runnable action) {
+        onClose = action;
+        return this;
     }
 
     /** Whether handshake tasks run on the executor: nothing can be read or written until they are done. */
@@ -302,10 +309,23 @@ public final class TlsChannel implements ByteChannel {
         return raw.isOpen();
     }
 
-    /** Closes the socket without a close_notify: mail sessions end with QUIT, or are cut off. */
+    /**
+     * Closes the socket without a close_notify (mail sessions end with QUIT, or are cut off) and
+     * ends the engine at once: Conscrypt's frees its native session and pipe here, not when collected.
+     */
     @Override
     public void close() throws IOException {
         engine.closeOutbound();
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // JSSE's complaint that the peer sent no close_notify: expected, the socket is closing
+        }
+        Runnable action = onClose;
+        onClose = null;
+        if (action != null) {
+            action.run();
+        }
         raw.close();
     }
 }

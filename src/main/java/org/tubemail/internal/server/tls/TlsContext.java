@@ -1,11 +1,13 @@
 package org.tubemail.internal.server.tls;
 
 import org.slf4j.Logger;
-import org.tubemail.internal.crypto.CryptoProvider;
 import org.slf4j.LoggerFactory;
+import org.tubemail.internal.crypto.CryptoProvider;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -14,9 +16,13 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -27,6 +33,13 @@ import javax.net.ssl.SSLSocket;
  * changed, so a renewed certificate (certbot, say) is used without a restart; a pair that cannot
  * be read, or whose key does not match the certificate (half-written, mid-renewal), is refused
  * with a warning and the previous pair stays in use until the files are right.
+ *
+ * <p>Engines: Conscrypt's (BoringSSL) when {@link CryptoProvider} put it in use, else JSSE's.
+ * Conscrypt holds a pipe (two file descriptors) per session besides its socket, so at most a fifth
+ * of the process's descriptor limit of sessions run on it at once ({@link #nativeSessionLimit});
+ * the sessions beyond run on JSSE (one descriptor), and a flood of idle TLS connections cannot take
+ * the descriptors that accepting connections needs. Thread-per-connection receivers ({@link #upgrade})
+ * always get JSSE.
  */
 public final class TlsContext {
 
@@ -48,9 +61,22 @@ public final class TlsContext {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
-    /** A pair in use: its context, and the parameters every engine and socket gets (copied by each, never changed). */
-    private record Loaded(SSLContext context, String stamp, SSLParameters parameters) {
+    /**
+     * A pair in use: its context (Conscrypt's or JSSE's), JSSE's context for the same pair, and the
+     * parameters every engine and socket gets (copied by each, never changed).
+     */
+    private record Loaded(SSLContext context, SSLContext jsse, String stamp, SSLParameters parameters) {
+
+        boolean nativeTls() {
+            return context != jsse;
+        }
     }
+
+    /** Sessions on Conscrypt at once: a fifth of the file-descriptor limit (each holds three descriptors). */
+    private static final int NATIVE_SESSION_LIMIT = (int) Math.min(Integer.MAX_VALUE, descriptorLimit() / 5);
+    private final AtomicInteger nativeSessions = new AtomicInteger();
+    private int nativeLimit = NATIVE_SESSION_LIMIT;
+    private final AtomicLong lastFullWarning = new AtomicLong(Long.MIN_VALUE);
 
     private final Path certFile;
     private final Path keyFile;
@@ -97,11 +123,17 @@ public final class TlsContext {
             // was about half the server's CPU per new STARTTLS session (bench/BENCHMARKS.md)
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
             kmf.init(store, none);
+            SSLContext jsse = SSLContext.getInstance("TLS");
+            jsse.init(kmf.getKeyManagers(), null, null);
             SSLContext context = CryptoProvider.serverTlsContext();
-            context.init(kmf.getKeyManagers(), null, null);
+            if ("SunJSSE".equals(context.getProvider().getName())) {
+                context = jsse;
+            } else {
+                context.init(kmf.getKeyManagers(), null, null);
+            }
             Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
             String[] ciphers = CIPHERS.stream().filter(supported::contains).toArray(String[]::new);
-            return new Loaded(context, stamp, parameters(ciphers));
+            return new Loaded(context, jsse, stamp, parameters(ciphers));
         } catch (GeneralSecurityException e) {
             throw new IOException(certFile + ", " + keyFile + ": cannot use this certificate and key: " + e.getMessage(), e);
         }
@@ -112,23 +144,84 @@ public final class TlsContext {
                 + Files.getLastModifiedTime(keyFile).toMillis() + "/" + Files.size(keyFile);
     }
 
-    /** A server-side engine for one connection, with the current certificate. */
+    /** A server-side engine with the current certificate, on Conscrypt or JSSE as {@link CryptoProvider} chose; not counted. */
     public SSLEngine newEngine() {
         Loaded l = current();
-        SSLEngine engine = CryptoProvider.serverEngine(l.context().createSSLEngine());
+        return engine(l.context(), l);
+    }
+
+    /**
+     * The server side of TLS on {@code raw} with the current certificate: on Conscrypt while fewer
+     * than {@link #nativeSessionLimit} sessions run on it, else on JSSE. Closing the channel ends
+     * the session's count.
+     *
+     * @see TlsChannel#TlsChannel(SocketChannel, SSLEngine, Executor, Runnable)
+     */
+    public TlsChannel newChannel(SocketChannel raw, Executor tasks, Runnable tasksDone) throws SSLException {
+        Loaded l = current();
+        if (!l.nativeTls()) {
+            return new TlsChannel(raw, engine(l.jsse(), l), tasks, tasksDone);
+        }
+        if (nativeSessions.incrementAndGet() > nativeLimit) {
+            nativeSessions.decrementAndGet();
+            warnFull();
+            return new TlsChannel(raw, engine(l.jsse(), l), tasks, tasksDone);
+        }
+        try {
+            return new TlsChannel(raw, engine(l.context(), l), tasks, tasksDone).onClose(nativeSessions::decrementAndGet);
+        } catch (SSLException | RuntimeException e) {
+            nativeSessions.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Sessions running on Conscrypt now. */
+    public int nativeSessions() {
+        return nativeSessions.get();
+    }
+
+    /** The most sessions that run on Conscrypt at once: a fifth of the process's file-descriptor limit. */
+    public static int nativeSessionLimit() {
+        return NATIVE_SESSION_LIMIT;
+    }
+
+    /** For tests: a lower {@link #nativeSessionLimit}. */
+    void limitNativeSessions(int limit) {
+        nativeLimit = limit;
+    }
+
+    private void warnFull() {
+        long now = System.nanoTime();
+        long last = lastFullWarning.get();
+        if ((last == Long.MIN_VALUE || now - last > 60_000_000_000L) && lastFullWarning.compareAndSet(last, now)) {
+            LOG.warn("TLS: {} sessions run on Conscrypt, the most a fifth of the file-descriptor limit allows (each holds three); "
+                    + "new ones run on JSSE until some end (raise the limit, ulimit -n, for more)", nativeLimit);
+        }
+    }
+
+    private static SSLEngine engine(SSLContext context, Loaded l) {
+        SSLEngine engine = CryptoProvider.serverEngine(context.createSSLEngine());
         engine.setUseClientMode(false);
         engine.setSSLParameters(l.parameters());
         return engine;
     }
 
+    /** The process's file-descriptor limit, or no limit where the JVM cannot say (not a Unix). */
+    private static long descriptorLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount();
+        }
+        return Long.MAX_VALUE;
+    }
+
     /**
      * Turns an accepted plain socket into the server side of TLS (for thread-per-connection
-     * receivers); the handshake happens on the first read or {@link SSLSocket#startHandshake()}. A
+     * receivers), on JSSE; the handshake happens on the first read or {@link SSLSocket#startHandshake()}. A
      * client that starts a second handshake (a TLS 1.2 renegotiation) has its socket closed.
      */
     public SSLSocket upgrade(Socket plain) throws IOException {
         Loaded l = current();
-        SSLSocket s = CryptoProvider.serverSocket((SSLSocket) l.context().getSocketFactory().createSocket(plain, null, plain.getPort(), true));
+        SSLSocket s = (SSLSocket) l.jsse().getSocketFactory().createSocket(plain, null, plain.getPort(), true);
         s.setUseClientMode(false);
         s.setSSLParameters(l.parameters());
         refuseRenegotiation(s);
