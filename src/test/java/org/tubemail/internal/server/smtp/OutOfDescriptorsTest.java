@@ -3,11 +3,9 @@ package org.tubemail.internal.server.smtp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.support.Shell;
+import org.tubemail.support.SmtpClient;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,28 +38,27 @@ class OutOfDescriptorsTest {
                 assertTrue(server.isAlive() && System.nanoTime() < deadline, Files.readString(log));
                 Thread.sleep(100);
             }
-            Socket first = open(port, "127.0.0.1");
-            assertTrue(reply(first).startsWith("220"));
-            assertTrue(command(first, "EHLO client.example.org").startsWith("250"), "the loop has served a client before");
+            SmtpClient first = new SmtpClient(ProxyProtocolTest.from("127.0.0.1", port));
+            assertTrue(first.reply().startsWith("220"));
+            assertTrue(first.cmd("EHLO client.example.org").startsWith("250"), "the loop has served a client before");
             // more connections than descriptors, from 20 addresses (15 each, within the per-client limits): the kernel
             // queues them in the backlog, the server cannot take them all
             for (int i = 0; i < 300; i++) {
-                flood.add(open(port, "127.0.0." + (2 + i % 20)));
+                flood.add(ProxyProtocolTest.from("127.0.0." + (2 + i % 20), port));
             }
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Files.readString(log).contains("cannot accept")) {
                 assertTrue(System.nanoTime() < deadline, "no warning of a failed accept: " + Files.readString(log));
                 Thread.sleep(100);
             }
-            assertEquals("250 2.0.0 Ok", command(first, "NOOP"), "a connection open before the flood is still served: " + Files.readString(log));
+            assertEquals("250 2.0.0 Ok", first.cmd("NOOP"), "a connection open before the flood is still served: " + Files.readString(log));
             for (Socket s : flood) {
                 s.close();
             }
             flood.clear();
-            Socket after = open(port, "127.0.0.1");
-            after.setSoTimeout(20_000);
-            assertTrue(reply(after).startsWith("220"), "accepting again once descriptors are free");
-            assertTrue(command(after, "EHLO client.example.org").startsWith("250"));
+            SmtpClient after = new SmtpClient(ProxyProtocolTest.from("127.0.0.1", port));
+            assertTrue(after.reply().startsWith("220"), "accepting again once descriptors are free");
+            assertTrue(after.cmd("EHLO client.example.org").startsWith("250"));
             after.close();
             first.close();
             assertTrue(server.isAlive());
@@ -73,40 +70,5 @@ class OutOfDescriptorsTest {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static Socket open(int port, String from) throws Exception {
-        Socket s = new Socket();
-        s.bind(new InetSocketAddress(from, 0));
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    private static String command(Socket s, String line) throws Exception {
-        OutputStream out = s.getOutputStream();
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return reply(s);
-    }
-
-    /** The last line of a reply (multi-line replies read through). */
-    private static String reply(Socket s) throws Exception {
-        String line;
-        do {
-            line = readLine(s);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
-    }
-
-    private static String readLine(Socket s) throws Exception {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = s.getInputStream().read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 }

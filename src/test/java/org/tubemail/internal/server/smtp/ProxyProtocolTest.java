@@ -120,7 +120,8 @@ class ProxyProtocolTest {
         return from("127.0.0.2", port);
     }
 
-    private static Socket from(String source, int port) throws IOException {
+    /** A connection to 127.0.0.1:{@code port} from {@code source} (any 127/8 address). */
+    static Socket from(String source, int port) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(source, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
