@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import java.util.Map;
  *
  * <p>The server side of TLS is the one exception: in native mode it runs on Conscrypt, whose
  * {@code SSLEngine} is BoringSSL (handshake, key exchange and records in native code), when its
- * library loads; {@link #serverTlsContext()} gives it. Conscrypt is not put in the provider list,
+ * library loads; {@link #serverTlsProvider()} gives it. Conscrypt is not put in the provider list,
  * so it serves nothing else. Without it the server's TLS runs on JSSE over the providers above.
  */
 public final class CryptoProvider {
@@ -169,20 +168,13 @@ public final class CryptoProvider {
         return current;
     }
 
-    /**
-     * A new, uninitialised {@code SSLContext} for the server side of TLS: Conscrypt's when native
-     * mode put it in use, else JSSE's.
-     */
-    public static SSLContext serverTlsContext() throws NoSuchAlgorithmException {
-        Provider p;
-        synchronized (CryptoProvider.class) {
-            p = tls;
-        }
-        return p == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", p);
+    /** Conscrypt, for the server side of TLS, when native mode put it in use; else {@code null} (JSSE). */
+    public static synchronized Provider serverTlsProvider() {
+        return tls;
     }
 
     /**
-     * Sets what differs between the engines on a server engine of {@link #serverTlsContext()}:
+     * Sets what differs between the engines on a server engine of {@link #serverTlsProvider()}'s context:
      * Conscrypt issues TLS 1.3 session tickets only when asked, as JSSE does by default, so that a
      * client's next session resumes without a signature.
      */

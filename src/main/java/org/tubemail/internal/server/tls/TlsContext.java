@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -125,10 +126,10 @@ public final class TlsContext {
             kmf.init(store, none);
             SSLContext jsse = SSLContext.getInstance("TLS");
             jsse.init(kmf.getKeyManagers(), null, null);
-            SSLContext context = CryptoProvider.serverTlsContext();
-            if ("SunJSSE".equals(context.getProvider().getName())) {
-                context = jsse;
-            } else {
+            Provider conscrypt = CryptoProvider.serverTlsProvider();
+            SSLContext context = jsse;
+            if (conscrypt != null) {
+                context = SSLContext.getInstance("TLS", conscrypt);
                 context.init(kmf.getKeyManagers(), null, null);
             }
             Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
