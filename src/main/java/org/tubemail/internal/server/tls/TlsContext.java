@@ -37,7 +37,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Engines: Conscrypt's (BoringSSL) when {@link CryptoProvider} put it in use, else JSSE's.
  * Conscrypt holds a pipe (two file descriptors) per session besides its socket, so at most a fifth
- * of the process's descriptor limit of sessions run on it at once ({@link #nativeSessionLimit});
+ * of the process's descriptor limit of sessions run on it at once ({@link #NATIVE_SESSION_LIMIT});
  * the sessions beyond run on JSSE (one descriptor), and a flood of idle TLS connections cannot take
  * the descriptors that accepting connections needs. Thread-per-connection receivers ({@link #upgrade})
  * always get JSSE.
@@ -153,7 +153,7 @@ public final class TlsContext {
 
     /**
      * The server side of TLS on {@code raw} with the current certificate: on Conscrypt while fewer
-     * than {@link #nativeSessionLimit} sessions run on it, else on JSSE. Closing the channel ends
+     * than {@link #NATIVE_SESSION_LIMIT} sessions run on it, else on JSSE. Closing the channel ends
      * the session's count.
      *
      * @see TlsChannel#TlsChannel(SocketChannel, SSLEngine, Executor, Runnable)
@@ -181,12 +181,7 @@ public final class TlsContext {
         return nativeSessions.get();
     }
 
-    /** The most sessions that run on Conscrypt at once: a fifth of the process's file-descriptor limit. */
-    public static int nativeSessionLimit() {
-        return NATIVE_SESSION_LIMIT;
-    }
-
-    /** For tests: a lower {@link #nativeSessionLimit}. */
+    /** For tests: a lower {@link #NATIVE_SESSION_LIMIT}. */
     void limitNativeSessions(int limit) {
         nativeLimit = limit;
     }
