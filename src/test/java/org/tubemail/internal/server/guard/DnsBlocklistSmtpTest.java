@@ -287,8 +287,8 @@ class DnsBlocklistSmtpTest {
                 upstream.send(new java.net.DatagramPacket(query, query.length, new InetSocketAddress("127.0.0.1", upstreamPort)));
                 java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[4096], 4096);
                 upstream.receive(answer);
+                forwarded.incrementAndGet(); // before the answer leaves: the test reads the count once the server replied
                 socket.send(new java.net.DatagramPacket(answer.getData(), answer.getLength(), client));
-                forwarded.incrementAndGet();
             } catch (java.io.IOException e) {
                 // the resolver times out and the test says so
             }
