@@ -208,6 +208,11 @@ final class SmtpLoop {
         return stopping;
     }
 
+    /** Whether the loop's thread runs: false once the loop ended, whether stopped or failed. */
+    boolean running() {
+        return thread.isAlive();
+    }
+
     /** How many client connections are open. */
     int openConnections() {
         return open;
@@ -303,8 +308,9 @@ final class SmtpLoop {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.error("SMTP listener on port {} failed: {}", settings.port(), e.toString());
+        } catch (IOException | RuntimeException | Error e) {
+            // the listener is gone: SmtpReceiver.listening() (readiness) turns false with this thread
+            LOG.error("SMTP listener on port {} failed, no longer accepting mail: {}", settings.port(), e.toString(), e);
         } finally {
             for (SmtpConnection c : new ArrayList<>(connections)) {
                 c.close(null);
@@ -361,14 +367,29 @@ final class SmtpLoop {
                 refuse(ch, SmtpDialog.tooManyConnections(host), "max_connections");
                 continue;
             }
+            admit(ch);
+        }
+    }
+
+    /** Registers and greets a new connection; one that fails is closed alone, and the listener goes on. */
+    private void admit(SocketChannel ch) {
+        SmtpConnection c = null;
+        try {
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            SmtpConnection c = new SmtpConnection(this, ch, key,
+            c = new SmtpConnection(this, ch, key,
                     new SmtpDialog(host, settings, policy, space, security.tls() != null, security.tlsRequired()),
                     idPrefix + Long.toString(ids.incrementAndGet(), 36), settings.maxMessageBytes());
             key.attach(c);
             connections.add(c);
             open = connections.size();
             c.open();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("SMTP listener on port {}: cannot open a new connection: {}", settings.port(), e.toString(), e);
+            if (c != null && connections.contains(c)) {
+                c.close("421 4.3.0 Internal error, closing the connection");
+            } else {
+                closeQuietly(ch);
+            }
         }
     }
 

@@ -245,9 +245,9 @@ public final class SmtpReceiver implements Receiver {
         }
     }
 
-    /** Whether the listener is bound and taking connections. */
+    /** Whether the listener is bound and taking connections: started, not stopping, and its loop not ended by a failure. */
     public boolean listening() {
-        return loop != null && !loop.stopping();
+        return loop != null && !loop.stopping() && loop.running();
     }
 
     /** How many client connections are open. */
