@@ -26,7 +26,8 @@ import java.util.Map;
  * {@code java -cp benchmarks.jar org.tubemail.bench.TubemailSmtp PORT WORK_DIR}; prints
  * {@code READY port} once bound and runs until killed (the shutdown hook stops it cleanly). For
  * experiments: {@code -Dtubemail.spool=maildir} spools to a maildir instead, and
- * {@code -Dtubemail.workers=N} sets the number of spool workers (default 32).
+ * {@code -Dtubemail.workers=N} sets the number of spool workers (default 32), and
+ * {@code -Dtubemail.storage=memory} keeps the state in memory (no state log to sync).
  *
  * <p>STARTTLS is offered, with {@code -Dtubemail.tls.cert=PEM -Dtubemail.tls.key=PEM} (run.sh gives
  * Tubemail and Postfix the same certificate) or else a self-signed one made in {@code WORK/tls}.
@@ -57,7 +58,8 @@ public final class TubemailSmtp {
         values.put("handlers", MailboxHandler.class.getName());
         values.put("route.default.host", "example\\.com");
         values.put("handler.timeout.seconds", "0");
-        values.put("storage.kind", "mapdb");
+        // durable MapDB state; -Dtubemail.storage=memory keeps it in memory, to measure what the state log's sync costs
+        values.put("storage.kind", System.getProperty("tubemail.storage", "mapdb"));
         values.put("storage.path", "state.db");
         values.put("queue.undeliverable", "undeliverable");
         Assembly parts = new Assembly(Settings.of("bench settings", work, values));
