@@ -51,12 +51,9 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
     private int runInForeground(RunFiles files, Settings settings) throws Exception {
         TubemailServer server = TubemailServer.configure(settings);
         server.start();
-        files.writePid(ProcessHandle.current().pid());
-        String http = server.httpPort() == 0 ? "" : ", HTTP on http://" + HttpSettings.from(settings).host() + ":" + server.httpPort() + "/";
-        spec.commandLine().getOut().println("Tubemail listening on SMTP " + settings.string("receiver.smtp.host", "127.0.0.1") + ":"
-                + server.smtpPort() + http + " (pid " + ProcessHandle.current().pid() + "); stop with: bin/tubemail stop");
         CountDownLatch stopped = new CountDownLatch(1);
         files.takeStopNow(); // a request left by a stop that found no server
+        // before the pid file and the start line: a SIGTERM sent as soon as either shows must find the drain in place
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!files.takeStopNow()) { // SIGTERM (systemd, kill, stop --drain): drain first
                 server.drain();
@@ -65,6 +62,10 @@ final class StartCommand implements java.util.concurrent.Callable<Integer> {
             files.removePid();
             stopped.countDown();
         }, "tubemail-shutdown"));
+        files.writePid(ProcessHandle.current().pid());
+        String http = server.httpPort() == 0 ? "" : ", HTTP on http://" + HttpSettings.from(settings).host() + ":" + server.httpPort() + "/";
+        spec.commandLine().getOut().println("Tubemail listening on SMTP " + settings.string("receiver.smtp.host", "127.0.0.1") + ":"
+                + server.smtpPort() + http + " (pid " + ProcessHandle.current().pid() + "); stop with: bin/tubemail stop");
         stopped.await();
         return 0;
     }
