@@ -152,6 +152,54 @@ public final class PostfixInstance implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Has Postfix try every queued message now, whatever its backoff ({@code postqueue -f}: the queue
+     * manager scans the deferred and incoming queues ignoring the files' time stamps). A test that waits
+     * for a retry needs it as a fallback: when the queue manager finds a message's file still locked by
+     * the process that just deferred it (a loaded machine; "skipped, still being delivered" in the log),
+     * it puts the message back with a time stamp 60 s ahead, so Postfix's own schedule (backoff 1-2 s)
+     * no longer retries it within a test's wait.
+     */
+    public void flushQueue() throws IOException, InterruptedException {
+        run(List.of(postfix.resolveSibling("postqueue").toString(), "-c", dir.resolve("etc").toString(), "-f"));
+    }
+
+    /**
+     * {@link #flushQueue} as a fallback in a wait: a failed flush (Postfix busy, say) is printed, not
+     * thrown, and the wait's own deadline and assertions decide.
+     */
+    public void flushQueueQuietly() throws InterruptedException {
+        try {
+            flushQueue();
+        } catch (IOException e) {
+            System.err.println("postqueue -f failed, waiting on: " + e.getMessage());
+        }
+    }
+
+    /**
+     * As {@link #awaitLog}, for a condition that needs Postfix to retry deferred mail: once
+     * {@code flushAfter} has passed without the log satisfying {@code test}, and every
+     * {@code flushAfter} after that, flushes the queue ({@link #flushQueue}). Postfix's own retries
+     * still come first; the flush only keeps one that a loaded machine pushed 60 s back from
+     * outlasting the wait.
+     */
+    public String awaitLogFlushing(Predicate<String> test, Duration limit, Duration flushAfter)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        long nextFlush = start + flushAfter.toNanos();
+        String log = log();
+        while (!test.test(log) && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextFlush) {
+                flushQueueQuietly();
+                nextFlush = System.nanoTime() + flushAfter.toNanos();
+            }
+            Thread.sleep(100);
+            log = log();
+        }
+        return log;
+    }
+
     private void postfix(String command) throws IOException, InterruptedException {
         try {
             run(List.of(postfix.toString(), "-c", dir.resolve("etc").toString(), command));

@@ -39,16 +39,20 @@ class DrainTest {
 
     private HttpResponse<String> ready() throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Waits for the HTTP listener, which opens after SMTP. */
     private void awaitHttp() throws Exception {
-        for (int i = 0; i < 600; i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
             try {
                 new java.net.Socket("127.0.0.1", httpPort).close();
                 return;
             } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("nothing listens for HTTP on port " + httpPort + " after 60 s", e);
+                }
                 Thread.sleep(50);
             }
         }
@@ -67,6 +71,7 @@ class DrainTest {
         Process server = ChildServer.start(home, smtpPort);
         CompletableFuture<String> stop = new CompletableFuture<>();
         try {
+            ChildServer.awaitShutdownHook(server); // else an early SIGTERM would end it with no drain
             awaitHttp();
             assertEquals(200, ready().statusCode());
             try (SmtpClient open = new SmtpClient(smtpPort)) {

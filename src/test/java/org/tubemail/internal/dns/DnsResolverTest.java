@@ -63,7 +63,8 @@ class DnsResolverTest {
             long start = System.nanoTime();
             DnsException e = assertThrows(DnsException.class, () -> resolver.txt("example.org"));
             long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(millis < 2_000, "gave up after " + millis + " ms");
+            // 0.5 s asked; a lookup without the limit waits the resolver library's 10 s: 5 s leaves room for a loaded machine
+            assertTrue(millis < 5_000, "gave up after " + millis + " ms");
             assertTrue(e.getMessage().contains("example.org"), e.getMessage());
         }
     }

@@ -8,6 +8,7 @@ import org.tubemail.internal.queue.QueueException;
 import org.tubemail.internal.routing.Router;
 import org.tubemail.mail.Envelope;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.support.Eventually;
 import org.tubemail.support.ForwardingQueue;
 
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ class SpoolProcessorTest {
     }
 
     private static void awaitSize(List<String> list, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (list.size() < size && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -71,6 +72,8 @@ class SpoolProcessorTest {
             awaitSize(seen.subjects, 2);
             processor.routeNow(queue.push(queued("three")));
             awaitSize(seen.subjects, 3);
+            // the failed removal follows the handler: wait for it rather than read the count at once
+            Eventually.await("three failed removals", () -> queue.failures.get() >= 3);
             Thread.sleep(200); // time for a second delivery, if there were one
             assertEquals(List.of("one", "two", "three"), seen.subjects, "each routed once, the worker survived");
             assertEquals(3, queue.failures.get());
