@@ -57,44 +57,6 @@ final class ChildServer {
         throw new AssertionError("server did not listen within 120 s: " + Files.readString(output));
     }
 
-    /**
-     * Waits until the child's SIGTERM would drain it: {@code start} prints its start line (which
-     * {@link #start} waits for) before it registers the shutdown hook that drains and stops, so a
-     * SIGTERM sent right after the line, on a loaded machine, could end the JVM with no drain. The
-     * hook is registered once the main thread waits in {@code runInForeground} for the stop, as a
-     * thread dump ({@code jcmd PID Thread.print}) shows. Without {@code jcmd} it returns at once.
-     */
-    static void awaitShutdownHook(Process p) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        if (!Files.isExecutable(jcmd)) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        String dump = "";
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            Process j = new ProcessBuilder(jcmd.toString(), String.valueOf(p.pid()), "Thread.print").redirectErrorStream(true).start();
-            dump = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            j.waitFor(30, TimeUnit.SECONDS);
-            if (mainWaitsForTheStop(dump)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server's main thread never waited for its stop (shutdown hook registered):\n" + dump);
-    }
-
-    /** Whether the thread dump's {@code main} thread waits on the latch of {@code StartCommand.runInForeground}. */
-    private static boolean mainWaitsForTheStop(String dump) {
-        int at = dump.indexOf("\"main\"");
-        if (at < 0) {
-            return false;
-        }
-        int end = dump.indexOf("\n\n", at);
-        String main = end < 0 ? dump.substring(at) : dump.substring(at, end);
-        int await = main.indexOf("CountDownLatch.await");
-        return await >= 0 && main.indexOf("StartCommand.runInForeground", await) > 0;
-    }
-
     /** Whether the output after {@code from} has the start line of process {@code pid} listening on {@code port}. */
     private static boolean listens(Path output, long from, int port, long pid) throws java.io.IOException {
         byte[] all = Files.readAllBytes(output);

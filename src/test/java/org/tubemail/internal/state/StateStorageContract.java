@@ -37,7 +37,9 @@ public abstract class StateStorageContract {
 
     @AfterEach
     void closeStorage() {
-        storage.close();
+        if (storage != null) { // null when open() was skipped (no PostgreSQL here)
+            storage.close();
+        }
     }
 
     protected void reopen() throws Exception {
