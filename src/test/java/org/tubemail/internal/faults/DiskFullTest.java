@@ -12,6 +12,7 @@ import org.tubemail.internal.app.TubemailServer;
 import org.tubemail.internal.config.Settings;
 import org.tubemail.internal.io.DiskFull;
 import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.support.Eventually;
 import org.tubemail.support.Tmpfs;
 
 import java.net.ServerSocket;
@@ -22,12 +23,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every store on a file system that really fills up (a small tmpfs): the receiver never answers
@@ -36,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * returns, the next start finds nothing half-written, and a full disk is logged once per episode.
  */
 class DiskFullTest {
+    /** How long the tests wait for the server to store and route again. */
+    private static final Duration DISK_WAIT = Duration.ofSeconds(45);
 
     private static final int BIG = 200 * 1024;
 
@@ -91,16 +92,6 @@ class DiskFullTest {
         return SmtpTalk.send(server.smtpPort(), "alice@example.org", to, subject, BIG);
     }
 
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     private String state(String module) {
         return server.router().storage().get(module, "alice@example.org");
     }
@@ -111,14 +102,14 @@ class DiskFullTest {
 
     private void spoolFillsUpAndRecovers() throws Exception {
         assertTrue(send("count@localhost", "before").startsWith("250"));
-        await("routed and gone from the spool", () -> FaultsHandler.HANDLED.contains("before") && server.spoolCount() == 0);
+        Eventually.await("routed and gone from the spool", DISK_WAIT, () -> FaultsHandler.HANDLED.contains("before") && server.spoolCount() == 0);
         fs.fill(100 * 1024);
         List<String> accepted = new ArrayList<>(List.of("before"));
         for (int i = 0; !send("count@localhost", "fits" + i).startsWith("452 4.3.1"); i++) {
             accepted.add("fits" + i); // room the log spool had reserved before the disk filled
             assertTrue(i < 10, "the spool never filled up");
         }
-        await("every accepted message is routed", () -> FaultsHandler.HANDLED.containsAll(accepted) && server.spoolCount() == 0);
+        Eventually.await("every accepted message is routed", DISK_WAIT, () -> FaultsHandler.HANDLED.containsAll(accepted) && server.spoolCount() == 0);
         for (int i = 0; i < 3; i++) {
             String reply = send("count@localhost", "refused" + i);
             assertTrue(reply.startsWith("452 4.3.1"), "a spool without space answers 452 4.3.1, got: " + reply);
@@ -129,7 +120,7 @@ class DiskFullTest {
         fs.free();
         String reply = send("count@localhost", "after");
         assertTrue(reply.startsWith("250"), "space is back, no restart needed: " + reply);
-        await("the message sent after is routed", () -> FaultsHandler.HANDLED.contains("after"));
+        Eventually.await("the message sent after is routed", DISK_WAIT, () -> FaultsHandler.HANDLED.contains("after"));
 
         restart();
         Thread.sleep(1500);
@@ -163,7 +154,7 @@ class DiskFullTest {
         Thread.sleep(300);
         assertTrue(server.readiness().get("spoolSpace"));
         assertTrue(send("count@localhost", "enough").startsWith("250"));
-        await("routed", () -> FaultsHandler.HANDLED.contains("enough"));
+        Eventually.await("routed", DISK_WAIT, () -> FaultsHandler.HANDLED.contains("enough"));
         assertFalse(FaultsHandler.HANDLED.contains("low"));
     }
 
@@ -177,7 +168,7 @@ class DiskFullTest {
         assertEquals(1, fullEpisodesLogged(), "logged once, not per attempt: " + log.list);
 
         fs.free();
-        await("routed once space returns", () -> server.spoolCount() == 0 && after.equals(state(module)));
+        Eventually.await("routed once space returns", DISK_WAIT, () -> server.spoolCount() == 0 && after.equals(state(module)));
         delivered.run();
         restart();
         assertEquals(after, state(module), "the state survives a restart");
@@ -188,7 +179,7 @@ class DiskFullTest {
         start("storage.path", fs.dir().resolve("state.db").toString());
         routingWaitsForSpace("count@localhost", "Counter", "START", "ONE", () -> assertTrue(FaultsHandler.HANDLED.contains("m1")));
         assertTrue(send("count@localhost", "m2").startsWith("250"));
-        await("the next message moves the state on", () -> "START".equals(state("Counter")));
+        Eventually.await("the next message moves the state on", DISK_WAIT, () -> "START".equals(state("Counter")));
     }
 
     @Test
@@ -228,6 +219,6 @@ class DiskFullTest {
         Thread.sleep(2500);
         assertEquals(1, server.spoolCount(), "kept in the spool while the undeliverable queue is full");
         fs.free();
-        await("in the undeliverable queue", () -> server.spoolCount() == 0 && new MaildirQueue(undeliverable).count() == 1);
+        Eventually.await("in the undeliverable queue", DISK_WAIT, () -> server.spoolCount() == 0 && new MaildirQueue(undeliverable).count() == 1);
     }
 }

@@ -20,6 +20,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tubemail.internal.hostile.Corpus;
 import org.tubemail.internal.queue.MaildirQueue;
+import org.tubemail.support.Eventually;
 import org.tubemail.support.RealParts;
 
 import java.io.File;
@@ -168,14 +169,14 @@ class ConsoleBrowserTest {
         // real SMTP: two subscribers wait for their confirmation, one flaky key fails (ERROR), two succeed (DONE)
         for (String who : List.of("bob@example.org", "ann@example.org")) {
             assertTrue(ops.smtp(who, "dev@lists.localhost", OpsFixture.mail(who, "dev@lists.localhost", "subscribe", "me")).startsWith("250"));
-            OpsFixture.await(who + " confirming", () -> ops.server.router().storage().get("mailinglist", "dev@lists.localhost " + who).equals("CONFIRMING"));
+            Eventually.await(who + " confirming", () -> ops.server.router().storage().get("mailinglist", "dev@lists.localhost " + who).equals("CONFIRMING"));
         }
         ops.smtp("bob@example.org", "flaky@localhost", OpsFixture.mail("bob@example.org", "flaky@localhost", "x", "y"));
-        OpsFixture.await("bob in ERROR", () -> ops.server.router().storage().get("flaky", "bob@example.org").equals("ERROR"));
+        Eventually.await("bob in ERROR", () -> ops.server.router().storage().get("flaky", "bob@example.org").equals("ERROR"));
         FlakyHandler.FAIL.set(false);
         for (String who : List.of("ann@example.org", "carol@example.org")) {
             ops.smtp(who, "flaky@localhost", OpsFixture.mail(who, "flaky@localhost", "x", "y"));
-            OpsFixture.await(who + " done", () -> ops.server.router().storage().get("flaky", who).equals("DONE"));
+            Eventually.await(who + " done", () -> ops.server.router().storage().get("flaky", who).equals("DONE"));
         }
         // a state no method handles, named as markup: drawn as text, never run
         String hostile = "<img src=x onerror=top.pwned=1>";
@@ -208,7 +209,7 @@ class ConsoleBrowserTest {
 
         // Refresh shows a change
         ops.smtp("dan@example.org", "flaky@localhost", OpsFixture.mail("dan@example.org", "flaky@localhost", "x", "y"));
-        OpsFixture.await("dan done", () -> ops.server.router().storage().get("flaky", "dan@example.org").equals("DONE"));
+        Eventually.await("dan done", () -> ops.server.router().storage().get("flaky", "dan@example.org").equals("DONE"));
         driver.findElement(By.id("graph-refresh")).click();
         wait.until(d -> stateCount("flaky", "DONE").equals("3 keys"));
     }

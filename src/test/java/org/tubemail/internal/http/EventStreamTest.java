@@ -1,5 +1,6 @@
 package org.tubemail.internal.http;
 
+import org.tubemail.support.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tubemail.internal.monitor.Event;
@@ -94,7 +95,7 @@ class EventStreamTest {
                 frames.close();
                 ops.smtp("bob@example.org", "flaky@localhost", OpsFixture.mail("bob@example.org", "flaky@localhost", "a", "x"));
                 ops.smtp("bob@example.org", "echo@localhost", OpsFixture.mail("bob@example.org", "echo@localhost", "b", "x"));
-                OpsFixture.await("the second echo", () -> javaSide.stream().filter(e -> e.type().equals("relayed")).count() == 2);
+                Eventually.await("the second echo", () -> javaSide.stream().filter(e -> e.type().equals("relayed")).count() == 2);
                 try (Frames resumed = open(ops, "Last-Event-ID", lastId)) {
                     Map<String, String> first = resumed.next();
                     assertEquals(Long.parseLong(lastId) + 1, Long.parseLong(first.get("id")), "no event skipped");
@@ -115,7 +116,7 @@ class EventStreamTest {
             for (int i = 0; i < 3; i++) {
                 ops.smtp("bob@example.org", "echo@localhost", OpsFixture.mail("bob@example.org", "echo@localhost", "m" + i, "x"));
             }
-            OpsFixture.await("9 events", () -> ops.server.events().lastId() >= 9);
+            Eventually.await("9 events", () -> ops.server.events().lastId() >= 9);
             try (Frames frames = open(ops, "Last-Event-ID", "1")) {
                 Map<String, String> gap = frames.next();
                 assertEquals("gap", gap.get("event"));

@@ -1,5 +1,6 @@
 package org.tubemail.internal.http;
 
+import org.tubemail.support.Eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class GraphApiTest extends RunningServerTest {
 
     private void deliver(String from, String expectedState) throws Exception {
         assertTrue(ops.smtp(from, "flaky@localhost", OpsFixture.mail(from, "flaky@localhost", "graph", "x")).startsWith("250"));
-        OpsFixture.await(from + " in " + expectedState, () -> ops.server.router().storage().get("flaky", from).equals(expectedState));
+        Eventually.await(from + " in " + expectedState, () -> ops.server.router().storage().get("flaky", from).equals(expectedState));
     }
 
     @Test

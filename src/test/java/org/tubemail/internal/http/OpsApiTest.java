@@ -1,5 +1,6 @@
 package org.tubemail.internal.http;
 
+import org.tubemail.support.Eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class OpsApiTest extends RunningServerTest {
         assertTrue(ops.smtp("bob@example.org", "echo@localhost", OpsFixture.mail("bob@example.org", "echo@localhost", "hi", "hello"))
                 .startsWith("250"));
         // the reply is relayed while the handler runs; its run is counted once it returns
-        OpsFixture.await("the echo handler's run", () -> ops.server.meters().find("tubemail.handler").timer() != null
+        Eventually.await("the echo handler's run", () -> ops.server.meters().find("tubemail.handler").timer() != null
                 && ops.server.meters().find("tubemail.handler").timer().count() == 1);
         String metrics = ops.get("/metrics").body();
         assertTrue(metrics.contains("tubemail_messages_received_total{code=\"250\",result=\"accepted\"} 1.0"), metrics);
@@ -43,7 +44,7 @@ class OpsApiTest extends RunningServerTest {
         assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
 
         ops.smtp("bob@example.org", "flaky@localhost", OpsFixture.mail("bob@example.org", "flaky@localhost", "x", "y"));
-        OpsFixture.await("the undeliverable count", () -> ops.server.meters().find("tubemail.undeliverable").counter() != null);
+        Eventually.await("the undeliverable count", () -> ops.server.meters().find("tubemail.undeliverable").counter() != null);
         metrics = ops.get("/metrics").body();
         assertTrue(metrics.contains("tubemail_undeliverable_total{reason=\"handler_failed\"} 1.0"), metrics);
         assertTrue(metrics.contains("tubemail_state_store_seconds_count"), metrics);
@@ -116,7 +117,7 @@ class OpsApiTest extends RunningServerTest {
     @Test
     void queuesListShowRequeueAndDelete() throws Exception {
         ops.smtp("bob@example.org", "flaky@localhost", OpsFixture.mail("bob@example.org", "flaky@localhost", "try me", "body"));
-        OpsFixture.await("the undeliverable message", () -> ops.server.router().undeliverableQueue().count() == 1);
+        Eventually.await("the undeliverable message", () -> ops.server.router().undeliverableQueue().count() == 1);
         JsonNode list = json(ops.get("/api/queues/undeliverable?limit=10"));
         assertEquals(1, list.path("total").asInt());
         JsonNode item = list.path("items").get(0);

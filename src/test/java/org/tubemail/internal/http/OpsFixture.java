@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * A whole Tubemail server on free loopback ports (SMTP and HTTP), with the echo example and
@@ -126,16 +125,6 @@ final class OpsFixture implements AutoCloseable {
             throw new IOException("expected " + code + ", got " + line);
         }
         return line;
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(25);
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tubemail.internal.http;
 
+import org.tubemail.support.Eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class RelayQueueApiTest {
         smarthost.start();
         try (OpsFixture ops = new OpsFixture(home, Map.of("relay.host", "127.0.0.1", "relay.port", String.valueOf(smarthost.getPortAllocated())))) {
             ops.smtp("bob@example.org", "echo@localhost", OpsFixture.mail("bob@example.org", "echo@localhost", "dead?", "x"));
-            OpsFixture.await("the dead letter", () -> ops.server.meters().find("tubemail.relay.dead").counter().count() == 1);
+            Eventually.await("the dead letter", () -> ops.server.meters().find("tubemail.relay.dead").counter().count() == 1);
             JsonNode page = Call.JSON.readTree(ops.get("/api/queues/relay-retry").body());
             assertEquals(1, page.path("total").asInt(), page.toString());
             JsonNode letter = page.path("items").get(0);
@@ -66,8 +67,8 @@ class RelayQueueApiTest {
             String key = letter.path("key").asText();
             assertEquals(200, ops.change("POST", "/api/queues/relay-retry/" + key + "/requeue", null).statusCode());
             assertEquals(404, ops.change("POST", "/api/queues/relay-retry/" + key + "/requeue", null).statusCode(), "it is gone");
-            OpsFixture.await("the requeued reply to be sent", () -> delivered.contains("bob@example.org"));
-            OpsFixture.await("the retry queue to empty", () -> ops.server.meters().find("tubemail.relay.sent").counter() != null
+            Eventually.await("the requeued reply to be sent", () -> delivered.contains("bob@example.org"));
+            Eventually.await("the retry queue to empty", () -> ops.server.meters().find("tubemail.relay.sent").counter() != null
                     && ops.server.meters().find("tubemail.relay.sent").counter().count() == 1);
             assertEquals(0, Call.JSON.readTree(ops.get("/api/queues").body()).path("queues").path("relay-retry").asInt());
             assertEquals(200, ops.change("POST", "/api/queues/relay-retry/requeue-dead", null).statusCode());

@@ -8,6 +8,7 @@ import org.tubemail.internal.routing.Router;
 import org.tubemail.internal.server.ReceiverSettings;
 import org.tubemail.internal.server.guard.TalkerSettings;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.support.Eventually;
 import org.tubemail.support.ForwardingQueue;
 import org.tubemail.support.SmtpClient;
 
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,8 +54,6 @@ class SmtpLoopTest {
      * the test's thread mid-session (which the server would rightly take for silence) ends a session.
      */
     private static final Duration NO_IDLE = Duration.ofSeconds(60);
-    /** How long {@link #await} waits for what another thread does before failing (a loaded machine stalls). */
-    private static final long AWAIT_SECONDS = 30;
     /** Longer than {@link #LONG_IDLE} plus the loop's check interval (a quarter of it). */
     private static final long SLOW_MILLIS = 4_000;
 
@@ -118,14 +116,6 @@ class SmtpLoopTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     private static void assertReply(String prefix, String reply) {
         assertTrue(reply.startsWith(prefix), "expected " + prefix + ", got: " + reply);
     }
@@ -157,7 +147,7 @@ class SmtpLoopTest {
             assertTrue(waited >= IDLE.toMillis() - 100 && waited < 10_000, "cut off after " + waited + " ms");
             assertEquals("(closed)", c.reply(), "and the connection is closed");
         }
-        await("the connection forgotten", () -> receiver.openConnections() == 0);
+        Eventually.await("the connection forgotten", () -> receiver.openConnections() == 0);
     }
 
     @Test
@@ -217,7 +207,7 @@ class SmtpLoopTest {
                     out.write(noops);
                 }
             }));
-            await("the connection is gone", () -> receiver.openConnections() == 0);
+            Eventually.await("the connection is gone", () -> receiver.openConnections() == 0);
         }
     }
 
@@ -285,7 +275,7 @@ class SmtpLoopTest {
             assertReply("221", c.reply());
             assertEquals("(closed)", c.reply());
         }
-        await("two messages routed", () -> inbox.seen.size() == 2);
+        Eventually.await("two messages routed", () -> inbox.seen.size() == 2);
         assertEquals(List.of("first@example.org>a@example.com|one", "second@example.org>b@example.com|two"), inbox.seen);
     }
 
@@ -307,7 +297,7 @@ class SmtpLoopTest {
             }
             assertReply("221", c.cmd("QUIT"));
         }
-        await("20 messages routed", () -> inbox.seen.size() == 20);
+        Eventually.await("20 messages routed", () -> inbox.seen.size() == 20);
     }
 
     @Test
@@ -372,7 +362,7 @@ class SmtpLoopTest {
             upToData(c, "s@example.org", "a@example.com");
             c.send("Subject: half\r\n\r\nhalf a message\r\n."); // even the start of a terminator
             c.close(abruptly);
-            await("the connection closed", () -> receiver.openConnections() == 0);
+            Eventually.await("the connection closed", () -> receiver.openConnections() == 0);
         }
         Thread.sleep(100); // were anything handed on, give it time to be spooled
         assertEquals(0, spool.pushed.get(), "nothing spooled");
@@ -400,10 +390,10 @@ class SmtpLoopTest {
         assertReply("221", clients.get(0).cmd("QUIT"));
         clients.get(1).close();
         clients.get(2).close(true); // reset, not a FIN
-        await("one connection left", () -> receiver.openConnections() == 1);
+        Eventually.await("one connection left", () -> receiver.openConnections() == 1);
         assertReply("250", clients.get(3).cmd("NOOP"));
         clients.get(3).close();
-        await("no connection left", () -> receiver.openConnections() == 0);
+        Eventually.await("no connection left", () -> receiver.openConnections() == 0);
         for (SmtpClient c : clients) {
             c.close();
         }
@@ -421,7 +411,7 @@ class SmtpLoopTest {
             }
             assertEquals(2, receiver.openConnections());
             assertReply("221", a.cmd("QUIT"));
-            await("a slot free", () -> receiver.openConnections() == 1);
+            Eventually.await("a slot free", () -> receiver.openConnections() == 1);
             try (SmtpClient again = new SmtpClient(receiver.port())) {
                 assertReply("220", again.reply());
                 assertReply("250", again.cmd("NOOP"));

@@ -14,6 +14,7 @@ import org.tubemail.internal.server.guard.IpNetworks;
 import org.tubemail.internal.server.guard.TalkerSettings;
 import org.tubemail.internal.server.proxy.ProxyPolicy;
 import org.tubemail.mail.MailRequest;
+import org.tubemail.support.Eventually;
 import org.tubemail.support.SmtpClient;
 
 import java.io.IOException;
@@ -26,9 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,14 +111,6 @@ class SmtpTalkersTest {
         assertTrue(reply.startsWith(prefix), "expected " + prefix + ", got: " + reply);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     /** Sends one message for known@example.com on a new connection; returns the reply to its end. */
     private String sendNormally(String subject) throws IOException {
         try (SmtpClient c = new SmtpClient(receiver.port())) {
@@ -151,7 +142,7 @@ class SmtpTalkersTest {
     void withAGreetingDelayAClientThatWaitsIsServed() throws Exception {
         start(greetDelay(Duration.ofMillis(300)));
         assertReply("250 2.0.0 Ok", sendNormally("patient"));
-        await("routed", () -> inbox.subjects.size() == 1);
+        Eventually.await("routed", () -> inbox.subjects.size() == 1);
         assertEquals(List.of(), refusals.seen);
     }
 
@@ -213,7 +204,7 @@ class SmtpTalkersTest {
             assertEquals("(closed)", c.reply());
         }
         assertReply("250 2.0.0 Ok", sendNormally("after"));
-        await("routed", () -> inbox.subjects.size() == 1);
+        Eventually.await("routed", () -> inbox.subjects.size() == 1);
         assertEquals(List.of("after"), inbox.subjects);
     }
 
@@ -235,7 +226,7 @@ class SmtpTalkersTest {
             }
             assertReply("221", c.cmd("QUIT"));
         }
-        await("routed", () -> inbox.subjects.size() == 6); // once per recipient
+        Eventually.await("routed", () -> inbox.subjects.size() == 6); // once per recipient
         assertEquals(List.of(), refusals.seen);
     }
 
@@ -273,7 +264,7 @@ class SmtpTalkersTest {
             assertEquals("(closed)", replyOrClosed(drip));
         }
         assertEquals(List.of("127.0.0.1 slow_data 421 4.4.2"), refusals.seen);
-        await("routed", () -> inbox.subjects.size() == 1);
+        Eventually.await("routed", () -> inbox.subjects.size() == 1);
         assertEquals(List.of("meanwhile"), inbox.subjects, "nothing of the drip was taken");
     }
 
@@ -293,7 +284,7 @@ class SmtpTalkersTest {
             }
             assertReply("250 2.0.0 Ok", c.cmd("."));
         }
-        await("routed", () -> inbox.subjects.size() == 1);
+        Eventually.await("routed", () -> inbox.subjects.size() == 1);
         assertEquals(List.of(), refusals.seen);
     }
 
@@ -458,6 +449,6 @@ class SmtpTalkersTest {
             assertThrows(SocketTimeoutException.class, noisy::reply, "the reply is held back");
             assertReply("250 2.0.0 Ok", sendNormally("meanwhile")); // the loop serves others while it holds that reply
         }
-        await("routed", () -> inbox.subjects.size() == 1);
+        Eventually.await("routed", () -> inbox.subjects.size() == 1);
     }
 }
