@@ -273,6 +273,9 @@ final class SmtpLoop {
         try {
             while (!stopped) {
                 selector.select(timers.isEmpty() ? checkEvery : timers.millisToNext(System.nanoTime(), checkEvery));
+                // idleness is judged as of the select: bytes that come while the loop works through the
+                // ready keys below are read at the next select, and a slow pass must not count against them
+                long selected = System.nanoTime();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     runTask(task);
@@ -296,14 +299,13 @@ final class SmtpLoop {
                         }, c);
                     }
                 }
-                long now = System.nanoTime();
-                if (now >= nextIdleCheck) {
-                    nextIdleCheck = now + TimeUnit.MILLISECONDS.toNanos(checkEvery);
+                if (selected >= nextIdleCheck) {
+                    nextIdleCheck = selected + TimeUnit.MILLISECONDS.toNanos(checkEvery);
                     for (SmtpConnection c : new ArrayList<>(connections)) {
-                        if (c.idleFor(idleNanos, now)) {
+                        if (c.idleFor(idleNanos, selected)) {
                             c.close(c.dialog().timeout());
                         } else {
-                            c.checkPace(now);
+                            c.checkPace(selected);
                         }
                     }
                 }
