@@ -85,6 +85,8 @@ final class SmtpLoop {
     private ClientLimiter clients = new ClientLimiter(ClientLimits.NONE, Monitor.NONE);
     private TalkerSettings talkers = TalkerSettings.DEFAULTS;
     private final LoopTimers timers = new LoopTimers();
+    /** What a session hears when the loop fails on its behalf (never the exception itself). */
+    private static final String INTERNAL_ERROR = "421 4.3.0 Internal error, closing the connection";
     /** How long accepting pauses when it fails (no file descriptor left). */
     static final int ACCEPT_PAUSE_MILLIS = 100;
     private long lastAcceptWarning;
@@ -346,7 +348,7 @@ final class SmtpLoop {
             c.close(null);
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", c, e.toString(), e);
-            c.close("421 4.3.0 Internal error, closing the connection");
+            c.close(INTERNAL_ERROR);
         }
     }
 
@@ -388,7 +390,7 @@ final class SmtpLoop {
         } catch (IOException | RuntimeException e) {
             LOG.error("SMTP listener on port {}: cannot open a new connection: {}", settings.port(), e.toString(), e);
             if (c != null && connections.contains(c)) {
-                c.close("421 4.3.0 Internal error, closing the connection");
+                c.close(INTERNAL_ERROR);
             } else {
                 closeQuietly(ch);
             }
