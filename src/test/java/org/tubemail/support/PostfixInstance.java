@@ -143,13 +143,7 @@ public final class PostfixInstance implements AutoCloseable {
 
     /** Waits up to {@code limit} for the log to satisfy {@code test}; returns the log. */
     public String awaitLog(Predicate<String> test, Duration limit) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String log = log();
-        while (!test.test(log) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            log = log();
-        }
-        return log;
+        return awaitLog(test, limit, null);
     }
 
     /**
@@ -185,12 +179,17 @@ public final class PostfixInstance implements AutoCloseable {
      */
     public String awaitLogFlushing(Predicate<String> test, Duration limit, Duration flushAfter)
             throws IOException, InterruptedException {
+        return awaitLog(test, limit, flushAfter);
+    }
+
+    /** Polls the log until {@code test} holds or {@code limit} passes; flushes the queue every {@code flushAfter} unless null. */
+    private String awaitLog(Predicate<String> test, Duration limit, Duration flushAfter) throws IOException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
-        long nextFlush = start + flushAfter.toNanos();
+        long nextFlush = flushAfter == null ? 0 : start + flushAfter.toNanos();
         String log = log();
         while (!test.test(log) && System.nanoTime() < deadline) {
-            if (System.nanoTime() >= nextFlush) {
+            if (flushAfter != null && System.nanoTime() - nextFlush >= 0) {
                 flushQueueQuietly();
                 nextFlush = System.nanoTime() + flushAfter.toNanos();
             }
